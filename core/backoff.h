@@ -1,0 +1,42 @@
+#pragma once
+// Reconnect delays: exponential with multiplier and cap, plus jitter. Pure; the random source is
+// injected so tests are deterministic.
+
+#include <functional>
+
+namespace Tether {
+
+struct BackoffPolicy
+{
+    enum class Jitter { None, Equal, Full };
+
+    int initialMs = 1000;
+    double multiplier = 2.0;
+    int maxMs = 30000;
+    Jitter jitter = Jitter::Full;
+    int maxAttempts = 0; // 0 = unlimited: a desktop app never gives up while the network is up
+};
+
+class Backoff
+{
+public:
+    // Returns a uniformly distributed value in [0, 1).
+    using RandomSource = std::function<double()>;
+
+    explicit Backoff(const BackoffPolicy &policy = {}, RandomSource random = {});
+
+    const BackoffPolicy &policy() const { return m_policy; }
+
+    // The capped exponential delay before attempt n (n >= 1), without jitter.
+    int baseDelayMs(int attempt) const;
+    // The delay to wait before attempt n, jitter applied.
+    int delayMs(int attempt) const;
+    // Whether attempt n may still be made.
+    bool allowsAttempt(int attempt) const;
+
+private:
+    BackoffPolicy m_policy;
+    RandomSource m_random;
+};
+
+} // namespace Tether

@@ -1,0 +1,47 @@
+#pragma once
+// Everything tunable about one connection. Defaults are the desktop app's; tests use ms-scale values.
+
+#include "backoff.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+namespace Tether {
+
+struct Credentials
+{
+    QString accessToken;   // empty = anonymous / guest
+    QString refreshToken;  // optional
+    QUrl refreshUrl;       // POST {"refresh_token"} -> {"access_token","refresh_token"?,"expires_in"}
+    bool isAnonymous() const { return accessToken.isEmpty() && refreshToken.isEmpty(); }
+};
+
+struct ConnectionConfig
+{
+    enum class TokenTransport { Header, Query, Message };
+    enum class HeartbeatMode { Frame, Json, Off };
+
+    QUrl url;
+    Credentials credentials;
+    TokenTransport tokenTransport = TokenTransport::Header;
+    QString tokenQueryParameter = QStringLiteral("access_token");
+
+    HeartbeatMode heartbeatMode = HeartbeatMode::Frame;
+    int heartbeatIntervalMs = 20000; // under the 60 s idle limit of common proxies
+    int pongTimeoutMs = 10000;
+    QByteArray jsonPing = QByteArrayLiteral(R"({"type":"ping"})");
+    QString jsonPongType = QStringLiteral("pong"); // a received {"type":<this>} is a pong
+
+    int connectTimeoutMs = 10000;  // TCP + TLS + upgrade (+ first-message auth)
+    int probeTimeoutMs = 3000;     // pong timeout of a probe after a network change / resume
+    int minUptimeMs = 10000;       // the attempt counter resets only after this long connected
+    BackoffPolicy backoff;
+
+    int queueLimit = 1000;
+    qint64 maxIncomingMessageSize = 16 * 1024 * 1024;
+    int tokenRefreshSkewMs = 30000; // refresh when the token expires within this
+    int eventLogLimit = 500;
+};
+
+} // namespace Tether

@@ -1,0 +1,99 @@
+#pragma once
+// ConnectionManager drives one logical WebSocket connection through an explicit state machine:
+// backoff with jitter, handshake timeout, heartbeat, close-code policy, token refresh before
+// reconnect, network awareness, an outbound queue, statistics and an event log.
+//
+// CONTRACT NOTE (for everyone building on core): the public API below is what the chat layer,
+// the UI, tether-cli and the benchmarks use. Additions are fine; renames are not.
+
+#include "connectionconfig.h"
+#include "connectionevent.h"
+#include "connectionstate.h"
+#include "connectionstats.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+namespace Tether {
+
+class NetworkMonitor;
+
+class ConnectionManager : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(Tether::ConnectionState state READ state NOTIFY stateChanged)
+
+public:
+    enum class SendResult {
+        Sent,     // written to an open socket
+        Queued,   // not connected: queued, flushed in order on (re)connect
+        Rejected, // queue full (or not open and not reconnecting); errorOccurred explains
+    };
+    Q_ENUM(SendResult)
+
+    enum class Error {
+        QueueFull,
+        HandshakeTimeout,
+        PongTimeout,
+        SocketError,      // network / TLS / HTTP error on the socket; message has the detail
+        TokenRefreshFailed,
+        AuthenticationRejected,
+        InvalidToken,     // a JWT whose payload cannot be parsed
+        ProtocolError,
+    };
+    Q_ENUM(Error)
+
+    explicit ConnectionManager(QObject *parent = nullptr);
+    // networkMonitor: nullptr = the default QNetworkInformation-backed monitor. Not owned.
+    explicit ConnectionManager(const ConnectionConfig &config, NetworkMonitor *networkMonitor = nullptr,
+                               QObject *parent = nullptr);
+    ~ConnectionManager() override;
+
+    const ConnectionConfig &config() const;
+    void setConfig(const ConnectionConfig &config); // takes effect from the next attempt
+
+    // Credentials may change at any time (sign-in, token refresh by the app).
+    void setCredentials(const Credentials &credentials);
+    Credentials credentials() const;
+
+    ConnectionState state() const;
+    int attempt() const;               // attempts in the current failure series (0 when connected)
+    QDateTime nextAttemptAt() const;   // valid while Reconnecting
+    qint64 msUntilNextAttempt() const; // -1 unless Reconnecting
+    ConnectionStats stats() const;
+    QList<ConnectionEvent> events() const; // bounded in-memory log, oldest first
+    QUrl displayUrl() const;           // the server URL with secrets (query tokens, user info) redacted
+
+public Q_SLOTS:
+    void open();          // Disconnected/Failed/SignedOut -> Connecting (refreshing the token first if due)
+    void close();         // close with 1000, stop reconnecting, drop nothing from the queue
+    void reconnectNow();  // skip the backoff wait (Reconnecting, Failed, WaitingForNetwork)
+    void probe();         // check liveness now: a short-timeout ping when connected, an attempt otherwise
+
+public:
+    SendResult send(const QString &text);
+    int queuedCount() const;
+
+Q_SIGNALS:
+    void stateChanged(Tether::ConnectionState state, Tether::ConnectionState previous);
+    void connected();
+    // code is 1006 when no close frame arrived (the socket just died).
+    void closed(int code, const QString &reason);
+    void reconnectScheduled(int attempt, int delayMs);
+    void textMessageReceived(const QString &text);
+    void errorOccurred(Tether::ConnectionManager::Error error, const QString &message);
+    void tokenRefreshed();                 // credentials() now hold the new tokens
+    void credentialsChanged();
+    void pongReceived(int rttMs);
+    void eventLogged(const Tether::ConnectionEvent &event);
+    void statsChanged();
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace Tether

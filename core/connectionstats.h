@@ -1,0 +1,31 @@
+#pragma once
+// Counters of one ConnectionManager, for the diagnostics dialog, reports and the CLI.
+
+#include <QDateTime>
+#include <QMap>
+#include <QString>
+
+namespace Tether {
+
+struct ConnectionStats
+{
+    int connects = 0;             // successful handshakes
+    int attempts = 0;             // connection attempts started
+    int disconnects = 0;          // connections that ended (any code)
+    QMap<int, int> disconnectsByCode; // close code (1006 = no close frame) -> count
+    int lastCloseCode = -1;
+    QString lastCloseReason;
+    qint64 messagesIn = 0;
+    qint64 messagesOut = 0;
+    qint64 bytesIn = 0;
+    qint64 bytesOut = 0;
+    int rttLastMs = -1;
+    double rttAvgMs = -1;
+    int rttMaxMs = -1;
+    int pongs = 0;
+    QDateTime connectedSince;     // invalid unless connected
+    QDateTime lastPongAt;
+    int tokenRefreshes = 0;
+};
+
+} // namespace Tether
