@@ -1,0 +1,40 @@
+#pragma once
+// What to do after a connection ends: the close-code policy as one pure function (docs/connection.md).
+
+#include <QString>
+
+namespace Tether {
+
+struct CloseInfo
+{
+    int code = 1006;                    // 1006 = the socket died without a close frame
+    QString reason;                     // may carry {"retry_after_ms": N}
+    bool handshakeUnauthorized = false; // HTTP 401 on the upgrade request
+};
+
+struct CloseDecision
+{
+    enum class Action {
+        Stay,                // closed on purpose: no reconnect
+        Reconnect,           // reconnect with backoff
+        RefreshAndReconnect, // refresh the token (if possible), then reconnect once
+        SignOut,             // terminal: refused, banned, or replaced
+    };
+    Action action = Action::Reconnect;
+    int delayFloorMs = 0;      // > 0: wait at least this long before the next attempt
+    bool serverSpread = false; // delayFloorMs is the server's retry_after_ms: use it as the delay
+};
+
+// A close with 1013 (try again later) waits at least this long.
+inline constexpr int TryAgainLaterFloorMs = 5000;
+// retry_after_ms beyond this is treated as this: a misconfigured server must not park clients for days.
+inline constexpr int MaxRetryAfterMs = 10 * 60 * 1000;
+
+// authRetryUsed: an auth failure already led to one refresh-and-reconnect that was refused again.
+// anonymous: the session has no tokens at all; guests always reconnect and never sign out on auth codes.
+CloseDecision decideAfterClose(const CloseInfo &info, bool authRetryUsed, bool anonymous);
+
+// The server's {"retry_after_ms": N} in a close reason, or -1 when absent or malformed.
+int retryAfterFromReason(const QString &reason);
+
+} // namespace Tether
