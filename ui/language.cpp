@@ -1,0 +1,84 @@
+#include "language.h"
+
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QLoggingCategory>
+#include <QTranslator>
+
+Q_LOGGING_CATEGORY(lcLanguage, "tether.ui.language")
+
+namespace Tether {
+
+namespace {
+struct Installed
+{
+    QTranslator *app = nullptr;
+    QTranslator *qt = nullptr;
+    QString code = QStringLiteral("en");
+};
+Installed &installed()
+{
+    static Installed s;
+    return s;
+}
+} // namespace
+
+QStringList Language::available()
+{
+    return {QStringLiteral("en"), QStringLiteral("ru")};
+}
+
+QString Language::nativeName(const QString &code)
+{
+    if (code == QLatin1String("ru"))
+        return QStringLiteral("Русский");
+    return QStringLiteral("English");
+}
+
+QString Language::current()
+{
+    return installed().code;
+}
+
+QString Language::systemDefault()
+{
+    const QString name = QLocale::system().name();
+    return name.startsWith(QLatin1String("ru")) ? QStringLiteral("ru") : QStringLiteral("en");
+}
+
+bool Language::apply(const QString &requested)
+{
+    const QString code = available().contains(requested) ? requested : QStringLiteral("en");
+    Installed &s = installed();
+    auto *app = new QTranslator(QCoreApplication::instance());
+    if (!app->load(QStringLiteral(":/i18n/tether_%1.qm").arg(code))) {
+        qCWarning(lcLanguage) << "no translation for" << code;
+        delete app;
+        return false;
+    }
+    auto *qt = new QTranslator(QCoreApplication::instance());
+    if (!qt->load(QLocale(code), QStringLiteral("qtbase"), QStringLiteral("_"),
+                  QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+        delete qt; // Qt's own strings (standard buttons) stay English; ours are complete
+        qt = nullptr;
+    }
+    if (s.app) {
+        QCoreApplication::removeTranslator(s.app);
+        delete s.app;
+    }
+    if (s.qt) {
+        QCoreApplication::removeTranslator(s.qt);
+        delete s.qt;
+    }
+    s.app = app;
+    s.qt = qt;
+    s.code = code;
+    if (qt)
+        QCoreApplication::installTranslator(qt);
+    QCoreApplication::installTranslator(app);
+    QLocale::setDefault(QLocale(code == QLatin1String("ru") ? QLocale::Russian : QLocale::English));
+    return true;
+}
+
+} // namespace Tether
