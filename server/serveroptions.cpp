@@ -1,0 +1,158 @@
+#include "serveroptions.h"
+
+#include <QCommandLineParser>
+
+#include <cmath>
+
+namespace Tether {
+
+namespace {
+QList<QCommandLineOption> optionList()
+{
+    auto value = [](const char *name, const char *description, const char *valueName) {
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description), QString::fromLatin1(valueName));
+    };
+    auto flag = [](const char *name, const char *description) {
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
+    };
+    return {
+        value("listen", "Address and port to listen on (default 127.0.0.1:0 = a free port).", "HOST:PORT"),
+        value("db", "SQLite database file (default under the user's data dir).", "PATH"),
+        flag("allow-guests", "Accept connections without a token as guests."),
+        flag("demo", "Create the public 'lobby' and 'echo' conversations and the echo bot."),
+        flag("open-registration", "Allow POST /api/auth/register."),
+        value("access-ttl", "Access token lifetime in seconds (default 900).", "S"),
+        value("idle-timeout", "Close connections silent this long, seconds (default 60).", "S"),
+        value("restart-spread", "Spread reconnects after shutdown over this window, seconds (default 5).", "S"),
+        value("max-connections", "Refuse WebSocket connections over N with 1013 (default 0 = unlimited).", "N"),
+        value("secret-file", "Token signing secret (default: <db>.secret, generated).", "PATH"),
+        value("rate-limit", "Frames per second per connection (default 100; 0 = off).", "N"),
+        value("rate-burst", "Burst of the rate limit (default 500).", "N"),
+        value("add-user", "Store user NAME with the password read from stdin, then exit.", "NAME"),
+        flag("help", "Show this help."),
+        flag("version", "Show the version."),
+    };
+}
+
+bool parseSeconds(const QString &text, int *ms, bool allowZero)
+{
+    bool ok = false;
+    const double seconds = text.toDouble(&ok);
+    if (!ok || !std::isfinite(seconds) || seconds < 0 || (!allowZero && seconds == 0) || seconds > 365.0 * 24 * 3600 / 16)
+        return false;
+    *ms = int(std::llround(seconds * 1000.0));
+    return allowZero || *ms > 0;
+}
+} // namespace
+
+QString ServerOptions::helpText()
+{
+    QString text = QStringLiteral("Usage: tether-server [options]\n"
+                                  "The Tether reference chat server (protocol: docs/protocol.md).\n\nOptions:\n");
+    for (const QCommandLineOption &option : optionList()) {
+        QString left = QStringLiteral("  --") + option.names().constFirst();
+        if (!option.valueName().isEmpty())
+            left += QLatin1Char(' ') + option.valueName();
+        text += left.leftJustified(28) + QLatin1Char(' ') + option.description() + QLatin1Char('\n');
+    }
+    return text;
+}
+
+bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, QString *errorMessage)
+{
+    auto fail = [errorMessage](const QString &message) {
+        if (errorMessage)
+            *errorMessage = message;
+        return false;
+    };
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addOptions(optionList());
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().constFirst()));
+
+    ServerOptions result;
+    result.help = parser.isSet(QStringLiteral("help"));
+    result.version = parser.isSet(QStringLiteral("version"));
+    ServerConfig &config = result.config;
+
+    if (parser.isSet(QStringLiteral("listen"))) {
+        const QString listen = parser.value(QStringLiteral("listen"));
+        const int colon = int(listen.lastIndexOf(QLatin1Char(':')));
+        if (colon <= 0)
+            return fail(QStringLiteral("--listen expects HOST:PORT, got \"%1\"").arg(listen));
+        QString host = listen.left(colon);
+        if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+            host = host.mid(1, host.size() - 2);
+        bool ok = false;
+        const uint port = listen.mid(colon + 1).toUInt(&ok);
+        if (!ok || port > 65535)
+            return fail(QStringLiteral("--listen: invalid port in \"%1\"").arg(listen));
+        QHostAddress address;
+        if (host == QLatin1String("localhost"))
+            address = QHostAddress::LocalHost;
+        else if (!address.setAddress(host))
+            return fail(QStringLiteral("--listen: invalid address \"%1\" (use an IP address)").arg(host));
+        config.address = address;
+        config.port = quint16(port);
+    }
+    if (parser.isSet(QStringLiteral("db"))) {
+        config.databasePath = parser.value(QStringLiteral("db"));
+        if (config.databasePath.isEmpty())
+            return fail(QStringLiteral("--db: empty path"));
+    }
+    if (parser.isSet(QStringLiteral("secret-file"))) {
+        config.secretFile = parser.value(QStringLiteral("secret-file"));
+        if (config.secretFile.isEmpty())
+            return fail(QStringLiteral("--secret-file: empty path"));
+    }
+    config.allowGuests = parser.isSet(QStringLiteral("allow-guests"));
+    config.demo = parser.isSet(QStringLiteral("demo"));
+    config.openRegistration = parser.isSet(QStringLiteral("open-registration"));
+
+    struct Duration { const char *name; int *target; bool allowZero; };
+    const Duration durations[] = {
+        { "access-ttl", &config.accessTtlMs, false },
+        { "idle-timeout", &config.idleTimeoutMs, true },
+        { "restart-spread", &config.restartSpreadMs, true },
+    };
+    for (const Duration &d : durations) {
+        const QString name = QString::fromLatin1(d.name);
+        if (parser.isSet(name) && !parseSeconds(parser.value(name), d.target, d.allowZero))
+            return fail(QStringLiteral("--%1: expected a %2number of seconds, got \"%3\"")
+                                .arg(name, d.allowZero ? QString() : QStringLiteral("positive "), parser.value(name)));
+    }
+    if (parser.isSet(QStringLiteral("max-connections"))) {
+        bool ok = false;
+        const int n = parser.value(QStringLiteral("max-connections")).toInt(&ok);
+        if (!ok || n < 0)
+            return fail(QStringLiteral("--max-connections: expected a whole number >= 0, got \"%1\"")
+                                .arg(parser.value(QStringLiteral("max-connections"))));
+        config.maxConnections = n;
+    }
+    const struct { const char *name; double *target; } rates[] = {
+        { "rate-limit", &config.rateLimitPerSecond },
+        { "rate-burst", &config.rateLimitBurst },
+    };
+    for (const auto &r : rates) {
+        const QString name = QString::fromLatin1(r.name);
+        if (!parser.isSet(name))
+            continue;
+        bool ok = false;
+        const double v = parser.value(name).toDouble(&ok);
+        if (!ok || !std::isfinite(v) || v < 0)
+            return fail(QStringLiteral("--%1: expected a number >= 0, got \"%2\"").arg(name, parser.value(name)));
+        *r.target = v;
+    }
+    if (parser.isSet(QStringLiteral("add-user"))) {
+        result.addUser = parser.value(QStringLiteral("add-user"));
+        if (result.addUser.isEmpty())
+            return fail(QStringLiteral("--add-user: empty name"));
+    }
+    *options = result;
+    return true;
+}
+
+} // namespace Tether
