@@ -34,6 +34,7 @@ namespace {
 constexpr int kProtocolVersion = 1;
 constexpr qsizetype kMaxHeadBytes = 16 * 1024;
 constexpr qint64 kMaxBodyBytes = 64 * 1024;
+constexpr qint64 kMaxDiscardBytes = 1024 * 1024;
 constexpr int kHeadTimeoutMs = 10000;
 constexpr int kHistoryDefault = 100;
 constexpr int kHistoryMax = 500;
@@ -388,12 +389,19 @@ void ChatServer::onTcpReadyRead(QTcpSocket *socket)
         return;
     }
     const qint64 length = qMax<qint64>(0, head.contentLength());
-    if (length > kMaxBodyBytes) {
+    // A moderately oversized body is received (and dropped) before the 413, so the client is not
+    // reset mid-upload and actually sees the answer; a huge one is refused at once.
+    if (length > kMaxDiscardBytes) {
         writeHttp(socket, 413, httpError(QStringLiteral("too_large"), QStringLiteral("request body over 64 KiB")));
         return;
     }
     if (socket->bytesAvailable() < head.headLength() + length)
         return; // wait for the rest of the body
+    if (length > kMaxBodyBytes) {
+        socket->readAll();
+        writeHttp(socket, 413, httpError(QStringLiteral("too_large"), QStringLiteral("request body over 64 KiB")));
+        return;
+    }
     socket->read(head.headLength());
     const QByteArray body = socket->read(length);
     handleHttp(socket, head.method(), head.path(), body);

@@ -1,0 +1,213 @@
+#pragma once
+// Shared by the server tests: a real QWebSocket client that records frames and close codes, a
+// server started on 127.0.0.1:0 with its files in a temporary directory, and HTTP helpers.
+
+#include "chatserver.h"
+#include "tokenservice.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+#include <QWebSocket>
+
+#include <memory>
+
+namespace TestUtil {
+
+// Generous: the machine is shared and ASan makes everything 2-3x slower.
+constexpr int kTimeout = 15000;
+
+inline QString str(const char *s)
+{
+    return QString::fromLatin1(s);
+}
+
+class Client
+{
+public:
+    Client()
+    {
+        m_socket.setMaxAllowedIncomingMessageSize(64 * 1024 * 1024);
+        QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket, [this](const QString &text) {
+            m_frames.append(QJsonDocument::fromJson(text.toUtf8()).object());
+        });
+        QObject::connect(&m_socket, &QWebSocket::disconnected, &m_socket, [this] {
+            m_closed = true;
+            m_closeCode = int(m_socket.closeCode());
+            m_closeReason = m_socket.closeReason();
+        });
+    }
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    // Opens and waits until connected (true) or closed (false).
+    bool open(const QUrl &url, const QString &bearer = QString())
+    {
+        QNetworkRequest request(url);
+        if (!bearer.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + bearer.toLatin1());
+        m_socket.open(request);
+        return QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::ConnectedState || m_closed; }, kTimeout)
+                && m_socket.state() == QAbstractSocket::ConnectedState;
+    }
+    void send(const QJsonObject &frame)
+    {
+        m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    }
+    void sendRaw(const QString &text) { m_socket.sendTextMessage(text); }
+
+    // The next frame of this type after the cursor (which moves past it); empty object on timeout.
+    QJsonObject waitFor(const QString &type, int timeoutMs = kTimeout)
+    {
+        QJsonObject found;
+        const bool ok = QTest::qWaitFor([&] {
+            for (int i = m_cursor; i < m_frames.size(); ++i) {
+                if (m_frames[i].value(str("type")).toString() == type) {
+                    found = m_frames[i];
+                    m_cursor = i + 1;
+                    return true;
+                }
+            }
+            return false;
+        }, timeoutMs);
+        Q_UNUSED(ok)
+        return found;
+    }
+    bool waitClosed(int timeoutMs = kTimeout)
+    {
+        return QTest::qWaitFor([&] { return m_closed; }, timeoutMs);
+    }
+    // hello + welcome + synced; returns the welcome.
+    QJsonObject hello(const QJsonObject &resume = QJsonObject())
+    {
+        send(QJsonObject{ { str("type"), str("hello") }, { str("protocol"), 1 }, { str("resume"), resume } });
+        const QJsonObject welcome = waitFor(str("welcome"));
+        if (welcome.isEmpty() || waitFor(str("synced")).isEmpty())
+            return QJsonObject();
+        return welcome;
+    }
+    QJsonObject sendMessage(const QString &conversation, const QString &text, const QString &id = QString())
+    {
+        const QString messageId = id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : id;
+        send(QJsonObject{ { str("type"), str("send") }, { str("id"), messageId },
+                          { str("conversation"), conversation }, { str("text"), text } });
+        return waitFor(str("ack"));
+    }
+    QList<QJsonObject> framesOfType(const QString &type) const
+    {
+        QList<QJsonObject> out;
+        for (const QJsonObject &f : m_frames) {
+            if (f.value(str("type")).toString() == type)
+                out.append(f);
+        }
+        return out;
+    }
+    void skipAll() { m_cursor = int(m_frames.size()); }
+
+    QWebSocket &socket() { return m_socket; }
+    const QList<QJsonObject> &frames() const { return m_frames; }
+    bool isClosed() const { return m_closed; }
+    int closeCode() const { return m_closeCode; }
+    QString closeReason() const { return m_closeReason; }
+
+private:
+    QWebSocket m_socket;
+    QList<QJsonObject> m_frames;
+    int m_cursor = 0;
+    bool m_closed = false;
+    int m_closeCode = 0;
+    QString m_closeReason;
+};
+
+// A server with its database and secret in a temporary directory; restartable on the same files.
+class Fixture
+{
+public:
+    explicit Fixture(Tether::ServerConfig config = Tether::ServerConfig())
+    {
+        config.databasePath = m_dir.filePath(str("server.sqlite"));
+        config.secretFile = m_dir.filePath(str("secret"));
+        config.passwordIterations = 1000;
+        QFile secret(config.secretFile);
+        if (secret.open(QIODevice::WriteOnly))
+            secret.write(secretBytes());
+        m_config = config;
+    }
+    static QByteArray secretBytes() { return QByteArrayLiteral("test-secret-0123456789abcdef"); }
+
+    Tether::ServerConfig &config() { return m_config; }
+    QTemporaryDir &dir() { return m_dir; }
+
+    Tether::ChatServer *start()
+    {
+        m_server.reset();
+        m_server = std::make_unique<Tether::ChatServer>(m_config);
+        QString error;
+        if (!m_server->start(&error)) {
+            qWarning("server start failed: %s", qPrintable(error));
+            m_server.reset();
+        }
+        return m_server.get();
+    }
+    void stop() { m_server.reset(); }
+    Tether::ChatServer *server() { return m_server.get(); }
+    QUrl ws() const { return m_server->webSocketUrl(); }
+    QUrl url(const char *path) const
+    {
+        QUrl u = m_server->httpUrl();
+        u.setPath(str(path));
+        return u;
+    }
+    // Mints a token with the server's secret; issuedAgoMs > ttlMs gives an expired one.
+    QString token(const QString &user, qint64 ttlMs = 60000, qint64 issuedAgoMs = 0) const
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        return Tether::TokenService(secretBytes()).issue(user, user, now - issuedAgoMs, ttlMs);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    Tether::ServerConfig m_config;
+    std::unique_ptr<Tether::ChatServer> m_server;
+};
+
+struct HttpResult
+{
+    int status = 0;
+    QJsonObject body;
+    QByteArray raw;
+};
+
+inline HttpResult http(const QByteArray &method, const QUrl &url, const QByteArray &body = QByteArray())
+{
+    QNetworkAccessManager manager;
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply *reply = manager.sendCustomRequest(request, method, body);
+    QSignalSpy spy(reply, &QNetworkReply::finished);
+    HttpResult result;
+    if (!reply->isFinished() && !spy.wait(kTimeout))
+        return result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.raw = reply->readAll();
+    result.body = QJsonDocument::fromJson(result.raw).object();
+    reply->deleteLater();
+    return result;
+}
+
+inline HttpResult postJson(const QUrl &url, const QJsonObject &body)
+{
+    return http("POST", url, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+} // namespace TestUtil
