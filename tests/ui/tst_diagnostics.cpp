@@ -1,0 +1,250 @@
+// The diagnostics checks against a real tether server on 127.0.0.1, failures with their hints, and
+// the support report: its content and that no secret survives into it.
+
+#include "chatserver.h"
+#include "diagnosticsreport.h"
+#include "diagnosticsrunner.h"
+#include "secretredactor.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Tether;
+using Status = DiagnosticCheck::Status;
+
+namespace {
+const char jwt[] = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ";
+}
+
+class tst_Diagnostics : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ChatServer> m_server;
+
+    static const DiagnosticCheck *find(const QList<DiagnosticCheck> &list, const QString &id)
+    {
+        for (const DiagnosticCheck &c : list) {
+            if (c.id == id)
+                return &c;
+        }
+        return nullptr;
+    }
+
+    QList<DiagnosticCheck> run(const QUrl &url, const DiagnosticsOptions &options = {})
+    {
+        DiagnosticsRunner runner;
+        runner.setOptions(options);
+        QSignalSpy done(&runner, &DiagnosticsRunner::finished);
+        QSignalSpy each(&runner, &DiagnosticsRunner::checkFinished);
+        runner.start(url);
+        if (!done.wait(60000))
+            return {};
+        [&] { QCOMPARE(each.count(), DiagnosticsRunner::checkIds().size()); }();
+        return runner.results();
+    }
+
+    static quint16 closedPort()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        const quint16 port = probe.serverPort();
+        probe.close();
+        return port;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        ServerConfig config;
+        config.databasePath = m_dir.filePath(QStringLiteral("server.sqlite"));
+        config.allowGuests = true;
+        config.demo = true;
+        config.passwordIterations = 1000;
+        m_server = std::make_unique<ChatServer>(config);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+    }
+
+    void cleanupTestCase() { m_server.reset(); }
+
+    void allChecksPassAgainstARealServer()
+    {
+        const QList<DiagnosticCheck> results = run(m_server->webSocketUrl());
+        QStringList ids;
+        for (const DiagnosticCheck &c : results)
+            ids << c.id;
+        QCOMPARE(ids, DiagnosticsRunner::checkIds());
+        for (const DiagnosticCheck &c : results)
+            QVERIFY2(c.status != Status::Failed, qPrintable(c.id + QStringLiteral(": ") + c.detail));
+
+        QCOMPARE(find(results, QStringLiteral("dns"))->status, Status::Passed);
+        QCOMPARE(find(results, QStringLiteral("tcp"))->status, Status::Passed);
+        const DiagnosticCheck *tls = find(results, QStringLiteral("tls"));
+        QCOMPARE(tls->status, Status::Skipped);
+        QVERIFY2(tls->detail.contains(QLatin1String("ws://")), qPrintable(tls->detail));
+        const DiagnosticCheck *http = find(results, QStringLiteral("http_health"));
+        QCOMPARE(http->status, Status::Passed);
+        QCOMPARE(http->data.value(QStringLiteral("http_status")).toInt(), 200);
+        QVERIFY(!http->data.value(QStringLiteral("server_version")).toString().isEmpty());
+        QCOMPARE(find(results, QStringLiteral("websocket"))->status, Status::Passed);
+        const DiagnosticCheck *ping = find(results, QStringLiteral("ping"));
+        QCOMPARE(ping->status, Status::Passed);
+        QCOMPARE(ping->data.value(QStringLiteral("rtt_ms")).toArray().size(), 5);
+        QVERIFY(ping->detail.contains(QLatin1String("5 of 5")));
+        QCOMPARE(find(results, QStringLiteral("proxy"))->status, Status::Passed);
+        for (const DiagnosticCheck &c : results) {
+            if (c.status == Status::Passed)
+                QVERIFY2(c.elapsedMs >= 0, qPrintable(c.id));
+        }
+    }
+
+    void refusedPortFailsWithAHint()
+    {
+        QUrl url(QStringLiteral("ws://127.0.0.1/ws"));
+        url.setPort(closedPort());
+        const QList<DiagnosticCheck> results = run(url);
+        QCOMPARE(results.size(), DiagnosticsRunner::checkIds().size());
+        const DiagnosticCheck *tcp = find(results, QStringLiteral("tcp"));
+        QCOMPARE(tcp->status, Status::Failed);
+        QVERIFY2(tcp->hint.contains(QLatin1String("nothing is listening")), qPrintable(tcp->hint));
+        // What depends on the connection is skipped, with the reason, rather than failing again.
+        for (const char *id : {"http_health", "websocket", "ping"}) {
+            const DiagnosticCheck *c = find(results, QLatin1String(id));
+            QCOMPARE(c->status, Status::Skipped);
+            QVERIFY2(c->detail.contains(QLatin1String("TCP")), qPrintable(c->detail));
+        }
+    }
+
+    void wrongPathFailsTheHandshake()
+    {
+        QUrl url = m_server->webSocketUrl();
+        url.setPath(QStringLiteral("/not-here"));
+        const QList<DiagnosticCheck> results = run(url);
+        QCOMPARE(find(results, QStringLiteral("tcp"))->status, Status::Passed);
+        QCOMPARE(find(results, QStringLiteral("http_health"))->status, Status::Passed);
+        const DiagnosticCheck *ws = find(results, QStringLiteral("websocket"));
+        QCOMPARE(ws->status, Status::Failed);
+        QVERIFY2(ws->hint.contains(QLatin1String("/ws")), qPrintable(ws->hint));
+        QCOMPARE(find(results, QStringLiteral("ping"))->status, Status::Skipped);
+    }
+
+    void unresolvableNameFailsDns()
+    {
+        const QList<DiagnosticCheck> results = run(QUrl(QStringLiteral("ws://tether-no-such-host.invalid:1/ws")));
+        const DiagnosticCheck *dns = find(results, QStringLiteral("dns"));
+        QCOMPARE(dns->status, Status::Failed);
+        QVERIFY(!dns->hint.isEmpty());
+        QCOMPARE(find(results, QStringLiteral("tcp"))->status, Status::Skipped);
+    }
+
+    void reportHasEverythingAndNoSecrets()
+    {
+        const QString secretToken = QString::fromLatin1(jwt);
+        const QString refresh = QStringLiteral("r3fr3sh-0paque-value-1234567890");
+        QUrl target = m_server->webSocketUrl();
+        target.setQuery(QStringLiteral("access_token=") + secretToken);
+        target.setUserName(QStringLiteral("alice"));
+        target.setPassword(QStringLiteral("hunter2-pass"));
+
+        DiagnosticsOptions options;
+        options.accessToken = secretToken;
+        QUrl refused = target;
+        refused.setPort(closedPort());
+        QList<DiagnosticCheck> checks = run(refused, options);
+        QVERIFY(!checks.isEmpty());
+
+        DiagnosticsSnapshot snap;
+        snap.valid = true;
+        snap.state = ConnectionState::Reconnecting;
+        snap.server = target;
+        snap.stats.connects = 4;
+        snap.stats.attempts = 9;
+        snap.stats.disconnects = 3;
+        snap.stats.disconnectsByCode = {{1006, 2}, {1012, 1}};
+        snap.stats.lastCloseCode = 1012;
+        snap.stats.lastCloseReason = QStringLiteral("{\"retry_after_ms\":1200}");
+        snap.stats.rttLastMs = 17;
+        snap.stats.rttAvgMs = 21.5;
+        snap.stats.rttMaxMs = 88;
+        snap.stats.messagesIn = 120;
+        snap.stats.messagesOut = 45;
+        snap.stats.bytesIn = 9876;
+        snap.stats.bytesOut = 5432;
+        snap.outboxSize = 3;
+        ConnectionEvent e1{QDateTime::currentDateTimeUtc(), 10, ConnectionEvent::Kind::Attempt,
+                           QStringLiteral("attempt 3 to ") + target.toString()};
+        ConnectionEvent e2{QDateTime::currentDateTimeUtc(), 20, ConnectionEvent::Kind::TokenRefresh,
+                           QStringLiteral("POST {\"refresh_token\":\"") + refresh
+                               + QStringLiteral("\"} with Authorization: Bearer ") + secretToken};
+        snap.events = {e1, e2};
+
+        DiagnosticsReport report;
+        report.setProxyMode(QStringLiteral("manual http://bob:pr0xy-pass@127.0.0.1:3128"));
+        report.setConnection(snap);
+        report.setChecks(target, checks);
+        const QString text = report.toReport();
+
+        for (const QString &secret : {secretToken, QStringLiteral("c2VjcmV0LXNpZ25hdHVyZQ"), refresh,
+                                      QStringLiteral("hunter2-pass"), QStringLiteral("pr0xy-pass")})
+            QVERIFY2(!text.contains(secret), qPrintable(QStringLiteral("secret leaked: ") + secret));
+        QVERIFY(text.contains(QLatin1String("REDACTED")));
+
+        // The readable part.
+        QVERIFY(text.contains(QString::fromLatin1(qVersion())));
+        QVERIFY(text.contains(QStringLiteral(TETHER_VERSION)));
+        QVERIFY(text.contains(QStringLiteral("1006×2")));
+        QVERIFY(text.contains(QLatin1String("reconnecting")));
+        QVERIFY(text.contains(QLatin1String("[FAIL] TCP connect")));
+        QVERIFY(text.contains(QLatin1String("Outbox: 3")));
+        QVERIFY(text.contains(QLatin1String("17 ms")));
+
+        // The JSON part parses and carries the same figures.
+        const int at = text.indexOf(QLatin1String("--- JSON ---"));
+        QVERIFY(at > 0);
+        QJsonParseError error;
+        const QJsonObject json = QJsonDocument::fromJson(text.mid(at + 12).toUtf8(), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        const QJsonObject connection = json.value(QStringLiteral("connection")).toObject();
+        QCOMPARE(connection.value(QStringLiteral("reconnects")).toInt(), 3);
+        QCOMPARE(connection.value(QStringLiteral("disconnects_by_code")).toObject().value(QStringLiteral("1006")).toInt(), 2);
+        QCOMPARE(connection.value(QStringLiteral("bytes_in")).toInt(), 9876);
+        QCOMPARE(connection.value(QStringLiteral("outbox")).toInt(), 3);
+        QCOMPARE(json.value(QStringLiteral("events")).toArray().size(), 2);
+        const QJsonObject jchecks = json.value(QStringLiteral("checks")).toObject();
+        QCOMPARE(jchecks.value(QStringLiteral("all_passed")).toBool(), false);
+        QCOMPARE(jchecks.value(QStringLiteral("results")).toArray().size(), DiagnosticsRunner::checkIds().size());
+        const QJsonObject env = json.value(QStringLiteral("environment")).toObject();
+        for (const char *key : {"app_version", "qt_runtime", "os", "tls_backend", "network_backend", "proxy_mode"})
+            QVERIFY2(env.contains(QLatin1String(key)), key);
+    }
+
+    void redactorUnit_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("mustNotContain");
+        QTest::newRow("jwt") << QStringLiteral("token eyJabcdefgh.eyJpayload1.sig_nature- end") << QStringLiteral("eyJpayload1");
+        QTest::newRow("bearer") << QStringLiteral("Authorization: Bearer abc123opaque") << QStringLiteral("abc123opaque");
+        QTest::newRow("query") << QStringLiteral("ws://h/ws?x=1&access_token=zzz999&y=2") << QStringLiteral("zzz999");
+        QTest::newRow("json") << QStringLiteral("{\"refresh_token\": \"qqq777\"}") << QStringLiteral("qqq777");
+        QTest::newRow("userinfo") << QStringLiteral("http://u:pw5555@proxy:8080") << QStringLiteral("pw5555");
+    }
+    void redactorUnit()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, mustNotContain);
+        const QString out = SecretRedactor::text(input);
+        QVERIFY2(!out.contains(mustNotContain), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("REDACTED")), qPrintable(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Diagnostics)
+#include "tst_diagnostics.moc"
