@@ -946,6 +946,14 @@ void ChatServer::closeClient(Client *client, int code, const QString &reason)
 {
     if (client->closing)
         return;
+    // Qt's QWebSocket (6.4 at least) rejects close codes 1012-2999 as invalid and reports 1002
+    // instead, losing the code and reason. So every server-initiated close is announced first in a
+    // text frame that any client can read; the close frame itself still carries the real code.
+    QJsonObject goodbye{ { key("type"), key("goodbye") }, { key("code"), code }, { key("reason"), reason } };
+    const QJsonObject reasonObject = QJsonDocument::fromJson(reason.toUtf8()).object();
+    if (reasonObject.contains(key("retry_after_ms")))
+        goodbye.insert(key("retry_after_ms"), reasonObject.value(key("retry_after_ms")));
+    sendFrame(client, goodbye);
     client->closing = true;
     client->closeCode = code;
     QWebSocket *socket = client->socket;

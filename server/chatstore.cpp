@@ -97,7 +97,7 @@ bool ChatStore::open(const QString &path, QString *errorMessage)
             return fail(describe(check.lastError()));
         const QString verdict = check.value(0).toString();
         if (verdict != QLatin1String("ok"))
-            return fail(QStringLiteral("integrity check failed: %1").arg(verdict));
+            return fail(QStringLiteral("integrity check failed (%1)").arg(verdict.section(QLatin1Char('\n'), 0, 0).left(200)));
     }
     // Prove the file is writable now rather than at the first acknowledged message.
     QSqlQuery probe(QSqlDatabase::database(m_connectionName, false));

@@ -16,6 +16,7 @@
 #include <QNetworkRequest>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUuid>
 #include <QWebSocket>
@@ -114,6 +115,19 @@ public:
     }
     void skipAll() { m_cursor = int(m_frames.size()); }
 
+    // What the server meant: Qt 6.4 turns close codes 1012-2999 into 1002 on receipt, so the
+    // server announces every close in a "goodbye" frame first (docs/protocol.md).
+    int intendedCloseCode() const
+    {
+        const QList<QJsonObject> goodbyes = framesOfType(str("goodbye"));
+        return goodbyes.isEmpty() ? m_closeCode : goodbyes.last().value(str("code")).toInt();
+    }
+    QString intendedCloseReason() const
+    {
+        const QList<QJsonObject> goodbyes = framesOfType(str("goodbye"));
+        return goodbyes.isEmpty() ? m_closeReason : goodbyes.last().value(str("reason")).toString();
+    }
+
     QWebSocket &socket() { return m_socket; }
     const QList<QJsonObject> &frames() const { return m_frames; }
     bool isClosed() const { return m_closed; }
@@ -127,6 +141,100 @@ private:
     bool m_closed = false;
     int m_closeCode = 0;
     QString m_closeReason;
+};
+
+// A minimal hand-written WebSocket client that reports the close code exactly as it is on the wire
+// (QWebSocket cannot: it rewrites codes it considers invalid).
+class RawClient
+{
+public:
+    RawClient()
+    {
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] { onData(); });
+        QObject::connect(&m_socket, &QTcpSocket::disconnected, &m_socket, [this] { m_disconnected = true; });
+    }
+    bool open(const QUrl &url)
+    {
+        m_socket.connectToHost(url.host(), quint16(url.port()));
+        if (!QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::ConnectedState; }, kTimeout))
+            return false;
+        m_socket.write("GET " + url.path(QUrl::FullyEncoded).toLatin1() + " HTTP/1.1\r\nHost: " + url.host().toLatin1()
+                       + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        return QTest::qWaitFor([&] { return m_upgraded || m_disconnected; }, kTimeout) && m_upgraded;
+    }
+    void sendText(const QByteArray &payload)
+    {
+        QByteArray frame;
+        frame.append(char(0x81));
+        const char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+        if (payload.size() < 126) {
+            frame.append(char(0x80 | payload.size()));
+        } else {
+            frame.append(char(0x80 | 126));
+            frame.append(char((payload.size() >> 8) & 0xff));
+            frame.append(char(payload.size() & 0xff));
+        }
+        frame.append(mask, 4);
+        for (qsizetype i = 0; i < payload.size(); ++i)
+            frame.append(char(payload[i] ^ mask[i % 4]));
+        m_socket.write(frame);
+    }
+    bool waitClosed(int timeoutMs = kTimeout)
+    {
+        return QTest::qWaitFor([&] { return m_closeCode != 0 || m_disconnected; }, timeoutMs) && m_closeCode != 0;
+    }
+    int closeCode() const { return m_closeCode; }
+    QByteArray closeReason() const { return m_closeReason; }
+    const QList<QByteArray> &texts() const { return m_texts; }
+
+private:
+    void onData()
+    {
+        m_buffer += m_socket.readAll();
+        if (!m_upgraded) {
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            m_upgraded = m_buffer.startsWith("HTTP/1.1 101");
+            m_buffer.remove(0, end + 4);
+        }
+        while (m_buffer.size() >= 2) {
+            const int opcode = uchar(m_buffer[0]) & 0x0f;
+            qint64 length = uchar(m_buffer[1]) & 0x7f;
+            int offset = 2;
+            if (length == 126) {
+                if (m_buffer.size() < 4)
+                    return;
+                length = (qint64(uchar(m_buffer[2])) << 8) | uchar(m_buffer[3]);
+                offset = 4;
+            } else if (length == 127) {
+                if (m_buffer.size() < 10)
+                    return;
+                length = 0;
+                for (int i = 0; i < 8; ++i)
+                    length = (length << 8) | uchar(m_buffer[2 + i]);
+                offset = 10;
+            }
+            if (m_buffer.size() < offset + length)
+                return;
+            const QByteArray payload = m_buffer.mid(offset, length);
+            m_buffer.remove(0, offset + length);
+            if (opcode == 0x1)
+                m_texts.append(payload);
+            else if (opcode == 0x8 && payload.size() >= 2) {
+                m_closeCode = (uchar(payload[0]) << 8) | uchar(payload[1]);
+                m_closeReason = payload.mid(2);
+            }
+        }
+    }
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QList<QByteArray> m_texts;
+    bool m_upgraded = false;
+    bool m_disconnected = false;
+    int m_closeCode = 0;
+    QByteArray m_closeReason;
 };
 
 // A server with its database and secret in a temporary directory; restartable on the same files.
