@@ -43,6 +43,7 @@ public:
         AuthenticationRejected,
         InvalidToken,     // a JWT whose payload cannot be parsed
         ProtocolError,
+        NotOpen,          // send() while Disconnected, SignedOut or Failed: call open() first
     };
     Q_ENUM(Error)
 
@@ -76,6 +77,9 @@ public Q_SLOTS:
 public:
     SendResult send(const QString &text);
     int queuedCount() const;
+    // True while a graceful close (after close()) waits for the server's close frame (bounded).
+    bool isClosing() const;
+    NetworkMonitor *networkMonitor() const;
 
 Q_SIGNALS:
     void stateChanged(Tether::ConnectionState state, Tether::ConnectionState previous);
@@ -90,6 +94,7 @@ Q_SIGNALS:
     void pongReceived(int rttMs);
     void eventLogged(const Tether::ConnectionEvent &event);
     void statsChanged();
+    void closingFinished(); // the socket closed by close() is gone (acknowledged or timed out)
 
 private:
     class Private;

@@ -1,0 +1,7 @@
+#include "networkmonitor.h"
+
+namespace Tether {
+
+NetworkMonitor::~NetworkMonitor() = default;
+
+} // namespace Tether
