@@ -1,0 +1,212 @@
+// The tether-server executable: the "listening" stdout line, bad flags (exit 2), --add-user,
+// a broken database (exit 1) and SIGTERM (1012 to clients, exit 0).
+
+#include "servertestutil.h"
+
+#include <QProcess>
+
+#include <csignal>
+
+using namespace TestUtil;
+
+// waitForFinished() is false for a process that already finished while the event loop ran.
+static bool waitFinished(QProcess &process)
+{
+    return process.state() == QProcess::NotRunning || process.waitForFinished(kTimeout);
+}
+
+class TestServerCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void listeningLineAndSigterm();
+    void sigintAlsoGraceful();
+    void badFlags_data();
+    void badFlags();
+    void addUser();
+    void brokenDatabase();
+    void help();
+
+private:
+    static QString binary() { return QString::fromLocal8Bit(TETHER_SERVER_BIN); }
+    // Starts the server and returns the parsed listening line (empty on failure).
+    static QJsonObject startServer(QProcess *process, const QStringList &args)
+    {
+        process->setProgram(binary());
+        process->setArguments(args);
+        process->start();
+        if (!process->waitForStarted(kTimeout))
+            return QJsonObject();
+        if (!QTest::qWaitFor([&] { return process->canReadLine() || process->state() == QProcess::NotRunning; }, kTimeout))
+            return QJsonObject();
+        return QJsonDocument::fromJson(process->readLine()).object();
+    }
+};
+
+void TestServerCli::listeningLineAndSigterm()
+{
+    QTemporaryDir dir;
+    QProcess process;
+    const QJsonObject line = startServer(&process, { str("--listen"), str("127.0.0.1:0"), str("--db"),
+                                                     dir.filePath(str("s.sqlite")), str("--allow-guests"), str("--demo"),
+                                                     str("--restart-spread"), str("0.5") });
+    QCOMPARE(line.value(str("event")).toString(), str("listening"));
+    const QUrl ws(line.value(str("ws")).toString());
+    const QUrl httpUrl(line.value(str("http")).toString());
+    QCOMPARE(ws.scheme(), str("ws"));
+    QCOMPARE(ws.host(), str("127.0.0.1"));
+    QCOMPARE(ws.path(), str("/ws"));
+    QVERIFY(ws.port() > 0);
+    QCOMPARE(httpUrl.toString(), QStringLiteral("http://127.0.0.1:%1").arg(ws.port()));
+    QVERIFY(process.readAllStandardOutput().isEmpty()); // exactly one line
+
+    QUrl health = httpUrl;
+    health.setPath(str("/health"));
+    QCOMPARE(http("GET", health).body.value(str("status")).toString(), str("ok"));
+
+    Client guest;
+    QVERIFY(guest.open(ws));
+    QVERIFY(!guest.hello().isEmpty());
+    QCOMPARE(guest.sendMessage(str("echo"), str("ping?")).value(str("seq")).toInt(), 1);
+    QVERIFY(QTest::qWaitFor([&] { return guest.framesOfType(str("message")).size() == 2; }, kTimeout));
+
+    process.terminate(); // SIGTERM
+    QVERIFY(guest.waitClosed());
+    QCOMPARE(guest.intendedCloseCode(), 1012);
+    const int retry = QJsonDocument::fromJson(guest.intendedCloseReason().toUtf8()).object().value(str("retry_after_ms")).toInt(-1);
+    QVERIFY(retry >= 0 && retry < 500);
+    QVERIFY(waitFinished(process));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray logs = process.readAllStandardError();
+    QVERIFY(logs.contains("disconnect"));
+    QVERIFY(logs.contains("code 1012"));
+
+    // The messages are on disk for the next start.
+    QProcess again;
+    const QJsonObject line2 = startServer(&again, { str("--db"), dir.filePath(str("s.sqlite")), str("--allow-guests"), str("--demo") });
+    QVERIFY(!line2.isEmpty());
+    Client back;
+    QVERIFY(back.open(QUrl(line2.value(str("ws")).toString())));
+    QVERIFY(!back.hello(QJsonObject{ { str("echo"), 0 } }).isEmpty());
+    QCOMPARE(back.framesOfType(str("message")).size(), 2);
+    again.terminate();
+    QVERIFY(waitFinished(again));
+    QCOMPARE(again.exitCode(), 0);
+}
+
+void TestServerCli::sigintAlsoGraceful()
+{
+    QTemporaryDir dir;
+    QProcess process;
+    const QJsonObject line = startServer(&process, { str("--db"), dir.filePath(str("s.sqlite")), str("--allow-guests") });
+    QVERIFY(!line.isEmpty());
+    RawClient raw;
+    QVERIFY(raw.open(QUrl(line.value(str("ws")).toString())));
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(raw.waitClosed());
+    QCOMPARE(raw.closeCode(), 1012);
+    QVERIFY(waitFinished(process));
+    QCOMPARE(process.exitCode(), 0);
+}
+
+void TestServerCli::badFlags_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("unknown") << QStringList{ str("--frobnicate") };
+    QTest::newRow("listen without port") << QStringList{ str("--listen"), str("127.0.0.1") };
+    QTest::newRow("listen bad host") << QStringList{ str("--listen"), str("not a host:1") };
+    QTest::newRow("ttl not a number") << QStringList{ str("--access-ttl"), str("abc") };
+    QTest::newRow("negative idle") << QStringList{ str("--idle-timeout"), str("-1") };
+    QTest::newRow("max connections words") << QStringList{ str("--max-connections"), str("lots") };
+    QTest::newRow("missing value") << QStringList{ str("--db") };
+    QTest::newRow("positional") << QStringList{ str("serve") };
+}
+
+void TestServerCli::badFlags()
+{
+    QFETCH(QStringList, args);
+    QProcess process;
+    process.start(binary(), args);
+    QVERIFY(waitFinished(process));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 2);
+    const QByteArray err = process.readAllStandardError();
+    QVERIFY(err.startsWith("tether-server: "));
+    QVERIFY(err.size() > 20);
+    QVERIFY(process.readAllStandardOutput().isEmpty());
+}
+
+void TestServerCli::addUser()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(str("users.sqlite"));
+    QProcess add;
+    add.start(binary(), { str("--db"), db, str("--add-user"), str("carol") });
+    QVERIFY(add.waitForStarted(kTimeout));
+    add.write("hunter2\n");
+    add.closeWriteChannel();
+    QVERIFY(waitFinished(add));
+    QCOMPARE(add.exitCode(), 0);
+    QVERIFY(!add.readAllStandardError().contains("hunter2"));
+
+    QProcess dup; // same name again fails cleanly
+    dup.start(binary(), { str("--db"), db, str("--add-user"), str("carol") });
+    QVERIFY(dup.waitForStarted(kTimeout));
+    dup.write("other\n");
+    dup.closeWriteChannel();
+    QVERIFY(waitFinished(dup));
+    QCOMPARE(dup.exitCode(), 1);
+    QVERIFY(dup.readAllStandardError().contains("exists"));
+
+    QProcess empty; // no password
+    empty.start(binary(), { str("--db"), db, str("--add-user"), str("dave") });
+    QVERIFY(empty.waitForStarted(kTimeout));
+    empty.closeWriteChannel();
+    QVERIFY(waitFinished(empty));
+    QCOMPARE(empty.exitCode(), 1);
+
+    QProcess server;
+    const QJsonObject line = startServer(&server, { str("--db"), db });
+    QVERIFY(!line.isEmpty());
+    QUrl login(line.value(str("http")).toString());
+    login.setPath(str("/api/auth/login"));
+    QCOMPARE(postJson(login, QJsonObject{ { str("username"), str("carol") }, { str("password"), str("hunter2") } }).status, 200);
+    QCOMPARE(postJson(login, QJsonObject{ { str("username"), str("carol") }, { str("password"), str("hunter3") } }).status, 401);
+    server.terminate();
+    QVERIFY(waitFinished(server));
+    // The password is nowhere in the database file.
+    QFile file(db);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains("hunter2"));
+}
+
+void TestServerCli::brokenDatabase()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(str("broken.sqlite"));
+    QFile file(db);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray(8192, 'Z'));
+    file.close();
+    QProcess process;
+    process.start(binary(), { str("--db"), db });
+    QVERIFY(waitFinished(process));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 1);
+    QVERIFY(process.readAllStandardError().contains(db.toLocal8Bit()));
+    QVERIFY(process.readAllStandardOutput().isEmpty());
+}
+
+void TestServerCli::help()
+{
+    QProcess process;
+    process.start(binary(), { str("--help") });
+    QVERIFY(waitFinished(process));
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY(process.readAllStandardOutput().contains("--allow-guests"));
+}
+
+QTEST_GUILESS_MAIN(TestServerCli)
+#include "tst_server_cli.moc"
