@@ -42,6 +42,10 @@ struct ConnectionConfig
     qint64 maxIncomingMessageSize = 16 * 1024 * 1024;
     int tokenRefreshSkewMs = 30000; // refresh when the token expires within this
     int eventLogLimit = 500;
+    // A text frame {"type":<this>,"code":N,"reason":"..."} announces the server's next close. Qt 6.4
+    // turns close codes 1012-2999 into 1002 and drops the reason; the announcement restores them.
+    // Empty = ignore announcements.
+    QString goodbyeType = QStringLiteral("goodbye");
 };
 
 } // namespace Tether

@@ -109,6 +109,8 @@ public:
     bool awaitingAuthAnswer = false;
     bool closeFrameReceived = false;
     bool handshakeUnauthorized = false;
+    int goodbyeCode = 0;  // from the server's goodbye frame on this socket, 0 = none
+    QString goodbyeReason;
     QString socketError;
     QSet<QWebSocket *> closingSockets;
 
@@ -384,6 +386,8 @@ void ConnectionManager::Private::openSocket()
     awaitingAuthAnswer = false;
     closeFrameReceived = false;
     handshakeUnauthorized = false;
+    goodbyeCode = 0;
+    goodbyeReason.clear();
     socketError.clear();
 
     const Credentials &cred = config.credentials;
@@ -511,6 +515,13 @@ void ConnectionManager::Private::onText(const QString &text)
             return; // our own heartbeat's answer, not a message for the app
         }
     }
+    if (!config.goodbyeType.isEmpty() && text.size() < 4096 && text.contains(config.goodbyeType)) {
+        const QJsonObject obj = QJsonDocument::fromJson(text.toUtf8()).object();
+        if (obj.value(QStringLiteral("type")).toString() == config.goodbyeType) {
+            goodbyeCode = obj.value(QStringLiteral("code")).toInt();
+            goodbyeReason = obj.value(QStringLiteral("reason")).toString();
+        }
+    }
     if (awaitingAuthAnswer) {
         awaitingAuthAnswer = false;
         connectTimer.stop();
@@ -544,6 +555,11 @@ void ConnectionManager::Private::endSocket(bool abortIt)
         info.reason = s->closeReason();
     } else {
         info.code = 1006; // QWebSocket keeps a stale 1000 here: no close frame means abnormal
+    }
+    if (goodbyeCode >= 1000 && goodbyeCode <= 4999) {
+        // The server said why it is closing; Qt may have mangled the close frame (1012 -> 1002).
+        info.code = goodbyeCode;
+        info.reason = goodbyeReason;
     }
     info.handshakeUnauthorized = handshakeUnauthorized;
     const bool wasOpen = handshakeDone;

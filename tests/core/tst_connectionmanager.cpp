@@ -232,6 +232,34 @@ private Q_SLOTS:
         QCOMPARE(cm.stats().disconnectsByCode.value(4000), 1);
     }
 
+    // The server announces its close in a goodbye frame; that code and reason win over Qt's 1002.
+    void goodbyeFrameRestoresCodeAndRetryAfter()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        ConnectionConfig config = fastConfig(server.url());
+        config.backoff.initialMs = 5000;
+        ManualNetworkMonitor net;
+        ConnectionManager cm(config, &net);
+        QSignalSpy closed(&cm, &ConnectionManager::closed);
+        QSignalSpy scheduled(&cm, &ConnectionManager::reconnectScheduled);
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        const QString reason = QStringLiteral(R"({"retry_after_ms":150})");
+        const QJsonObject goodbye { { QStringLiteral("type"), QStringLiteral("goodbye") },
+                                    { QStringLiteral("code"), 1012 },
+                                    { QStringLiteral("reason"), reason },
+                                    { QStringLiteral("retry_after_ms"), 150 } };
+        server.last()->sendTextMessage(QString::fromUtf8(QJsonDocument(goodbye).toJson(QJsonDocument::Compact)));
+        server.last()->close(QWebSocketProtocol::CloseCode(1012), reason);
+        QVERIFY(scheduled.wait(Long));
+        QCOMPARE(closed.at(0).at(0).toInt(), 1012);
+        QCOMPARE(closed.at(0).at(1).toString(), reason);
+        QCOMPARE(scheduled.at(0).at(1).toInt(), 150);
+        QCOMPARE(cm.stats().disconnectsByCode.value(1012), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+    }
+
     // Qt 6.4's client rejects close codes 1012-2999 as a protocol error: the code arrives as 1002 and
     // the reason is replaced. The engine must still reconnect (with its own backoff).
     void serviceRestartCloseStillReconnects()
