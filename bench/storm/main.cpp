@@ -230,8 +230,11 @@ int main(int argc, char **argv)
 
     const QStringList wanted = parser.value(QStringLiteral("modes")).split(QLatin1Char(','));
     const QList<Mode> modes = {
-        {QStringLiteral("crash, jitter none"), BackoffPolicy::Jitter::None, false, bucketMs, false},
-        {QStringLiteral("crash, jitter equal"), BackoffPolicy::Jitter::Equal, false, initialMs / 2, false},
+        // Baseline of every crash mode: an even spread over the nominal first-retry window (the
+        // initial delay), so the ratio says how much worse than ideal each jitter is. (The window in
+        // force is 0 for none and initial/2 for equal.)
+        {QStringLiteral("crash, jitter none"), BackoffPolicy::Jitter::None, false, initialMs, false},
+        {QStringLiteral("crash, jitter equal"), BackoffPolicy::Jitter::Equal, false, initialMs, false},
         {QStringLiteral("crash, jitter full"), BackoffPolicy::Jitter::Full, false, initialMs, true},
         {QStringLiteral("graceful, server spread"), BackoffPolicy::Jitter::Full, true, spreadMs, true},
     };
