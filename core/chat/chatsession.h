@@ -51,6 +51,11 @@ struct ChatSessionConfig
     int sendingTimeoutMs = 30000;  // a message Sending this long without an ack is re-sent
     int typingIntervalMs = 3000;   // sendTyping() sends at most once per interval per conversation
     int maxTextBytes = 64 * 1024;  // send() refuses longer texts (the server limits frames)
+    int sendWindow = 64;           // outbox entries in flight (sent, not yet acked) at once
+    double sendRatePerSecond = 50; // frames per second we write (the server rate-limits at 100/s)
+    int sendBurst = 100;
+    int rateLimitedRetryMs = 1000; // wait after a rate_limited/storage_error answer before re-sending
+    int batchSize = 500;           // incoming frames applied per event-loop pass (one transaction)
 };
 
 class ChatSession : public QObject
@@ -71,6 +76,10 @@ public:
     QList<Conversation> conversations() const;
     QList<ChatMessage> messages(const QString &conversation) const; // seq order, pending outgoing last
     QString send(const QString &conversation, const QString &text, QString *errorMessage = nullptr); // id, or empty on error
+    // Like send() with a caller-chosen id (e.g. a tool re-feeding input after a crash): an id already
+    // in the outbox is not queued twice and its id is returned; the server dedupes ids it has seen.
+    QString sendWithId(const QString &id, const QString &conversation, const QString &text,
+                       QString *errorMessage = nullptr);
     bool retry(const QString &id);
     bool discard(const QString &id);
     void markRead(const QString &conversation);

@@ -171,6 +171,7 @@ bool MessageStore::open(const QString &path, QString *errorMessage)
         QStringLiteral("CREATE TABLE IF NOT EXISTS outbox (ord INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
                        "conversation TEXT NOT NULL, text TEXT NOT NULL, created INTEGER NOT NULL, "
                        "state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS messages_by_id ON messages (id)"),
         QStringLiteral("PRAGMA user_version = %1").arg(SchemaVersion),
     };
     if (!beginTransaction())
@@ -443,6 +444,12 @@ QList<ChatMessage> MessageStore::messages(const QString &conversation) const
     while (q.next())
         result.append(toMessage(d->entryFromRow(q), self));
     return result;
+}
+
+bool MessageStore::hasOutgoingMessage(const QString &id) const
+{
+    QSqlQuery q(d->db);
+    return d->exec(q, QStringLiteral("SELECT 1 FROM messages WHERE id = ? AND outgoing = 1 LIMIT 1"), {id}) && q.next();
 }
 
 int MessageStore::messageCount(const QString &conversation) const

@@ -72,6 +72,7 @@ public:
     // then pending outbox entries in the order they were written.
     QList<ChatMessage> messages(const QString &conversation) const;
     int messageCount(const QString &conversation) const;
+    bool hasOutgoingMessage(const QString &id) const; // one of ours with this id is held (acked)
 
     // Outbox. enqueue() fails (outbox_full) when limit entries are already waiting.
     bool enqueue(const OutboxEntry &entry, int limit, QString *errorCode = nullptr);
