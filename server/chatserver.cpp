@@ -441,7 +441,7 @@ QJsonObject ChatServer::tokenResponse(const QString &userId)
 void ChatServer::handleHttp(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body)
 {
     if (path == "/health") {
-        if (method != "GET" && method != "HEAD") {
+        if (method != "GET") {
             writeHttp(socket, 405, httpError(QStringLiteral("method_not_allowed"), QStringLiteral("use GET")), "Allow: GET\r\n");
             return;
         }

@@ -48,6 +48,8 @@ public:
             m_closeReason = m_socket.closeReason();
         });
     }
+    // Qt 6.4 leaks the close reason when a QWebSocket is destroyed while still open.
+    ~Client() { m_socket.abort(); }
     Client(const Client &) = delete;
     Client &operator=(const Client &) = delete;
 
