@@ -245,13 +245,13 @@ void TestServerAuth::loginFailures()
 void TestServerAuth::loginTokenOpensWebSocket()
 {
     Tether::ServerConfig config;
-    config.accessTtlMs = 1500; // sub-second precision in exp
+    config.accessTtlMs = 2500; // sub-second precision in exp
     Fixture f(config);
     QVERIFY(withUser(&f));
     const HttpResult login = postJson(f.url("/api/auth/login"),
                                       QJsonObject{ { str("username"), str("alice") }, { str("password"), str("s3cret") } });
     QCOMPARE(login.status, 200);
-    QCOMPARE(login.body.value(str("expires_in")).toDouble(), 1.5);
+    QCOMPARE(login.body.value(str("expires_in")).toDouble(), 2.5);
     const QString access = login.body.value(str("access_token")).toString();
     Client c;
     QVERIFY(c.open(f.ws(), access));
