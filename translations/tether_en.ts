@@ -2,6 +2,124 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en_US">
     <context>
+        <name>DiagnosticsReport</name>
+        <message>
+            <source>Tether version</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Qt version</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (built with %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Operating system</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>TLS backend</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Network information</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1, reachability: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Proxy mode</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (in effect: %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether diagnostics report — %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Environment</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>State: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connected since: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>not connected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Round trip: last %1, average %2, max %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reconnects: %1 (attempts: %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Disconnects: %1 (by close code: %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>none</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages in/out: %1 / %2; bytes in/out: %3 / %4</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Outbox: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Checks against %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PASS</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>FAIL</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SKIP</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>Recent events (%n)</source>
+            <translation>
+                <numerusform>Recent events (%n)</numerusform>
+                <numerusform>Recent events (%n)</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>StatePresentation</name>
         <message>
             <source>Online</source>
@@ -81,6 +199,151 @@
         </message>
     </context>
     <context>
+        <name>Tether::ChatWindow</name>
+        <message>
+            <source>About Tether</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&lt;b&gt;Tether %1&lt;/b&gt;&lt;p&gt;A chat whose connection survives anything, says honestly what is going on, and never loses a message.&lt;/p&gt;&lt;p&gt;Qt %2&lt;/p&gt;</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a conversation first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not ready yet: the chat is still starting.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Could not send: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n message(s) waiting to send</source>
+            <translation>
+                <numerusform>%n message waiting to send</numerusform>
+                <numerusform>%n messages waiting to send</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 is typing…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 and %2 are typing…</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n people are typing…</source>
+            <translation>
+                <numerusform>%n person is typing…</numerusform>
+                <numerusform>%n people are typing…</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Nobody is typing</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copy text</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Retry sending</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Discard message</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether — %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send the message (Enter). Shift+Enter starts a new line.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send message</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Write a message… (Enter sends, Shift+Enter for a new line)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Message text</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Enter sends, Shift+Enter starts a new line. Messages written while offline are sent when the connection is back.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Conversations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Current conversation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Chat</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Sign in…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign &amp;out</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Tools</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Settings…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Diagnostics…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;About Tether</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sending problem</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>Tether::ConnectionBanner</name>
         <message>
             <source>Connecting…</source>
@@ -134,6 +397,846 @@
         </message>
     </context>
     <context>
+        <name>Tether::ConversationModel</name>
+        <message numerus="yes">
+            <source>%1, %n unread</source>
+            <translation>
+                <numerusform>%1, %n unread</numerusform>
+                <numerusform>%1, %n unread</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unread message(s)</source>
+            <translation>
+                <numerusform>%n unread message</numerusform>
+                <numerusform>%n unread messages</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>Tether::CredentialStore</name>
+        <message>
+            <source>This build of Tether has no keychain support.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Keychain use is turned off.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::DesktopController</name>
+        <message>
+            <source>The built-in local server could not start: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The local message store could not be opened: %1
+Messages will not be kept on this computer until this is fixed.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::DiagnosticsDialog</name>
+        <message>
+            <source>Running: %1…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>All checks passed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n check(s) failed. The hints below say what it means.</source>
+            <translation>
+                <numerusform>%n check failed. The hint below says what it means.</numerusform>
+                <numerusform>%n checks failed. The hints below say what they mean.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Passed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Skipped</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 ms</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>(next attempt in %1 s)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>not connected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>last %1, average %2, max %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (attempts: %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>none</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 in / %2 out</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n message(s) waiting</source>
+            <translation>
+                <numerusform>%n message waiting</numerusform>
+                <numerusform>%n messages waiting</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Report copied to the clipboard.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save report</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Text files (*.txt)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Could not save the report: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Report saved to %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether Diagnostics</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Live</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Checks</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Event log</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Environment</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>State</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connected since</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Round trip</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reconnects</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Disconnects by close code</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Data</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Outbox</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Server:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server address to check</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Run checks</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Run checks</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Check</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Result</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Time</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Details</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Check results</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Checks the way to the server step by step: name lookup, connection, encryption, the server itself and the chat channel.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Filter events…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Filter events</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>All kinds</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Event kind</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Event</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection event log</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Copy report</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copy report</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Save report…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Report status</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::DiagnosticsRunner</name>
+        <message>
+            <source>DNS lookup</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>TCP connect</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>TLS handshake</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>HTTP /health</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>WebSocket handshake</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ping round trips</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Proxy in use</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Network reachability</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Fix the earlier failing check first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The address "%1" is not a valid server URL.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use an address like ws://chat.example.com/ws or wss://chat.example.com/ws.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Skipped: the server address is not valid.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is an IP address; no lookup needed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 could not be resolved: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server name was not found. Check the address for typos, then your internet connection or DNS settings.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Skipped: the server name could not be resolved.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 resolves to %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No answer for %1 within %2 ms.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The DNS server did not answer in time. Check your internet connection.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connected to %1 port %2 (%3).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Port %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The computer answered but nothing is listening on that port: the server is not running, or the port is wrong.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The proxy refused or failed the connection. Check the proxy settings.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server could not be reached. A firewall may be blocking the port, or the server is down.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Skipped: no TCP connection to the server.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No answer on port %1 within %2 ms.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Packets seem to be dropped on the way: often a firewall, a VPN or a captive Wi-Fi portal.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not used: %1:// connections are not encrypted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use wss:// for servers outside your own computer or network.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No TLS library is available to Qt.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Install OpenSSL (libssl) so encrypted connections can be made.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Skipped: TLS is not available.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Certificate: %1; issued by %2; expires %3.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Handshake completed (%1). </source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The encrypted connection could not be set up. The server may not speak TLS on this port.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server's certificate is not trusted (expired, self-signed or for another name). Do not continue on an untrusted network; ask the server's administrator.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Skipped: the TLS handshake failed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The TLS handshake did not complete within %1 ms.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Something between you and the server holds the connection without answering (a proxy or firewall inspecting traffic).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 answered HTTP 200: server version %2, up %3 s.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 answered HTTP %2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server accepted the connection but did not answer in time: it may be overloaded or stuck.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server answered but has no /health page: this may not be a Tether server, or a proxy in front of it routes it elsewhere.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server (or a proxy in front of it) reports an internal problem.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server's HTTP side is not healthy; chat may still work if the WebSocket check passes.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Upgraded to WebSocket at %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server did not accept the WebSocket upgrade. Check the path (usually /ws) and whether a proxy in front of the server forwards WebSocket connections.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Skipped: the WebSocket handshake failed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No WebSocket handshake within %1 ms.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Skipped: there is no WebSocket connection to ping.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 of %2 answered; round trip min %3 / avg %4 / max %5 ms.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The connection works but is slow; messages will take a while to arrive.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server closed the connection (%1 %2) before all pings were answered. %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server accepts the connection but drops it: for 4003 the account or guest access is refused, otherwise check the server's logs.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ping %1 got no answer within %2 ms. %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The connection opens but then stalls: a proxy or firewall may be holding or dropping WebSocket traffic.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>application setting</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>system settings</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No proxy: connections go directly to the server (%1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connections go through %1 (%2).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>If the checks above fail only here, the proxy may not allow WebSocket connections or may close idle ones.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This system offers no network status information to Qt.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not a problem by itself: Tether then assumes the network is up.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Backend %1 reports: %2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The system says this computer is offline. Connect to a network (Wi-Fi, cable) first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Only the local network is reachable, not the internet; a captive portal may need you to sign in.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::MessageDelegate</name>
+        <message>
+            <source>Waiting for connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sending…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not sent</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::MessageModel</name>
+        <message>
+            <source>%1 at %2: %3</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::SettingsDialog</name>
+        <message>
+            <source>Tether Settings</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>General</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Proxy</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Advanced</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Language:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Language</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign-in tokens are kept in the system keychain.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No keychain service is available (%1): sign-in tokens are kept in memory only and are gone when Tether quits.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Server address:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server address</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Leave empty to use the built-in local server (guests and the echo bot).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Fallback servers:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Fallback servers, one per line</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>One address per line, tried in turn</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Switch &amp;after failed attempts:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Failed attempts before switching to the next server</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use the &amp;system proxy settings</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;No proxy</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Manual proxy:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Type:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Proxy type</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Host:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Proxy host</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Port:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Proxy port</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> ms</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Heartbeat interval:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Heartbeat interval in milliseconds</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Answer timeout:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Heartbeat answer timeout in milliseconds</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Connect timeout:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connect timeout in milliseconds</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;First retry after:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>First retry delay in milliseconds</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Longest retry wait:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Longest retry delay in milliseconds</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>OK</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::SignInDialog</name>
+        <message>
+            <source>Enter the server address, for example wss://chat.example.com/ws.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Enter your username and password, or continue as a guest.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Signing in…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Wrong username or password.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Too many attempts. Wait a minute and try again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server refused the sign-in (HTTP %1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Could not reach the server: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign in to Tether</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign in with your account, or continue as a guest to chat right away.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Server:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Username:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Password:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server address</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Username</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Password</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Continue as guest</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign-in status</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Where your sign-in is kept</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your sign-in is remembered in the system keychain.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No keychain service is available (%1). Your sign-in is kept in memory only: you will need to sign in again after restarting Tether.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>Tether::StatusIndicator</name>
         <message>
             <source>Connection: %1</source>
@@ -169,6 +1272,64 @@
         </message>
         <message>
             <source>Status icon</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::TrayNotifier</name>
+        <message>
+            <source>Connection lost</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether is reconnecting. Messages you write are kept and sent when the connection is back.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection restored</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether is connected again; waiting messages are being sent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show Tether</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>main</name>
+        <message>
+            <source>Connect to the server at &lt;url&gt; (ws:// or wss://).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>User interface language: en or ru.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use the built-in local server (guests and the echo bot).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Check the connection to &lt;url&gt;, print a report and exit (exit code 1 if a check fails).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether: a chat whose connection survives anything.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether</source>
             <translation type="unfinished" />
         </message>
     </context>

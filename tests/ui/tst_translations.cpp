@@ -128,10 +128,18 @@ private Q_SLOTS:
             if (e.type != QLatin1String("vanished") && e.type != QLatin1String("obsolete"))
                 known.insert(e.source);
         }
-        static const QRegularExpression trCall(
-            QStringLiteral("\\b(?:tr|QT_TR_NOOP)\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\""));
+        // A call's text may be several adjacent literals ("a " "b"), as the compiler joins them.
+        static const QString literals = QStringLiteral("((?:\"(?:[^\"\\\\]|\\\\.)*\"\\s*)+)");
+        static const QRegularExpression trCall(QStringLiteral("\\b(?:tr|QT_TR_NOOP)\\(\\s*") + literals);
         static const QRegularExpression translateCall(
-            QStringLiteral("\\b(?:translate|QT_TRANSLATE_NOOP)\\(\\s*\"[^\"]*\"\\s*,\\s*\"((?:[^\"\\\\]|\\\\.)*)\""));
+            QStringLiteral("\\b(?:translate|QT_TRANSLATE_NOOP)\\(\\s*\"[^\"]*\"\\s*,\\s*") + literals);
+        static const QRegularExpression oneLiteral(QStringLiteral("\"((?:[^\"\\\\]|\\\\.)*)\""));
+        auto joined = [](const QString &sequence) {
+            QString text;
+            for (auto it = oneLiteral.globalMatch(sequence); it.hasNext();)
+                text += it.next().captured(1);
+            return text;
+        };
         QStringList missing;
         int scanned = 0;
         for (const char *dir : {"ui", "core/diagnostics", "app/desktop"}) {
@@ -144,7 +152,7 @@ private Q_SLOTS:
                 const QString code = QString::fromUtf8(f.readAll());
                 for (const auto *re : {&trCall, &translateCall}) {
                     for (auto m = re->globalMatch(code); m.hasNext();) {
-                        const QString source = unescapeCpp(m.next().captured(1));
+                        const QString source = unescapeCpp(joined(m.next().captured(1)));
                         ++scanned;
                         if (!known.contains(source))
                             missing << QDir(QStringLiteral(TETHER_SOURCE_DIR)).relativeFilePath(path)

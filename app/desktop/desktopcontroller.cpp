@@ -1,0 +1,300 @@
+#include "desktopcontroller.h"
+
+#include "chatserver.h"
+#include "chatsession.h"
+#include "chatwindow.h"
+#include "connectionmanager.h"
+#include "credentialstore.h"
+#include "diagnosticsdialog.h"
+#include "language.h"
+#include "settingsdialog.h"
+#include "signindialog.h"
+#include "traynotifier.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+
+Q_LOGGING_CATEGORY(lcApp, "tether.app")
+
+namespace Tether {
+
+DesktopController::DesktopController(const LaunchOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_credentials(new CredentialStore(QStringLiteral("org.tether.Tether"), this))
+{
+}
+
+DesktopController::~DesktopController()
+{
+    if (m_diagnostics)
+        delete m_diagnostics;
+    m_window.reset();
+    m_session.reset();
+    m_connection.reset();
+    m_embedded.reset();
+}
+
+bool DesktopController::start(QString *errorMessage)
+{
+    QSettings settings;
+    m_settings = AppSettings::load(settings);
+    Language::apply(!m_options.language.isEmpty() ? m_options.language
+                    : !m_settings.language.isEmpty() ? m_settings.language
+                                                     : Language::systemDefault());
+    m_settings.applyProxy();
+
+    const bool useLocal = m_options.local || (m_options.server.isEmpty() && m_settings.servers().isEmpty());
+    if (useLocal) {
+        if (!startEmbeddedServer(errorMessage))
+            return false;
+        m_rotation.setServers({m_embedded->webSocketUrl().toString()}, 1);
+    } else if (!m_options.server.isEmpty()) {
+        m_rotation.setServers({m_options.server}, m_settings.failuresBeforeFallback);
+    } else {
+        m_rotation.setServers(m_settings.servers(), m_settings.failuresBeforeFallback);
+    }
+    m_userName = useLocal ? QString() : m_settings.userName;
+
+    ConnectionConfig config = m_settings.applyTo(ConnectionConfig());
+    config.url = currentServerUrl();
+    m_connection = std::make_unique<ConnectionManager>(config);
+    connect(m_connection.get(), &ConnectionManager::reconnectScheduled, this, [this](int attempt) {
+        if (m_rotation.attemptFailed(attempt)) {
+            ConnectionConfig c = m_connection->config();
+            c.url = currentServerUrl();
+            qCInfo(lcApp).noquote() << "switching to the next server:" << m_connection->displayUrl().toString();
+            m_connection->setConfig(c);
+        }
+    });
+    connect(m_connection.get(), &ConnectionManager::connected, this, [this] { m_rotation.connected(); });
+    connect(m_connection.get(), &ConnectionManager::tokenRefreshed, this, [this] {
+        // Refresh tokens rotate: keep the newest one, or the next launch cannot sign in.
+        if (!m_userName.isEmpty())
+            m_credentials->writeToken(CredentialStore::key(SignInDialog::httpBase(currentServerUrl()).toString(), m_userName),
+                                      m_connection->credentials().refreshToken);
+    });
+
+    m_window = std::make_unique<ChatWindow>();
+    m_window->setConnection(m_connection.get());
+    connect(m_window.get(), &ChatWindow::signInRequested, this, &DesktopController::showSignIn);
+    connect(m_window.get(), &ChatWindow::signOutRequested, this, &DesktopController::signOut);
+    connect(m_window.get(), &ChatWindow::settingsRequested, this, &DesktopController::showSettings);
+    connect(m_window.get(), &ChatWindow::diagnosticsRequested, this, &DesktopController::showDiagnostics);
+    m_tray = new TrayNotifier(m_window.get(), this);
+    m_tray->setConnection(m_connection.get());
+
+    rebuildSession();
+    m_window->show();
+    restoreSignIn();
+    return true;
+}
+
+bool DesktopController::startEmbeddedServer(QString *errorMessage)
+{
+    ServerConfig config;
+    config.allowGuests = true;
+    config.demo = true;
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dir);
+    config.databasePath = dir + QStringLiteral("/local-server.sqlite");
+    m_embedded = std::make_unique<ChatServer>(config);
+    QString error;
+    if (!m_embedded->start(&error)) {
+        if (errorMessage)
+            *errorMessage = tr("The built-in local server could not start: %1").arg(error);
+        return false;
+    }
+    qCInfo(lcApp).noquote() << "embedded server on" << m_embedded->webSocketUrl().toString();
+    return true;
+}
+
+QUrl DesktopController::currentServerUrl() const
+{
+    return QUrl::fromUserInput(m_rotation.current());
+}
+
+QString DesktopController::identityKey() const
+{
+    const QString server = m_embedded ? QStringLiteral("local") : m_rotation.current();
+    return QString::fromLatin1(QCryptographicHash::hash((server + QLatin1Char('|') + m_userName).toUtf8(),
+                                                        QCryptographicHash::Sha1).toHex().left(16));
+}
+
+void DesktopController::rebuildSession()
+{
+    m_window->setSession(nullptr);
+    if (m_diagnostics)
+        m_diagnostics->setSession(nullptr);
+    m_session.reset();
+    ChatSessionConfig config;
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dir);
+    config.databasePath = dir + QStringLiteral("/chat-") + identityKey() + QStringLiteral(".sqlite");
+    m_session = std::make_unique<ChatSession>(m_connection.get(), config);
+    QString error;
+    if (!m_session->open(&error)) {
+        QMessageBox::warning(m_window.get(), tr("Tether"),
+                             tr("The local message store could not be opened: %1\nMessages will not be kept "
+                                "on this computer until this is fixed.").arg(error));
+    }
+    m_window->setSession(m_session.get());
+    m_window->setUserName(m_userName);
+    if (m_diagnostics)
+        m_diagnostics->setSession(m_session.get());
+}
+
+void DesktopController::restoreSignIn()
+{
+    if (m_userName.isEmpty()) {
+        reconnectWith(Credentials());
+        return;
+    }
+    const QUrl http = SignInDialog::httpBase(currentServerUrl());
+    QPointer<DesktopController> self(this);
+    m_credentials->readToken(CredentialStore::key(http.toString(), m_userName), [self, http](const QString &token) {
+        if (!self)
+            return;
+        if (token.isEmpty()) {
+            // Nothing remembered (or no keychain): guests can chat; the banner offers sign-in if refused.
+            self->reconnectWith(Credentials());
+            self->showSignIn();
+            return;
+        }
+        Credentials c;
+        c.refreshToken = token;
+        QUrl refresh = http;
+        refresh.setPath(QStringLiteral("/api/auth/refresh"));
+        c.refreshUrl = refresh;
+        self->reconnectWith(c);
+    });
+}
+
+void DesktopController::reconnectWith(const Credentials &credentials)
+{
+    m_connection->close();
+    m_connection->setCredentials(credentials);
+    m_connection->open();
+}
+
+void DesktopController::showSignIn()
+{
+    SignInDialog dialog(m_window.get());
+    dialog.setServerUrl(currentServerUrl());
+    dialog.setUserName(m_userName.isEmpty() ? m_settings.userName : m_userName);
+    dialog.setKeychainNote(m_credentials->isPersistent(), m_credentials->unavailableReason());
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QUrl chosen = dialog.serverUrl();
+    if (chosen.isValid() && chosen != currentServerUrl() && !dialog.isGuest()) {
+        // Signing in to another server makes it the configured one.
+        m_embedded.reset();
+        m_settings.serverUrl = chosen.toString();
+        m_rotation.setServers(m_settings.servers(), m_settings.failuresBeforeFallback);
+        ConnectionConfig c = m_connection->config();
+        c.url = currentServerUrl();
+        m_connection->setConfig(c);
+    }
+    m_userName = dialog.isGuest() ? QString() : dialog.userName();
+    if (!m_embedded)
+        m_settings.userName = m_userName;
+    const Credentials credentials = dialog.credentials();
+    if (!m_userName.isEmpty() && !credentials.refreshToken.isEmpty())
+        m_credentials->writeToken(CredentialStore::key(SignInDialog::httpBase(currentServerUrl()).toString(), m_userName),
+                                  credentials.refreshToken);
+    saveSettings();
+    m_connection->close();
+    rebuildSession();
+    reconnectWith(credentials);
+}
+
+void DesktopController::signOut()
+{
+    if (!m_userName.isEmpty())
+        m_credentials->removeToken(CredentialStore::key(SignInDialog::httpBase(currentServerUrl()).toString(), m_userName));
+    m_userName.clear();
+    m_settings.userName.clear();
+    saveSettings();
+    m_connection->close();
+    rebuildSession();
+    reconnectWith(Credentials());
+}
+
+void DesktopController::showSettings()
+{
+    auto *dialog = new SettingsDialog(m_window.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setSettings(m_settings);
+    dialog->setKeychainNote(m_credentials->isPersistent(), m_credentials->unavailableReason());
+    connect(dialog, &SettingsDialog::applied, this, &DesktopController::applySettings);
+    dialog->open();
+}
+
+void DesktopController::applySettings(const AppSettings &settings)
+{
+    const AppSettings old = m_settings;
+    m_settings = settings;
+    if (settings.language != old.language)
+        Language::apply(settings.language);
+    settings.applyProxy();
+    if (m_diagnostics)
+        m_diagnostics->setProxyMode(settings.proxyDescription());
+
+    const QStringList servers = settings.servers();
+    const bool serversChanged = servers != old.servers() && !m_options.local && m_options.server.isEmpty();
+    ConnectionConfig config = settings.applyTo(m_connection->config());
+    if (serversChanged) {
+        if (servers.isEmpty()) {
+            QString error;
+            if (!m_embedded && !startEmbeddedServer(&error))
+                QMessageBox::warning(m_window.get(), tr("Tether"), error);
+            if (m_embedded)
+                m_rotation.setServers({m_embedded->webSocketUrl().toString()}, 1);
+        } else {
+            m_embedded.reset();
+            m_rotation.setServers(servers, settings.failuresBeforeFallback);
+        }
+        config.url = currentServerUrl();
+    } else if (!m_embedded && m_options.server.isEmpty()) {
+        m_rotation.setServers(servers, settings.failuresBeforeFallback); // keeps the current server
+    }
+    m_connection->setConfig(config);
+    saveSettings();
+    if (serversChanged) {
+        // Another server: another identity and another local store.
+        m_userName.clear();
+        m_connection->close();
+        rebuildSession();
+        reconnectWith(Credentials());
+    } else if (settings.proxyMode != old.proxyMode || settings.proxyHost != old.proxyHost
+               || settings.proxyPort != old.proxyPort || settings.proxyType != old.proxyType) {
+        m_connection->reconnectNow(); // the new proxy applies to the next socket
+    }
+}
+
+void DesktopController::showDiagnostics()
+{
+    if (!m_diagnostics) {
+        m_diagnostics = new DiagnosticsDialog(m_window.get());
+        m_diagnostics->setAttribute(Qt::WA_DeleteOnClose);
+        m_diagnostics->setConnection(m_connection.get());
+        m_diagnostics->setSession(m_session.get());
+        m_diagnostics->setProxyMode(m_settings.proxyDescription());
+        m_diagnostics->setCheckUrl(m_connection->displayUrl());
+    }
+    m_diagnostics->show();
+    m_diagnostics->raise();
+    m_diagnostics->activateWindow();
+}
+
+void DesktopController::saveSettings()
+{
+    QSettings settings;
+    m_settings.save(settings);
+}
+
+} // namespace Tether

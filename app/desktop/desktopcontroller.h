@@ -1,0 +1,73 @@
+#pragma once
+// Wires the desktop app together: settings, the embedded local server when no server is
+// configured, the connection, the chat session, the main window, the tray, and the sign-in,
+// settings and diagnostics dialogs.
+
+#include "appsettings.h"
+#include "serverrotation.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <memory>
+
+namespace Tether {
+
+class ChatServer;
+class ChatSession;
+class ChatWindow;
+class ConnectionManager;
+class CredentialStore;
+class DiagnosticsDialog;
+class TrayNotifier;
+
+struct LaunchOptions
+{
+    QString server;      // --server URL: use this server for this run
+    QString language;    // --lang en|ru
+    bool local = false;  // --local: use the embedded local server even if one is configured
+};
+
+class DesktopController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit DesktopController(const LaunchOptions &options, QObject *parent = nullptr);
+    ~DesktopController() override;
+
+    bool start(QString *errorMessage = nullptr);
+    ChatWindow *window() const { return m_window.get(); }
+    ConnectionManager *connection() const { return m_connection.get(); }
+    ChatSession *session() const { return m_session.get(); }
+
+    void showSignIn();
+    void showSettings();
+    void showDiagnostics();
+    void signOut();
+    void applySettings(const AppSettings &settings);
+
+private:
+    bool startEmbeddedServer(QString *errorMessage);
+    QUrl currentServerUrl() const;
+    QString identityKey() const; // which local message store to use
+    void rebuildSession();
+    void reconnectWith(const Credentials &credentials);
+    void restoreSignIn();
+    void saveSettings();
+
+    LaunchOptions m_options;
+    AppSettings m_settings;
+    ServerRotation m_rotation;
+    std::unique_ptr<ChatServer> m_embedded;
+    std::unique_ptr<ConnectionManager> m_connection;
+    std::unique_ptr<ChatSession> m_session;
+    std::unique_ptr<ChatWindow> m_window;
+    CredentialStore *m_credentials = nullptr;
+    TrayNotifier *m_tray = nullptr;
+    QPointer<DiagnosticsDialog> m_diagnostics;
+    QString m_userName; // signed-in user on the current server; empty = guest
+};
+
+} // namespace Tether

@@ -1,0 +1,125 @@
+// tether: the desktop chat app. `tether --diagnose URL` runs the connection checks headless and
+// prints them with a support report; it exits 1 when a check fails.
+
+#include "desktopcontroller.h"
+#include "diagnosticsreport.h"
+#include "diagnosticsrunner.h"
+#include "language.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLoggingCategory>
+#include <QMessageBox>
+#include <QTextStream>
+
+#include <cstdio>
+#include <cstring>
+
+using namespace Tether;
+
+namespace {
+
+struct Options
+{
+    QCommandLineOption server{QStringLiteral("server"),
+                              QCoreApplication::translate("main", "Connect to the server at <url> (ws:// or wss://)."),
+                              QStringLiteral("url")};
+    QCommandLineOption lang{QStringLiteral("lang"), QCoreApplication::translate("main", "User interface language: en or ru."),
+                            QStringLiteral("code")};
+    QCommandLineOption local{QStringLiteral("local"),
+                             QCoreApplication::translate("main", "Use the built-in local server (guests and the echo bot).")};
+    QCommandLineOption diagnose{QStringLiteral("diagnose"),
+                                QCoreApplication::translate("main", "Check the connection to <url>, print a report and exit "
+                                                                    "(exit code 1 if a check fails)."),
+                                QStringLiteral("url")};
+};
+
+void setupParser(QCommandLineParser &parser, Options &o)
+{
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Tether: a chat whose connection survives anything."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(o.server);
+    parser.addOption(o.lang);
+    parser.addOption(o.local);
+    parser.addOption(o.diagnose);
+}
+
+void setIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Tether"));
+    QCoreApplication::setApplicationName(QStringLiteral("tether"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TETHER_VERSION));
+}
+
+int runDiagnose(QCoreApplication &app)
+{
+    QCommandLineParser parser;
+    Options o;
+    setupParser(parser, o);
+    parser.process(app);
+    // stdout carries the report; keep stderr for real problems.
+    QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false"));
+    Language::apply(parser.isSet(o.lang) ? parser.value(o.lang) : Language::systemDefault());
+    const QUrl url = QUrl::fromUserInput(parser.value(o.diagnose));
+    QTextStream out(stdout);
+    DiagnosticsRunner runner;
+    QObject::connect(&runner, &DiagnosticsRunner::checkFinished, &app, [&out](const DiagnosticCheck &c) {
+        const QString mark = c.status == DiagnosticCheck::Status::Passed ? QStringLiteral("PASS")
+            : c.status == DiagnosticCheck::Status::Failed                ? QStringLiteral("FAIL")
+                                                                         : QStringLiteral("SKIP");
+        const QString time = c.elapsedMs >= 0 ? QStringLiteral("%1 ms").arg(c.elapsedMs) : QStringLiteral("–");
+        out << QStringLiteral("[%1] %2 (%3): %4").arg(mark, c.title, time, c.detail) << '\n';
+        if (!c.hint.isEmpty())
+            out << QStringLiteral("       ") << c.hint << '\n';
+        out.flush();
+    });
+    QObject::connect(&runner, &DiagnosticsRunner::finished, &app, [&] {
+        DiagnosticsReport report;
+        report.setChecks(url, runner.results());
+        out << '\n' << report.toReport() << '\n';
+        out.flush();
+        app.exit(runner.allPassed() ? 0 : 1);
+    });
+    runner.start(url);
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    setIdentity();
+    // --diagnose needs no display: support scripts run it over SSH.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strncmp(argv[i], "--diagnose", 10) == 0 || std::strncmp(argv[i], "-diagnose", 9) == 0) {
+            QCoreApplication app(argc, argv);
+            return runDiagnose(app);
+        }
+    }
+
+    QApplication app(argc, argv);
+    app.setWindowIcon(QIcon(QStringLiteral(":/tether.svg")));
+    app.setDesktopFileName(QStringLiteral("org.tether.Tether"));
+    QCommandLineParser parser;
+    Options o;
+    setupParser(parser, o);
+    parser.process(app);
+
+    LaunchOptions options;
+    options.server = parser.value(o.server);
+    options.language = parser.value(o.lang);
+    options.local = parser.isSet(o.local);
+    if (!options.language.isEmpty() && !Language::available().contains(options.language)) {
+        std::fprintf(stderr, "tether: unknown language '%s' (use en or ru)\n", qPrintable(options.language));
+        return 2;
+    }
+
+    DesktopController controller(options);
+    QString error;
+    if (!controller.start(&error)) {
+        QMessageBox::critical(nullptr, QCoreApplication::translate("main", "Tether"), error);
+        return 1;
+    }
+    return app.exec();
+}

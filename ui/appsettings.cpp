@@ -1,0 +1,122 @@
+#include "appsettings.h"
+
+#include <QNetworkProxy>
+#include <QNetworkProxyFactory>
+#include <QSettings>
+
+namespace Tether {
+
+AppSettings AppSettings::load(QSettings &s)
+{
+    AppSettings a;
+    a.language = s.value(QStringLiteral("ui/language")).toString();
+    a.serverUrl = s.value(QStringLiteral("connection/server")).toString();
+    a.fallbackServers = s.value(QStringLiteral("connection/fallbacks")).toStringList();
+    a.userName = s.value(QStringLiteral("connection/user")).toString();
+    const QString mode = s.value(QStringLiteral("proxy/mode"), QStringLiteral("system")).toString();
+    a.proxyMode = mode == QLatin1String("none") ? ProxyMode::None
+        : mode == QLatin1String("manual")       ? ProxyMode::Manual
+                                                : ProxyMode::System;
+    a.proxyType = s.value(QStringLiteral("proxy/type")).toString() == QLatin1String("socks5") ? ProxyType::Socks5
+                                                                                             : ProxyType::Http;
+    a.proxyHost = s.value(QStringLiteral("proxy/host")).toString();
+    a.proxyPort = s.value(QStringLiteral("proxy/port"), a.proxyPort).toInt();
+    a.heartbeatIntervalMs = s.value(QStringLiteral("advanced/heartbeatMs"), a.heartbeatIntervalMs).toInt();
+    a.pongTimeoutMs = s.value(QStringLiteral("advanced/pongTimeoutMs"), a.pongTimeoutMs).toInt();
+    a.connectTimeoutMs = s.value(QStringLiteral("advanced/connectTimeoutMs"), a.connectTimeoutMs).toInt();
+    a.backoffInitialMs = s.value(QStringLiteral("advanced/backoffInitialMs"), a.backoffInitialMs).toInt();
+    a.backoffMaxMs = s.value(QStringLiteral("advanced/backoffMaxMs"), a.backoffMaxMs).toInt();
+    a.failuresBeforeFallback = s.value(QStringLiteral("advanced/failuresBeforeFallback"), a.failuresBeforeFallback).toInt();
+    return a;
+}
+
+void AppSettings::save(QSettings &s) const
+{
+    s.setValue(QStringLiteral("ui/language"), language);
+    s.setValue(QStringLiteral("connection/server"), serverUrl);
+    s.setValue(QStringLiteral("connection/fallbacks"), fallbackServers);
+    s.setValue(QStringLiteral("connection/user"), userName);
+    s.setValue(QStringLiteral("proxy/mode"), proxyMode == ProxyMode::None ? QStringLiteral("none")
+                                              : proxyMode == ProxyMode::Manual ? QStringLiteral("manual")
+                                                                               : QStringLiteral("system"));
+    s.setValue(QStringLiteral("proxy/type"), proxyType == ProxyType::Socks5 ? QStringLiteral("socks5") : QStringLiteral("http"));
+    s.setValue(QStringLiteral("proxy/host"), proxyHost);
+    s.setValue(QStringLiteral("proxy/port"), proxyPort);
+    s.setValue(QStringLiteral("advanced/heartbeatMs"), heartbeatIntervalMs);
+    s.setValue(QStringLiteral("advanced/pongTimeoutMs"), pongTimeoutMs);
+    s.setValue(QStringLiteral("advanced/connectTimeoutMs"), connectTimeoutMs);
+    s.setValue(QStringLiteral("advanced/backoffInitialMs"), backoffInitialMs);
+    s.setValue(QStringLiteral("advanced/backoffMaxMs"), backoffMaxMs);
+    s.setValue(QStringLiteral("advanced/failuresBeforeFallback"), failuresBeforeFallback);
+    s.sync();
+}
+
+QStringList AppSettings::servers() const
+{
+    QStringList list;
+    if (!serverUrl.trimmed().isEmpty())
+        list << serverUrl.trimmed();
+    for (const QString &f : fallbackServers) {
+        const QString t = f.trimmed();
+        if (!t.isEmpty() && !list.contains(t))
+            list << t;
+    }
+    return list;
+}
+
+ConnectionConfig AppSettings::applyTo(ConnectionConfig c) const
+{
+    c.heartbeatIntervalMs = heartbeatIntervalMs;
+    c.pongTimeoutMs = pongTimeoutMs;
+    c.connectTimeoutMs = connectTimeoutMs;
+    c.backoff.initialMs = backoffInitialMs;
+    c.backoff.maxMs = qMax(backoffInitialMs, backoffMaxMs);
+    return c;
+}
+
+void AppSettings::applyProxy() const
+{
+    switch (proxyMode) {
+    case ProxyMode::System:
+        QNetworkProxy::setApplicationProxy(QNetworkProxy(QNetworkProxy::DefaultProxy));
+        QNetworkProxyFactory::setUseSystemConfiguration(true);
+        break;
+    case ProxyMode::None:
+        QNetworkProxyFactory::setUseSystemConfiguration(false);
+        QNetworkProxy::setApplicationProxy(QNetworkProxy(QNetworkProxy::NoProxy));
+        break;
+    case ProxyMode::Manual:
+        QNetworkProxyFactory::setUseSystemConfiguration(false);
+        QNetworkProxy::setApplicationProxy(QNetworkProxy(
+            proxyType == ProxyType::Socks5 ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy, proxyHost,
+            quint16(proxyPort)));
+        break;
+    }
+}
+
+QString AppSettings::proxyDescription() const
+{
+    switch (proxyMode) {
+    case ProxyMode::System:
+        return QStringLiteral("system");
+    case ProxyMode::None:
+        return QStringLiteral("none");
+    case ProxyMode::Manual:
+        break;
+    }
+    return QStringLiteral("manual %1://%2:%3")
+        .arg(proxyType == ProxyType::Socks5 ? QStringLiteral("socks5") : QStringLiteral("http"), proxyHost)
+        .arg(proxyPort);
+}
+
+bool AppSettings::operator==(const AppSettings &o) const
+{
+    return language == o.language && serverUrl == o.serverUrl && fallbackServers == o.fallbackServers
+        && userName == o.userName && proxyMode == o.proxyMode && proxyType == o.proxyType
+        && proxyHost == o.proxyHost && proxyPort == o.proxyPort && heartbeatIntervalMs == o.heartbeatIntervalMs
+        && pongTimeoutMs == o.pongTimeoutMs && connectTimeoutMs == o.connectTimeoutMs
+        && backoffInitialMs == o.backoffInitialMs && backoffMaxMs == o.backoffMaxMs
+        && failuresBeforeFallback == o.failuresBeforeFallback;
+}
+
+} // namespace Tether

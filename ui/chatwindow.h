@@ -1,0 +1,111 @@
+#pragma once
+// The main window: conversations on the left; on the right the connection banner, the messages,
+// who is typing and the composer; the connection indicator and the outbox in the status bar.
+
+#include <QHash>
+#include <QMainWindow>
+#include <QPointer>
+
+class QAction;
+class QLabel;
+class QListView;
+class QMenu;
+class QPushButton;
+class QSplitter;
+class QTimer;
+
+namespace Tether {
+
+class ChatSession;
+class Composer;
+class ConnectionBanner;
+class ConnectionManager;
+class ConversationModel;
+class MessageDelegate;
+class MessageModel;
+class StatusIndicator;
+
+class ChatWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit ChatWindow(QWidget *parent = nullptr);
+    ~ChatWindow() override;
+
+    void setConnection(ConnectionManager *connection);
+    void setSession(ChatSession *session);
+    void setUserName(const QString &name);
+
+    void selectConversation(const QString &id);
+    QString currentConversation() const;
+
+    ConnectionBanner *banner() const { return m_banner; }
+    StatusIndicator *indicator() const { return m_indicator; }
+    MessageModel *messageModel() const { return m_messageModel; }
+    ConversationModel *conversationModel() const { return m_conversationModel; }
+    MessageDelegate *messageDelegate() const { return m_delegate; }
+    QListView *messageView() const { return m_messageView; }
+    Composer *composer() const { return m_composer; }
+    QLabel *typingLabel() const { return m_typing; }
+    QLabel *outboxLabel() const { return m_outbox; }
+
+    // For tests and screenshots without a session.
+    void setOutboxCount(int count);
+    void showTyping(const QString &conversation, const QString &user);
+
+Q_SIGNALS:
+    void signInRequested();
+    void signOutRequested();
+    void settingsRequested();
+    void diagnosticsRequested();
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void retranslateUi();
+    void sendCurrent();
+    void refreshOutbox();
+    void refreshTyping();
+    void onRowsInserted();
+    void showMessageMenu(const QPoint &pos);
+    void markReadIfVisible();
+
+    QPointer<ConnectionManager> m_connection;
+    QPointer<ChatSession> m_session;
+    QString m_userName;
+
+    QSplitter *m_splitter = nullptr;
+    QListView *m_conversationView = nullptr;
+    QListView *m_messageView = nullptr;
+    ConnectionBanner *m_banner = nullptr;
+    StatusIndicator *m_indicator = nullptr;
+    QLabel *m_outbox = nullptr;
+    QLabel *m_typing = nullptr;
+    QLabel *m_error = nullptr;
+    QLabel *m_conversationTitle = nullptr;
+    Composer *m_composer = nullptr;
+    QPushButton *m_send = nullptr;
+    ConversationModel *m_conversationModel = nullptr;
+    MessageModel *m_messageModel = nullptr;
+    MessageDelegate *m_delegate = nullptr;
+    QTimer *m_typingTimer = nullptr;
+    QHash<QString, qint64> m_typingUsers; // user -> ms since epoch of the last typing event
+    QString m_typingConversation;
+    int m_outboxOverride = -1;
+    bool m_stickToBottom = true;
+
+    QMenu *m_fileMenu = nullptr;
+    QMenu *m_toolsMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
+    QAction *m_signInAction = nullptr;
+    QAction *m_signOutAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    QAction *m_diagnosticsAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+};
+
+} // namespace Tether

@@ -1,0 +1,85 @@
+#pragma once
+// Language, servers (primary + fallbacks), proxy and advanced connection timings. "Apply" and
+// "OK" hand the new settings to the app at once; nothing needs a restart.
+
+#include "appsettings.h"
+
+#include <QDialog>
+
+class QButtonGroup;
+class QComboBox;
+class QDialogButtonBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QRadioButton;
+class QSpinBox;
+class QTabWidget;
+
+namespace Tether {
+
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit SettingsDialog(QWidget *parent = nullptr);
+
+    void setSettings(const AppSettings &settings);
+    AppSettings settings() const;
+    void setKeychainNote(bool persistent, const QString &reason);
+
+    QComboBox *languageCombo() const { return m_language; }
+
+Q_SIGNALS:
+    void applied(const Tether::AppSettings &settings);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslateUi();
+    void updateProxyEnabled();
+
+    AppSettings m_base;
+    bool m_persistent = true;
+    QString m_keychainReason;
+    QTabWidget *m_tabs = nullptr;
+    // General
+    QLabel *m_languageLabel = nullptr;
+    QComboBox *m_language = nullptr;
+    QLabel *m_keychain = nullptr;
+    // Server
+    QLabel *m_serverLabel = nullptr;
+    QLineEdit *m_server = nullptr;
+    QLabel *m_serverHint = nullptr;
+    QLabel *m_fallbackLabel = nullptr;
+    QPlainTextEdit *m_fallbacks = nullptr;
+    QLabel *m_failuresLabel = nullptr;
+    QSpinBox *m_failures = nullptr;
+    // Proxy
+    QRadioButton *m_proxySystem = nullptr;
+    QRadioButton *m_proxyNone = nullptr;
+    QRadioButton *m_proxyManual = nullptr;
+    QLabel *m_proxyTypeLabel = nullptr;
+    QComboBox *m_proxyType = nullptr;
+    QLabel *m_proxyHostLabel = nullptr;
+    QLineEdit *m_proxyHost = nullptr;
+    QLabel *m_proxyPortLabel = nullptr;
+    QSpinBox *m_proxyPort = nullptr;
+    // Advanced
+    QLabel *m_heartbeatLabel = nullptr;
+    QSpinBox *m_heartbeat = nullptr;
+    QLabel *m_pongLabel = nullptr;
+    QSpinBox *m_pong = nullptr;
+    QLabel *m_connectLabel = nullptr;
+    QSpinBox *m_connect = nullptr;
+    QLabel *m_backoffLabel = nullptr;
+    QSpinBox *m_backoff = nullptr;
+    QLabel *m_backoffMaxLabel = nullptr;
+    QSpinBox *m_backoffMax = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+};
+
+} // namespace Tether

@@ -1,0 +1,210 @@
+#include "signindialog.h"
+
+#include <QDialogButtonBox>
+#include <QEvent>
+#include <QFormLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace Tether {
+
+SignInDialog::SignInDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_network(new QNetworkAccessManager(this))
+{
+    setObjectName(QStringLiteral("signInDialog"));
+    m_intro = new QLabel;
+    m_intro->setWordWrap(true);
+    m_server = new QLineEdit;
+    m_server->setObjectName(QStringLiteral("serverEdit"));
+    m_user = new QLineEdit;
+    m_user->setObjectName(QStringLiteral("userEdit"));
+    m_password = new QLineEdit;
+    m_password->setObjectName(QStringLiteral("passwordEdit"));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_serverLabel = new QLabel;
+    m_userLabel = new QLabel;
+    m_passwordLabel = new QLabel;
+    m_serverLabel->setBuddy(m_server);
+    m_userLabel->setBuddy(m_user);
+    m_passwordLabel->setBuddy(m_password);
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("signInStatus"));
+    m_status->setWordWrap(true);
+    m_keychain = new QLabel;
+    m_keychain->setObjectName(QStringLiteral("keychainNote"));
+    m_keychain->setWordWrap(true);
+    QFont small = m_keychain->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_keychain->setFont(small);
+
+    auto *form = new QFormLayout;
+    form->addRow(m_serverLabel, m_server);
+    form->addRow(m_userLabel, m_user);
+    form->addRow(m_passwordLabel, m_password);
+
+    auto *buttons = new QDialogButtonBox;
+    m_signIn = buttons->addButton(QString(), QDialogButtonBox::AcceptRole);
+    m_signIn->setDefault(true);
+    m_guestButton = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
+    m_cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    disconnect(buttons, &QDialogButtonBox::accepted, this, nullptr);
+    connect(m_signIn, &QPushButton::clicked, this, &SignInDialog::signIn);
+    connect(m_guestButton, &QPushButton::clicked, this, [this] {
+        m_guest = true;
+        m_userName.clear();
+        m_credentials = Credentials();
+        accept();
+    });
+    connect(m_cancel, &QPushButton::clicked, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_intro);
+    layout->addLayout(form);
+    layout->addWidget(m_status);
+    layout->addWidget(m_keychain);
+    layout->addWidget(buttons);
+    retranslateUi();
+    setMinimumWidth(420);
+}
+
+QUrl SignInDialog::httpBase(const QUrl &ws)
+{
+    QUrl http;
+    http.setScheme(ws.scheme() == QLatin1String("wss") || ws.scheme() == QLatin1String("https")
+                       ? QStringLiteral("https") : QStringLiteral("http"));
+    http.setHost(ws.host());
+    http.setPort(ws.port());
+    return http;
+}
+
+void SignInDialog::setServerUrl(const QUrl &url)
+{
+    m_server->setText(url.toString());
+}
+
+QUrl SignInDialog::serverUrl() const
+{
+    return QUrl::fromUserInput(m_server->text().trimmed());
+}
+
+void SignInDialog::setUserName(const QString &name)
+{
+    m_user->setText(name);
+    if (!name.isEmpty())
+        m_password->setFocus();
+}
+
+void SignInDialog::setKeychainNote(bool persistent, const QString &reason)
+{
+    m_persistent = persistent;
+    m_keychainReason = reason;
+    retranslateUi();
+}
+
+QString SignInDialog::statusText() const
+{
+    return m_status->text();
+}
+
+void SignInDialog::setBusy(bool busy)
+{
+    m_signIn->setEnabled(!busy);
+    m_guestButton->setEnabled(!busy);
+    m_server->setEnabled(!busy);
+    m_user->setEnabled(!busy);
+    m_password->setEnabled(!busy);
+}
+
+void SignInDialog::signIn()
+{
+    const QUrl server = serverUrl();
+    if (!server.isValid() || server.host().isEmpty()) {
+        m_status->setText(tr("Enter the server address, for example wss://chat.example.com/ws."));
+        return;
+    }
+    if (m_user->text().trimmed().isEmpty() || m_password->text().isEmpty()) {
+        m_status->setText(tr("Enter your username and password, or continue as a guest."));
+        return;
+    }
+    QUrl login = httpBase(server);
+    login.setPath(QStringLiteral("/api/auth/login"));
+    QNetworkRequest request(login);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    request.setTransferTimeout(15000);
+    QJsonObject body;
+    body.insert(QStringLiteral("username"), m_user->text().trimmed());
+    body.insert(QStringLiteral("password"), m_password->text());
+    m_status->setText(tr("Signing in…"));
+    setBusy(true);
+    QNetworkReply *reply = m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, server] {
+        reply->deleteLater();
+        setBusy(false);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        if (status == 200 && json.contains(QStringLiteral("access_token"))) {
+            m_password->clear(); // the password is not kept anywhere
+            m_guest = false;
+            m_credentials.accessToken = json.value(QStringLiteral("access_token")).toString();
+            m_credentials.refreshToken = json.value(QStringLiteral("refresh_token")).toString();
+            QUrl refresh = httpBase(server);
+            refresh.setPath(QStringLiteral("/api/auth/refresh"));
+            m_credentials.refreshUrl = refresh;
+            const QJsonObject user = json.value(QStringLiteral("user")).toObject();
+            m_userName = user.value(QStringLiteral("name")).toString(m_user->text().trimmed());
+            m_status->clear();
+            accept();
+            return;
+        }
+        if (status == 401)
+            m_status->setText(tr("Wrong username or password."));
+        else if (status == 429)
+            m_status->setText(tr("Too many attempts. Wait a minute and try again."));
+        else if (status > 0)
+            m_status->setText(tr("The server refused the sign-in (HTTP %1).").arg(status));
+        else
+            m_status->setText(tr("Could not reach the server: %1").arg(reply->errorString()));
+    });
+}
+
+void SignInDialog::retranslateUi()
+{
+    setWindowTitle(tr("Sign in to Tether"));
+    m_intro->setText(tr("Sign in with your account, or continue as a guest to chat right away."));
+    m_serverLabel->setText(tr("&Server:"));
+    m_userLabel->setText(tr("&Username:"));
+    m_passwordLabel->setText(tr("&Password:"));
+    m_server->setAccessibleName(tr("Server address"));
+    m_server->setPlaceholderText(QStringLiteral("wss://chat.example.com/ws"));
+    m_user->setAccessibleName(tr("Username"));
+    m_password->setAccessibleName(tr("Password"));
+    m_signIn->setText(tr("Sign in"));
+    m_signIn->setAccessibleName(tr("Sign in"));
+    m_guestButton->setText(tr("Continue as guest"));
+    m_guestButton->setAccessibleName(tr("Continue as guest"));
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setAccessibleName(tr("Cancel"));
+    m_status->setAccessibleName(tr("Sign-in status"));
+    m_keychain->setAccessibleName(tr("Where your sign-in is kept"));
+    m_keychain->setText(m_persistent
+        ? tr("Your sign-in is remembered in the system keychain.")
+        : tr("No keychain service is available (%1). Your sign-in is kept in memory only: you will need "
+             "to sign in again after restarting Tether.").arg(m_keychainReason));
+}
+
+void SignInDialog::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QDialog::changeEvent(event);
+}
+
+} // namespace Tether

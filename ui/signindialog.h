@@ -1,0 +1,73 @@
+#pragma once
+// Sign in with a username and password (POST /api/auth/login on the server's HTTP side), or
+// continue as a guest. Says where the sign-in will be kept (keychain or memory only).
+
+#include "connectionconfig.h"
+
+#include <QDialog>
+#include <QUrl>
+
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QNetworkAccessManager;
+class QPushButton;
+
+namespace Tether {
+
+class SignInDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit SignInDialog(QWidget *parent = nullptr);
+
+    void setServerUrl(const QUrl &webSocketUrl);
+    QUrl serverUrl() const;
+    void setUserName(const QString &name);
+    // Shown under the form: where tokens are kept.
+    void setKeychainNote(bool persistent, const QString &reason);
+
+    bool isGuest() const { return m_guest; }
+    QString userName() const { return m_userName; }
+    Credentials credentials() const { return m_credentials; }
+
+    // ws://host:port/ws -> http://host:port (wss -> https).
+    static QUrl httpBase(const QUrl &webSocketUrl);
+
+    QLineEdit *serverEdit() const { return m_server; }
+    QLineEdit *userEdit() const { return m_user; }
+    QLineEdit *passwordEdit() const { return m_password; }
+    QPushButton *signInButton() const { return m_signIn; }
+    QPushButton *guestButton() const { return m_guestButton; }
+    QString statusText() const;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslateUi();
+    void signIn();
+    void setBusy(bool busy);
+
+    QLineEdit *m_server = nullptr;
+    QLineEdit *m_user = nullptr;
+    QLineEdit *m_password = nullptr;
+    QLabel *m_serverLabel = nullptr;
+    QLabel *m_userLabel = nullptr;
+    QLabel *m_passwordLabel = nullptr;
+    QLabel *m_intro = nullptr;
+    QLabel *m_status = nullptr;
+    QLabel *m_keychain = nullptr;
+    QPushButton *m_signIn = nullptr;
+    QPushButton *m_guestButton = nullptr;
+    QPushButton *m_cancel = nullptr;
+    QNetworkAccessManager *m_network = nullptr;
+    bool m_persistent = true;
+    QString m_keychainReason;
+    bool m_guest = false;
+    QString m_userName;
+    Credentials m_credentials;
+};
+
+} // namespace Tether

@@ -1,0 +1,53 @@
+#pragma once
+// The tray icon: mirrors the connection state and shows a notification when the connection has
+// been lost for more than a few seconds, and again when it is back.
+
+#include "connectionstate.h"
+
+#include <QObject>
+#include <QPointer>
+
+class QSystemTrayIcon;
+class QMenu;
+
+namespace Tether {
+
+class ConnectionManager;
+class OutageNotifier;
+
+class TrayNotifier : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TrayNotifier(QWidget *window, QObject *parent = nullptr);
+    ~TrayNotifier() override;
+
+    void setConnection(ConnectionManager *connection);
+    bool isAvailable() const { return m_tray != nullptr; }
+    OutageNotifier *notifier() const { return m_notifier; }
+
+    static QString lostTitle();
+    static QString lostMessage();
+    static QString restoredTitle();
+    static QString restoredMessage();
+
+Q_SIGNALS:
+    void notified(const QString &title, const QString &message); // also when there is no tray
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void notify(const QString &title, const QString &message);
+    void updateIcon();
+    void retranslate();
+
+    QPointer<QWidget> m_window;
+    QPointer<ConnectionManager> m_connection;
+    OutageNotifier *m_notifier = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QMenu *m_menu = nullptr;
+};
+
+} // namespace Tether
