@@ -59,6 +59,7 @@ public:
     qint64 msUntilChange() const;
 
     const Timing &timing() const { return m_timing; }
+    void setTiming(const Timing &timing) { m_timing = timing; }
 
 private:
     View viewAt(qint64 now) const;

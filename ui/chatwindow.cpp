@@ -178,6 +178,11 @@ ChatWindow::ChatWindow(QWidget *parent)
     connect(m_messageView->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         m_stickToBottom = value >= m_messageView->verticalScrollBar()->maximum() - 4;
     });
+    // Rows are laid out in batches: follow the growing range while the user is at the bottom.
+    connect(m_messageView->verticalScrollBar(), &QScrollBar::rangeChanged, this, [this](int, int max) {
+        if (m_stickToBottom)
+            m_messageView->verticalScrollBar()->setValue(max);
+    });
     connect(m_messageView, &QWidget::customContextMenuRequested, this, &ChatWindow::showMessageMenu);
     connect(m_delegate, &MessageDelegate::retryRequested, this, [this](const QString &id) {
         if (m_session)

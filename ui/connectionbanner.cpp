@@ -42,13 +42,13 @@ void ConnectionBanner::setup()
     m_icon = new QLabel(this);
     m_text = new QLabel(this);
     m_text->setObjectName(QStringLiteral("bannerText"));
-    m_text->setWordWrap(true);
     m_action = new QPushButton(this);
     m_action->setObjectName(QStringLiteral("bannerAction"));
     m_action->setAutoDefault(false);
     layout->addWidget(m_icon);
-    layout->addWidget(m_text, 1);
-    layout->addWidget(m_action);
+    layout->addWidget(m_text);
+    layout->addWidget(m_action); // right after the words it belongs to: "… — [Retry]"
+    layout->addStretch(1);
     connect(m_action, &QPushButton::clicked, this, &ConnectionBanner::onAction);
 
     m_timer = new QTimer(this);
@@ -84,6 +84,12 @@ void ConnectionBanner::setConnection(ConnectionManager *connection)
 void ConnectionBanner::setState(ConnectionState state, qint64 nextAttemptInMs, int attempts)
 {
     m_logic.setState(state, nextAttemptInMs, attempts);
+    refresh();
+}
+
+void ConnectionBanner::setTiming(const BannerLogic::Timing &timing)
+{
+    m_logic.setTiming(timing);
     refresh();
 }
 

@@ -30,6 +30,7 @@ public:
     void setConnection(ConnectionManager *connection);
 
     void setState(ConnectionState state, qint64 nextAttemptInMs = -1, int attempts = 0);
+    void setTiming(const BannerLogic::Timing &timing);
     BannerLogic::View view() const { return m_shown; }
     QString text() const;
     QString actionText() const; // empty when there is no button

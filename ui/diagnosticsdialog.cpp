@@ -28,7 +28,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QTreeView>
-#include <QTreeWidget>
+#include <QTextBrowser>
 #include <QVBoxLayout>
 
 namespace Tether {
@@ -36,11 +36,6 @@ namespace Tether {
 namespace {
 const char *const liveKeys[] = {"state", "server", "since", "rtt", "reconnects", "disconnects", "messages", "bytes", "outbox"};
 
-QString kindLabel(const QString &kind)
-{
-    // The kinds are core's names ("state", "closed", ...); shown as they are, they are short words.
-    return kind;
-}
 } // namespace
 
 DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
@@ -75,27 +70,24 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
     urlRow->addWidget(m_run);
     m_checksSummary = new QLabel;
     m_checksSummary->setWordWrap(true);
-    m_checksView = new QTreeWidget;
+    m_checksView = new QTextBrowser;
     m_checksView->setObjectName(QStringLiteral("checksView"));
-    m_checksView->setColumnCount(4);
-    m_checksView->setRootIsDecorated(false);
-    m_checksView->setWordWrap(true);
-    m_checksView->setUniformRowHeights(false);
-    m_checksView->header()->setStretchLastSection(true);
-    m_checksView->setColumnWidth(0, 170);
-    m_checksView->setColumnWidth(1, 90);
-    m_checksView->setColumnWidth(2, 70);
+    m_checksView->setOpenLinks(false);
     checksLayout->addLayout(urlRow);
     checksLayout->addWidget(m_checksSummary);
     checksLayout->addWidget(m_checksView, 1);
     connect(m_run, &QPushButton::clicked, this, &DiagnosticsDialog::runChecks);
-    connect(m_runner, &DiagnosticsRunner::checkFinished, this, &DiagnosticsDialog::addCheck);
+    connect(m_runner, &DiagnosticsRunner::checkFinished, this, [this](const DiagnosticCheck &check) {
+        m_checks << check;
+        renderChecks();
+    });
     connect(m_runner, &DiagnosticsRunner::checkStarted, this, [this](const QString &, const QString &title) {
         m_checksSummary->setText(tr("Running: %1…").arg(title));
     });
     connect(m_runner, &DiagnosticsRunner::finished, this, [this] {
         m_run->setEnabled(true);
         m_checks = m_runner->results();
+        renderChecks();
         int failed = 0;
         for (const DiagnosticCheck &c : m_checks)
             failed += c.status == DiagnosticCheck::Status::Failed ? 1 : 0;
@@ -118,7 +110,7 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
                       ConnectionEvent::Kind::Closed, ConnectionEvent::Kind::Error, ConnectionEvent::Kind::TokenRefresh,
                       ConnectionEvent::Kind::Network, ConnectionEvent::Kind::Heartbeat, ConnectionEvent::Kind::Info}) {
         const QString name = connectionEventKindName(kind);
-        m_kind->addItem(kindLabel(name), name);
+        m_kind->addItem(kindLabel(kind), name);
     }
     filterRow->addWidget(m_filter, 1);
     filterRow->addWidget(m_kind);
@@ -126,6 +118,7 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
     m_kindProxy = new QSortFilterProxyModel(this);
     m_kindProxy->setSourceModel(m_events);
     m_kindProxy->setFilterKeyColumn(1);
+    m_kindProxy->setFilterRole(Qt::UserRole); // the kind's stable name, not its translated label
     m_textProxy = new QSortFilterProxyModel(this);
     m_textProxy->setSourceModel(m_kindProxy);
     m_textProxy->setFilterKeyColumn(-1);
@@ -171,10 +164,26 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
     retranslateUi();
     refreshEnvironment();
     refreshLive();
-    resize(760, 520);
+    resize(880, 580);
 }
 
 DiagnosticsDialog::~DiagnosticsDialog() = default;
+
+QString DiagnosticsDialog::kindLabel(ConnectionEvent::Kind kind)
+{
+    switch (kind) {
+    case ConnectionEvent::Kind::State: return tr("State");
+    case ConnectionEvent::Kind::Attempt: return tr("Attempt");
+    case ConnectionEvent::Kind::Connected: return tr("Connected");
+    case ConnectionEvent::Kind::Closed: return tr("Closed");
+    case ConnectionEvent::Kind::Error: return tr("Error");
+    case ConnectionEvent::Kind::TokenRefresh: return tr("Token refresh");
+    case ConnectionEvent::Kind::Network: return tr("Network");
+    case ConnectionEvent::Kind::Heartbeat: return tr("Heartbeat");
+    case ConnectionEvent::Kind::Info: break;
+    }
+    return tr("Info");
+}
 
 QLabel *DiagnosticsDialog::addLiveRow(const char *key)
 {
@@ -224,8 +233,8 @@ void DiagnosticsDialog::setCheckUrl(const QUrl &url)
 
 void DiagnosticsDialog::runChecks()
 {
-    m_checksView->clear();
     m_checks.clear();
+    renderChecks();
     m_checkedUrl = QUrl::fromUserInput(m_url->text().trimmed());
     m_run->setEnabled(false);
     if (m_connection) {
@@ -236,33 +245,43 @@ void DiagnosticsDialog::runChecks()
     m_runner->start(m_checkedUrl);
 }
 
-void DiagnosticsDialog::addCheck(const DiagnosticCheck &check)
+void DiagnosticsDialog::renderChecks()
 {
-    auto *item = new QTreeWidgetItem(m_checksView);
-    QString status;
-    QString icon;
-    switch (check.status) {
-    case DiagnosticCheck::Status::Passed:
-        status = tr("Passed");
-        icon = QStringLiteral(":/icons/state-connected.svg");
-        break;
-    case DiagnosticCheck::Status::Failed:
-        status = tr("Failed");
-        icon = QStringLiteral(":/icons/state-error.svg");
-        break;
-    case DiagnosticCheck::Status::Skipped:
-        status = tr("Skipped");
-        icon = QStringLiteral(":/icons/state-offline.svg");
-        break;
+    QString html = QStringLiteral("<table cellspacing='0' cellpadding='4' width='100%'>");
+    for (const DiagnosticCheck &check : m_checks) {
+        QString status;
+        QString icon;
+        QString color;
+        switch (check.status) {
+        case DiagnosticCheck::Status::Passed:
+            status = tr("Passed");
+            icon = QStringLiteral(":/icons/state-connected.svg");
+            color = QStringLiteral("#1f7a45");
+            break;
+        case DiagnosticCheck::Status::Failed:
+            status = tr("Failed");
+            icon = QStringLiteral(":/icons/state-error.svg");
+            color = QStringLiteral("#a82a20");
+            break;
+        case DiagnosticCheck::Status::Skipped:
+            status = tr("Skipped");
+            icon = QStringLiteral(":/icons/state-offline.svg");
+            color = QStringLiteral("#5b616a");
+            break;
+        }
+        const QString time = check.elapsedMs >= 0 ? tr("%1 ms").arg(check.elapsedMs) : QString();
+        html += QStringLiteral("<tr><td width='22' valign='top'><img src='%1' width='16' height='16'></td>"
+                               "<td valign='top'><b>%2</b> — <span style='color:%3'><b>%4</b></span>"
+                               "<span style='color:#5b616a'>%5</span><br>%6%7</td></tr>")
+                    .arg(icon, check.title.toHtmlEscaped(), color, status.toHtmlEscaped(),
+                         time.isEmpty() ? QString() : QStringLiteral(" · ") + time.toHtmlEscaped(),
+                         check.detail.toHtmlEscaped(),
+                         check.hint.isEmpty() ? QString()
+                                              : QStringLiteral("<br><i style='color:#3d434b'>") + check.hint.toHtmlEscaped()
+                                                    + QStringLiteral("</i>"));
     }
-    item->setText(0, check.title);
-    item->setText(1, status);
-    item->setIcon(1, QIcon(icon));
-    item->setText(2, check.elapsedMs >= 0 ? tr("%1 ms").arg(check.elapsedMs) : QStringLiteral("–"));
-    item->setText(3, check.hint.isEmpty() ? check.detail : check.detail + QLatin1Char('\n') + check.hint);
-    item->setToolTip(3, item->text(3));
-    item->setData(0, Qt::UserRole, check.id);
-    item->setData(0, Qt::AccessibleTextRole, tr("%1: %2").arg(check.title, status));
+    html += QStringLiteral("</table>");
+    m_checksView->setHtml(html);
 }
 
 void DiagnosticsDialog::addEvent(const ConnectionEvent &event)
@@ -270,9 +289,10 @@ void DiagnosticsDialog::addEvent(const ConnectionEvent &event)
     const QString kind = connectionEventKindName(event.kind);
     QList<QStandardItem *> row{
         new QStandardItem(QLocale().toString(event.time.toLocalTime().time(), QStringLiteral("HH:mm:ss.zzz"))),
-        new QStandardItem(kind),
+        new QStandardItem(kindLabel(event.kind)),
         new QStandardItem(SecretRedactor::text(event.text)),
     };
+    row.at(1)->setData(kind, Qt::UserRole);
     row.at(0)->setToolTip(event.time.toUTC().toString(Qt::ISODateWithMs));
     m_events->appendRow(row);
     if (m_events->rowCount() > MaxEvents)
@@ -412,7 +432,6 @@ void DiagnosticsDialog::retranslateUi()
     m_url->setAccessibleName(tr("Server address to check"));
     m_run->setText(tr("&Run checks"));
     m_run->setAccessibleName(tr("Run checks"));
-    m_checksView->setHeaderLabels({tr("Check"), tr("Result"), tr("Time"), tr("Details")});
     m_checksView->setAccessibleName(tr("Check results"));
     if (m_checksSummary->text().isEmpty() || m_checks.isEmpty())
         m_checksSummary->setText(tr("Checks the way to the server step by step: name lookup, connection, "
@@ -420,6 +439,23 @@ void DiagnosticsDialog::retranslateUi()
     m_filter->setPlaceholderText(tr("Filter events…"));
     m_filter->setAccessibleName(tr("Filter events"));
     m_kind->setItemText(0, tr("All kinds"));
+    for (int i = 1; i < m_kind->count(); ++i) {
+        for (auto kind : {ConnectionEvent::Kind::State, ConnectionEvent::Kind::Attempt, ConnectionEvent::Kind::Connected,
+                          ConnectionEvent::Kind::Closed, ConnectionEvent::Kind::Error, ConnectionEvent::Kind::TokenRefresh,
+                          ConnectionEvent::Kind::Network, ConnectionEvent::Kind::Heartbeat, ConnectionEvent::Kind::Info}) {
+            if (m_kind->itemData(i).toString() == connectionEventKindName(kind))
+                m_kind->setItemText(i, kindLabel(kind));
+        }
+    }
+    for (int row = 0; row < m_events->rowCount(); ++row) {
+        QStandardItem *item = m_events->item(row, 1);
+        for (auto kind : {ConnectionEvent::Kind::State, ConnectionEvent::Kind::Attempt, ConnectionEvent::Kind::Connected,
+                          ConnectionEvent::Kind::Closed, ConnectionEvent::Kind::Error, ConnectionEvent::Kind::TokenRefresh,
+                          ConnectionEvent::Kind::Network, ConnectionEvent::Kind::Heartbeat, ConnectionEvent::Kind::Info}) {
+            if (item->data(Qt::UserRole).toString() == connectionEventKindName(kind))
+                item->setText(kindLabel(kind));
+        }
+    }
     m_kind->setAccessibleName(tr("Event kind"));
     m_events->setHorizontalHeaderLabels({tr("Time"), tr("Kind"), tr("Event")});
     m_eventsView->setAccessibleName(tr("Connection event log"));
@@ -432,14 +468,10 @@ void DiagnosticsDialog::retranslateUi()
     m_copied->setAccessibleName(tr("Report status"));
     refreshEnvironment();
     refreshLive();
-    // Check rows carry translated words: re-render the finished ones.
-    if (!m_checks.isEmpty() && !m_runner->isRunning()) {
-        m_checksView->clear();
-        for (DiagnosticCheck c : m_checks) {
-            c.title = DiagnosticsRunner::checkTitle(c.id);
-            addCheck(c);
-        }
-    }
+    // Titles and statuses are translated words: re-render (details keep the language they ran in).
+    for (DiagnosticCheck &c : m_checks)
+        c.title = DiagnosticsRunner::checkTitle(c.id);
+    renderChecks();
 }
 
 void DiagnosticsDialog::changeEvent(QEvent *event)

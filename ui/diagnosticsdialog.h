@@ -2,6 +2,7 @@
 // The diagnostics dialog for support staff: live connection figures, "Run checks", the filterable
 // event log (last 500), the environment, and Copy/Save of one redacted report.
 
+#include "connectionevent.h"
 #include "diagnosticcheck.h"
 
 #include <QDialog>
@@ -18,14 +19,13 @@ class QStandardItemModel;
 class QTabWidget;
 class QTimer;
 class QTreeView;
-class QTreeWidget;
+class QTextBrowser;
 
 namespace Tether {
 
 class ChatSession;
 class ConnectionManager;
 class DiagnosticsRunner;
-struct ConnectionEvent;
 
 class DiagnosticsDialog : public QDialog
 {
@@ -49,6 +49,7 @@ public:
     int eventCount() const;
 
     static constexpr int MaxEvents = 500;
+    static QString kindLabel(ConnectionEvent::Kind kind);
 
 public Q_SLOTS:
     void copyReport();
@@ -63,7 +64,7 @@ protected:
 private:
     void retranslateUi();
     void addEvent(const ConnectionEvent &event);
-    void addCheck(const DiagnosticCheck &check);
+    void renderChecks();
     void refreshEnvironment();
     QLabel *addLiveRow(const char *key);
 
@@ -71,7 +72,7 @@ private:
     QPointer<ChatSession> m_session;
     QString m_proxyMode = QStringLiteral("system");
     DiagnosticsRunner *m_runner = nullptr;
-    QList<DiagnosticCheck> m_checks;
+    QList<DiagnosticCheck> m_checks; // finished ones, also while a run is under way
     QUrl m_checkedUrl;
 
     QTabWidget *m_tabs = nullptr;
@@ -83,7 +84,7 @@ private:
     QLineEdit *m_url = nullptr;
     QPushButton *m_run = nullptr;
     QLabel *m_checksSummary = nullptr;
-    QTreeWidget *m_checksView = nullptr;
+    QTextBrowser *m_checksView = nullptr;
 
     QLineEdit *m_filter = nullptr;
     QComboBox *m_kind = nullptr;

@@ -29,6 +29,13 @@ QFont smallFont(QFont f)
     f.setPointSizeF(f.pointSizeF() * 0.85);
     return f;
 }
+QFont linkFont(const QFont &base)
+{
+    QFont f = smallFont(base);
+    f.setUnderline(true);
+    f.setBold(true);
+    return f;
+}
 } // namespace
 
 MessageDelegate::MessageDelegate(QObject *parent)
@@ -82,6 +89,7 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     const QFontMetrics fm(option.font);
     const QFontMetrics bold(boldFont(option.font));
     const QFontMetrics small(smallFont(option.font));
+    const QFontMetrics link(linkFont(option.font));
 
     const QRect textBounds = fm.boundingRect(QRect(0, 0, maxBubble - 2 * Padding, 100000),
                                              Qt::TextWordWrap | Qt::TextWrapAnywhere, text.isEmpty() ? QStringLiteral(" ") : text);
@@ -98,7 +106,7 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     const QString discard = tr("Discard");
     int footerWidth = small.horizontalAdvance(l.footerText) + (outgoing ? IconSize + 4 : 0);
     if (failed)
-        footerWidth += 12 + small.horizontalAdvance(retry) + 10 + small.horizontalAdvance(discard);
+        footerWidth += 12 + link.horizontalAdvance(retry) + 10 + link.horizontalAdvance(discard) + 2;
 
     int width = qMax(textBounds.width(), footerWidth);
     if (!l.headerText.isEmpty())
@@ -127,9 +135,9 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     const int footerTextW = small.horizontalAdvance(l.footerText);
     if (failed) {
         fx += footerTextW + 12;
-        l.retry = QRect(fx, y, small.horizontalAdvance(retry), footerH);
+        l.retry = QRect(fx, y, link.horizontalAdvance(retry) + 1, footerH);
         fx += l.retry.width() + 10;
-        l.discard = QRect(fx, y, small.horizontalAdvance(discard), footerH);
+        l.discard = QRect(fx, y, link.horizontalAdvance(discard) + 1, footerH);
     }
     return l;
 }
@@ -204,10 +212,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->setPen(failed ? QColor(0xa8, 0x2a, 0x20) : muted);
     painter->drawText(footerText, Qt::AlignLeft | Qt::AlignVCenter, l.footerText);
     if (failed) {
-        QFont link = smallFont(option.font);
-        link.setUnderline(true);
-        link.setBold(true);
-        painter->setFont(link);
+        painter->setFont(linkFont(option.font));
         painter->setPen(QColor(0x1f, 0x4f, 0x99));
         painter->drawText(l.retry, Qt::AlignLeft | Qt::AlignVCenter, tr("Retry"));
         painter->drawText(l.discard, Qt::AlignLeft | Qt::AlignVCenter, tr("Discard"));

@@ -35,6 +35,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     // General
     auto *general = new QWidget;
     auto *generalForm = new QFormLayout(general);
+    generalForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_languageLabel = new QLabel;
     m_language = new QComboBox;
     m_language->setObjectName(QStringLiteral("languageCombo"));
@@ -50,6 +51,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     // Server
     auto *server = new QWidget;
     auto *serverForm = new QFormLayout(server);
+    serverForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_serverLabel = new QLabel;
     m_server = new QLineEdit;
     m_server->setObjectName(QStringLiteral("serverUrlEdit"));
@@ -84,6 +86,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     group->addButton(m_proxyNone);
     group->addButton(m_proxyManual);
     auto *proxyForm = new QFormLayout;
+    proxyForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_proxyTypeLabel = new QLabel;
     m_proxyType = new QComboBox;
     m_proxyType->addItem(QStringLiteral("HTTP"));

@@ -46,6 +46,7 @@ SignInDialog::SignInDialog(QWidget *parent)
     m_keychain->setFont(small);
 
     auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(m_serverLabel, m_server);
     form->addRow(m_userLabel, m_user);
     form->addRow(m_passwordLabel, m_password);

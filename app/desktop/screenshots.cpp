@@ -1,0 +1,217 @@
+// tether-screenshots: renders the main window in every connection state, the diagnostics dialog
+// (real checks against an in-process server) and the sign-in and settings dialogs, in English and
+// Russian, to PNG files. Run by scripts/screenshots; works on the offscreen platform.
+
+#include "chatserver.h"
+#include "chatsession.h"
+#include "chatwindow.h"
+#include "connectionbanner.h"
+#include "connectionmanager.h"
+#include "conversationmodel.h"
+#include "diagnosticsdialog.h"
+#include "diagnosticsrunner.h"
+#include "language.h"
+#include "messagemodel.h"
+#include "settingsdialog.h"
+#include "signindialog.h"
+#include "statusindicator.h"
+
+#include <QListView>
+
+#include <QApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QLabel>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Tether;
+
+namespace {
+
+QString outDir;
+
+void save(QWidget *widget, const QString &name)
+{
+    QApplication::processEvents();
+    if (auto *window = qobject_cast<ChatWindow *>(widget)) {
+        window->messageView()->scrollToBottom();
+        QApplication::processEvents();
+    }
+    const QString path = outDir + QLatin1Char('/') + name + QStringLiteral(".png");
+    if (!widget->grab().save(path))
+        std::fprintf(stderr, "could not write %s\n", qPrintable(path));
+    else
+        std::printf("%s\n", qPrintable(path));
+}
+
+void wait(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+ChatMessage message(const QString &id, const QString &from, const QString &text, int minutesAgo,
+                    ChatMessage::Delivery delivery, bool outgoing, const QString &error = QString())
+{
+    ChatMessage m;
+    m.id = id;
+    m.conversation = QStringLiteral("lobby");
+    m.from = from;
+    m.text = text;
+    m.timestamp = QDateTime::currentDateTime().addSecs(-60 * minutesAgo);
+    m.delivery = delivery;
+    m.outgoing = outgoing;
+    m.errorCode = error;
+    return m;
+}
+
+void fillSample(ChatWindow &window, bool ru)
+{
+    using D = ChatMessage::Delivery;
+    window.conversationModel()->setConversations({
+        {QStringLiteral("lobby"), ru ? QStringLiteral("Общий") : QStringLiteral("Lobby"), 6, 0},
+        {QStringLiteral("echo"), ru ? QStringLiteral("Эхо") : QStringLiteral("Echo"), 2, 2},
+        {QStringLiteral("team"), ru ? QStringLiteral("Команда") : QStringLiteral("Team"), 40, 14},
+    });
+    window.selectConversation(QStringLiteral("lobby"));
+    auto t = [ru](const char *en, const char *r) { return ru ? QString::fromUtf8(r) : QString::fromUtf8(en); };
+    window.messageModel()->resetMessages({
+        message(QStringLiteral("1"), QStringLiteral("alice"), t("Morning! Is the build green?", "Доброе утро! Сборка зелёная?"), 42, D::Received, false),
+        message(QStringLiteral("2"), QStringLiteral("bob"), t("Yes, every test passes, even under ASan.", "Да, все тесты проходят, даже под ASan."), 40, D::Received, false),
+        message(QStringLiteral("3"), QStringLiteral("bob"), t("Release notes are in the wiki.", "Заметки к выпуску уже в вики."), 39, D::Received, false),
+        message(QStringLiteral("4"), QStringLiteral("carol"), t("Great, I'll tag the release after lunch.", "Отлично, после обеда поставлю тег выпуска."), 12, D::Sent, true),
+        message(QStringLiteral("5"), QStringLiteral("carol"), t("Screenshots are attached to the ticket.", "Скриншоты приложила к задаче."), 2, D::Sending, true),
+        message(QStringLiteral("6"), QStringLiteral("carol"), t("Written on the train, sent when we are back online.", "Написала в поезде — отправится, когда связь вернётся."), 1, D::Queued, true),
+        message(QStringLiteral("7"), QStringLiteral("carol"), t("This one was refused by the server.", "А это сервер не принял."), 1, D::Failed, true, QStringLiteral("rate_limited")),
+    });
+    window.setUserName(QStringLiteral("carol"));
+    window.setOutboxCount(3);
+    window.showTyping(QStringLiteral("lobby"), QStringLiteral("alice"));
+}
+
+void renderMainWindow(const QString &lang)
+{
+    const bool ru = lang == QLatin1String("ru");
+    ChatWindow window;
+    fillSample(window, ru);
+    BannerLogic::Timing immediate;
+    immediate.blipMs = 0;
+    immediate.launchGraceMs = 0;
+    immediate.restoredMs = 60000;
+    window.banner()->setTiming(immediate);
+    ConnectionStats stats;
+    stats.lastCloseCode = 1006;
+    stats.rttLastMs = 42;
+    window.indicator()->setDetails(QUrl(QStringLiteral("wss://chat.example.com/ws")), stats);
+    window.resize(960, 620);
+    window.show();
+
+    struct Shot { const char *name; ConnectionState state; int waitMs; int attempts; };
+    const Shot shots[] = {
+        {"connected", ConnectionState::Connected, -1, 0},
+        {"connecting", ConnectionState::Connecting, -1, 1},
+        {"reconnecting", ConnectionState::Reconnecting, 7000, 3},
+        {"waiting-for-network", ConnectionState::WaitingForNetwork, -1, 0},
+        {"session-expired", ConnectionState::SignedOut, -1, 0},
+        {"failed", ConnectionState::Failed, -1, 5},
+    };
+    for (const Shot &s : shots) {
+        window.banner()->setState(ConnectionState::Connected);
+        window.banner()->setState(s.state, s.waitMs, s.attempts);
+        window.indicator()->setState(s.state);
+        save(&window, QStringLiteral("main-%1-%2").arg(QLatin1String(s.name), lang));
+    }
+    // "Connected" shown briefly after an outage the user saw.
+    window.banner()->setState(ConnectionState::Reconnecting, 7000, 3);
+    window.banner()->setState(ConnectionState::Connected);
+    window.indicator()->setState(ConnectionState::Connected);
+    save(&window, QStringLiteral("main-restored-%1").arg(lang));
+}
+
+void renderDialogs(const QString &lang, ChatServer &server)
+{
+    ConnectionConfig config;
+    config.url = server.webSocketUrl();
+    config.heartbeatIntervalMs = 500;
+    ConnectionManager connection(config);
+    connection.open();
+    {
+        QEventLoop loop;
+        QObject::connect(&connection, &ConnectionManager::connected, &loop, &QEventLoop::quit);
+        QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    wait(1700); // a few heartbeats for the round-trip figures
+
+    DiagnosticsDialog dialog;
+    dialog.setConnection(&connection);
+    dialog.setProxyMode(QStringLiteral("system"));
+    dialog.setCheckUrl(server.webSocketUrl());
+    dialog.show();
+    QEventLoop loop;
+    QObject::connect(dialog.runner(), &DiagnosticsRunner::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+    dialog.runChecks();
+    loop.exec();
+    dialog.refreshLive();
+    auto *tabs = dialog.findChild<QTabWidget *>();
+    const char *names[] = {"live", "checks", "events", "environment"};
+    for (int i = 0; tabs && i < tabs->count(); ++i) {
+        tabs->setCurrentIndex(i);
+        save(&dialog, QStringLiteral("diagnostics-%1-%2").arg(QLatin1String(names[i]), lang));
+    }
+    connection.close();
+
+    SignInDialog signIn;
+    signIn.setServerUrl(QUrl(QStringLiteral("wss://chat.example.com/ws")));
+    signIn.setUserName(QStringLiteral("carol"));
+    signIn.setKeychainNote(false, QStringLiteral("no Secret Service on D-Bus"));
+    signIn.show();
+    save(&signIn, QStringLiteral("signin-%1").arg(lang));
+
+    SettingsDialog settings;
+    AppSettings s;
+    s.language = lang;
+    s.serverUrl = QStringLiteral("wss://chat.example.com/ws");
+    s.fallbackServers = {QStringLiteral("wss://chat-eu.example.com/ws"), QStringLiteral("wss://chat-us.example.com/ws")};
+    settings.setSettings(s);
+    settings.show();
+    auto *settingsTabs = settings.findChild<QTabWidget *>();
+    const char *settingsNames[] = {"general", "server", "proxy", "advanced"};
+    for (int i = 0; settingsTabs && i < settingsTabs->count(); ++i) {
+        settingsTabs->setCurrentIndex(i);
+        save(&settings, QStringLiteral("settings-%1-%2").arg(QLatin1String(settingsNames[i]), lang));
+    }
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    outDir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("shots");
+    QDir().mkpath(outDir);
+
+    QTemporaryDir dir;
+    ServerConfig config;
+    config.databasePath = dir.filePath(QStringLiteral("server.sqlite"));
+    config.allowGuests = true;
+    config.demo = true;
+    ChatServer server(config);
+    QString error;
+    if (!server.start(&error)) {
+        std::fprintf(stderr, "tether-screenshots: server: %s\n", qPrintable(error));
+        return 1;
+    }
+    for (const QString &lang : {QStringLiteral("en"), QStringLiteral("ru")}) {
+        Language::apply(lang);
+        renderMainWindow(lang);
+        renderDialogs(lang, server);
+    }
+    return 0;
+}
