@@ -89,6 +89,7 @@ const char *reasonPhrase(int status)
     case 409: return "Conflict";
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
+    case 426: return "Upgrade Required";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
@@ -369,6 +370,16 @@ void ChatServer::onTcpReadyRead(QTcpSocket *socket)
     if (head.isWebSocketUpgrade()) {
         if (head.path() != "/ws") {
             writeHttp(socket, 404, httpError(QStringLiteral("not_found"), QStringLiteral("the WebSocket endpoint is /ws")));
+            return;
+        }
+        // QWebSocketServer drops a bad handshake without a word; answer it properly instead.
+        if (head.method() != "GET" || head.header("sec-websocket-key").isEmpty()) {
+            writeHttp(socket, 400, httpError(QStringLiteral("bad_request"), QStringLiteral("invalid WebSocket upgrade request")));
+            return;
+        }
+        if (head.header("sec-websocket-version").trimmed() != "13") {
+            writeHttp(socket, 426, httpError(QStringLiteral("upgrade_required"), QStringLiteral("WebSocket version 13 only")),
+                      "Sec-WebSocket-Version: 13\r\n");
             return;
         }
         // Hand over: from now on the socket belongs to the WebSocket machinery.

@@ -3,6 +3,8 @@
 
 #include "servertestutil.h"
 
+#include <QTcpSocket>
+
 using namespace TestUtil;
 
 class TestServerAuth : public QObject
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void httpBadInput();
     void health();
     void wrongWebSocketPath();
+    void rawHttpGarbage();
 };
 
 static Fixture *withUser(Fixture *f)
@@ -348,6 +351,35 @@ void TestServerAuth::wrongWebSocketPath()
     // And the right path still works.
     Client ok;
     QVERIFY(ok.open(f.ws()));
+}
+
+void TestServerAuth::rawHttpGarbage()
+{
+    Fixture f;
+    QVERIFY(f.start());
+    struct Case { QByteArray request; QByteArray status; };
+    const Case cases[] = {
+        { "BLAH\r\n\r\n", "HTTP/1.1 400" },
+        { "GET /health HTTP/1.1\r\nno colon here\r\n\r\n", "HTTP/1.1 400" },
+        { "POST /api/auth/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", "HTTP/1.1 411" },
+        { "GET /health HTTP/1.1\r\nX-Big: " + QByteArray(20000, 'a') + "\r\n\r\n", "HTTP/1.1 431" },
+        { "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", "HTTP/1.1 400" }, // no key
+        { "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          "Sec-WebSocket-Version: 8\r\n\r\n", "HTTP/1.1 426" },
+    };
+    for (const Case &c : cases) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, f.server()->port());
+        QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, kTimeout));
+        socket.write(c.request);
+        QByteArray response;
+        QVERIFY(QTest::qWaitFor([&] {
+            response += socket.readAll();
+            return response.contains("\r\n\r\n") || socket.state() == QAbstractSocket::UnconnectedState;
+        }, kTimeout));
+        QVERIFY2(response.startsWith(c.status), (c.request.left(40) + " -> " + response.left(80)).constData());
+    }
+    QCOMPARE(http("GET", f.url("/health")).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestServerAuth)

@@ -3,6 +3,8 @@
 
 #include "servertestutil.h"
 
+#include <QSet>
+
 using namespace TestUtil;
 
 class TestServerChat : public QObject
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void echoBot();
     void pingPong();
     void badInput();
+    void fanOut();
 };
 
 namespace {
@@ -445,6 +448,40 @@ void TestServerChat::badInput()
     QVERIFY(!c.isClosed());
     QCOMPARE(c.sendMessage(str("room"), str("still here")).value(str("seq")).toInt(), 1);
     QCOMPARE(t.bob.waitFor(str("message")).value(str("text")).toString(), str("still here"));
+}
+
+void TestServerChat::fanOut()
+{
+    Tether::ServerConfig config;
+    config.allowGuests = true;
+    config.demo = true;
+    Fixture f(config);
+    QVERIFY(f.start());
+    constexpr int clients = 8;
+    constexpr int perClient = 25;
+    std::vector<std::unique_ptr<Client>> all;
+    for (int i = 0; i < clients; ++i) {
+        all.push_back(std::make_unique<Client>());
+        QVERIFY(all.back()->open(f.ws()));
+        QVERIFY(!all.back()->hello().isEmpty());
+    }
+    for (int n = 0; n < perClient; ++n) {
+        for (int i = 0; i < clients; ++i)
+            all[i]->send(QJsonObject{ { str("type"), str("send") }, { str("id"), QStringLiteral("c%1-%2").arg(i).arg(n) },
+                                      { str("conversation"), str("lobby") }, { str("text"), QString::number(n) } });
+    }
+    for (auto &c : all) {
+        QVERIFY(QTest::qWaitFor([&] { return c->framesOfType(str("message")).size() == clients * perClient; }, kTimeout));
+        const QList<QJsonObject> messages = c->framesOfType(str("message"));
+        QSet<QString> ids;
+        for (int i = 0; i < messages.size(); ++i) {
+            QCOMPARE(messages[i].value(str("seq")).toInt(), i + 1);
+            ids.insert(messages[i].value(str("id")).toString());
+        }
+        QCOMPARE(ids.size(), clients * perClient);
+        QCOMPARE(c->framesOfType(str("ack")).size(), perClient);
+        QVERIFY(c->framesOfType(str("error")).isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestServerChat)
