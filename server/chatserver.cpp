@@ -224,6 +224,7 @@ bool ChatServer::start(QString *errorMessage)
         m_store->close();
         return false;
     }
+    m_store->purgeExpiredRefreshTokens(QDateTime::currentMSecsSinceEpoch());
     if (m_config.demo) {
         if (!m_store->ensureConversation(QStringLiteral("lobby"), QStringLiteral("Lobby"), true, &error)
             || !m_store->ensureConversation(QStringLiteral("echo"), QStringLiteral("Echo"), true, &error)) {

@@ -357,4 +357,12 @@ std::optional<QString> ChatStore::consumeRefreshToken(const QByteArray &hash, qi
     return userId;
 }
 
+int ChatStore::purgeExpiredRefreshTokens(qint64 nowMs)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("DELETE FROM refresh_tokens WHERE expires_ms <= ?"));
+    query.addBindValue(nowMs);
+    return query.exec() ? query.numRowsAffected() : 0;
+}
+
 } // namespace Tether

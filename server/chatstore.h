@@ -64,6 +64,7 @@ public:
     bool storeRefreshToken(const QByteArray &hash, const QString &userId, qint64 expiresAtMs);
     // Deletes the token (rotation) and returns its user, if it existed and had not expired.
     std::optional<QString> consumeRefreshToken(const QByteArray &hash, qint64 nowMs);
+    int purgeExpiredRefreshTokens(qint64 nowMs);
 
 private:
     bool exec(const QString &sql, QString *errorMessage);

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void unknownUserToken();
     void loginAndRefreshRotation();
     void loginFailures();
+    void refreshTokenExpires();
     void loginTokenOpensWebSocket();
     void registration();
     void httpBadInput();
@@ -243,6 +244,23 @@ void TestServerAuth::loginFailures()
     const HttpResult bot = postJson(f.url("/api/auth/login"),
                                     QJsonObject{ { str("username"), str("echo-bot") }, { str("password"), str("x") } });
     QCOMPARE(bot.status, 401);
+}
+
+void TestServerAuth::refreshTokenExpires()
+{
+    Tether::ServerConfig config;
+    config.refreshTtlMs = 400;
+    Fixture f(config);
+    QVERIFY(withUser(&f));
+    const HttpResult login = postJson(f.url("/api/auth/login"),
+                                      QJsonObject{ { str("username"), str("alice") }, { str("password"), str("s3cret") } });
+    QCOMPARE(login.status, 200);
+    const qint64 issued = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(QTest::qWaitFor([&] { return QDateTime::currentMSecsSinceEpoch() > issued + 600; }, kTimeout));
+    const HttpResult r = postJson(f.url("/api/auth/refresh"),
+                                  QJsonObject{ { str("refresh_token"), login.body.value(str("refresh_token")).toString() } });
+    QCOMPARE(r.status, 401);
+    QCOMPARE(r.body.value(str("error")).toString(), str("invalid_token"));
 }
 
 void TestServerAuth::loginTokenOpensWebSocket()
