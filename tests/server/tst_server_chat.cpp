@@ -4,6 +4,8 @@
 #include "servertestutil.h"
 
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 
 using namespace TestUtil;
 
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void pingPong();
     void badInput();
     void fanOut();
+    void storageFailureKeepsSeqGapFree();
 };
 
 namespace {
@@ -482,6 +485,36 @@ void TestServerChat::fanOut()
         QCOMPARE(c->framesOfType(str("ack")).size(), perClient);
         QVERIFY(c->framesOfType(str("error")).isEmpty());
     }
+}
+
+void TestServerChat::storageFailureKeepsSeqGapFree()
+{
+    TwoUsers t;
+    QVERIFY(t.ok);
+    QCOMPARE(t.alice.sendMessage(str("room"), str("fine")).value(str("seq")).toInt(), 1);
+    {
+        // Inject a write failure from a second connection to the same file.
+        QSqlDatabase db = QSqlDatabase::addDatabase(str("QSQLITE"), str("injector"));
+        db.setDatabaseName(t.fixture.config().databasePath);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(str("CREATE TRIGGER inject BEFORE INSERT ON messages WHEN NEW.text = 'boom' "
+                           "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(str("injector"));
+    t.alice.send(QJsonObject{ { str("type"), str("send") }, { str("id"), str("b1") }, { str("conversation"), str("room") },
+                              { str("text"), str("boom") } });
+    const QJsonObject error = t.alice.waitFor(str("error"));
+    QCOMPARE(error.value(str("code")).toString(), str("storage_error"));
+    QCOMPARE(error.value(str("id")).toString(), str("b1"));
+    QVERIFY(t.alice.framesOfType(str("ack")).size() == 1);
+    // The failed write did not use up a seq, and the id is free for a retry.
+    QCOMPARE(t.alice.sendMessage(str("room"), str("after")).value(str("seq")).toInt(), 2);
+    QCOMPARE(t.alice.sendMessage(str("room"), str("retry with other text"), str("b1")).value(str("seq")).toInt(), 3);
+    QVERIFY(QTest::qWaitFor([&] { return t.bob.framesOfType(str("message")).size() == 3; }, kTimeout));
+    QCOMPARE(t.bob.framesOfType(str("message")).at(1).value(str("text")).toString(), str("after"));
+    QVERIFY(!t.alice.isClosed());
 }
 
 QTEST_GUILESS_MAIN(TestServerChat)
