@@ -326,7 +326,7 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Chat throughput and round-trip benchmark"));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("quick"), QStringLiteral("2000 messages (smoke run).")});
+    parser.addOption({QStringLiteral("quick"), QStringLiteral("1000 messages (smoke run).")});
     parser.addOption({QStringLiteral("messages"), QStringLiteral("Messages per throughput run (default 100000)."),
                       QStringLiteral("n")});
     parser.addOption({QStringLiteral("window"), QStringLiteral("Messages in flight (default 100)."),
@@ -337,9 +337,9 @@ int main(int argc, char **argv)
     const bool fullOnly = parser.isSet(QStringLiteral("full-only"));
     const bool quick = parser.isSet(QStringLiteral("quick"));
     const int total = parser.isSet(QStringLiteral("messages")) ? parser.value(QStringLiteral("messages")).toInt()
-                                                                : (quick ? 2000 : 100000);
+                                                                : (quick ? 1000 : 100000);
     const int window = std::max(1, parser.value(QStringLiteral("window")).toInt());
-    const int roundTrips = quick ? 200 : 2000;
+    const int roundTrips = quick ? 100 : 2000;
 
     BenchReport report(QStringLiteral("throughput"));
     report.note(QStringLiteral("%1 messages of 100 bytes, sender -> one tether-server child (rate limit off) -> "

@@ -259,7 +259,7 @@ int main(int argc, char **argv)
         else
             report.compare(prefix + QStringLiteral("peak RSS"), rss, QStringLiteral("MiB"),
                            plain.value(QStringLiteral("peak_rss_mib")).toDouble());
-        report.info(prefix + QStringLiteral("of the stall: generating one batch (bench cost)"),
+        report.info(prefix + QStringLiteral("bench's own cost: making one batch, max"),
                     window.value(QStringLiteral("generate_batch_ms")).toDouble(), QStringLiteral("ms"));
         report.info(prefix + QStringLiteral("RSS before ingest"), window.value(QStringLiteral("rss_before_mib")).toDouble(),
                     QStringLiteral("MiB"));
