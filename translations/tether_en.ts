@@ -395,6 +395,10 @@
             <source>Connection banner</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Connection action</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>Tether::ConversationModel</name>
@@ -605,19 +609,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Check</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Result</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Time</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Details</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -674,6 +666,38 @@ Messages will not be kept on this computer until this is fixed.</source>
         </message>
         <message>
             <source>Report status</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Attempt</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Error</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Token refresh</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Network</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Heartbeat</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Info</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -400,6 +400,10 @@
             <source>Connection banner</source>
             <translation>Баннер соединения</translation>
         </message>
+        <message>
+            <source>Connection action</source>
+            <translation>Действие с соединением</translation>
+        </message>
     </context>
     <context>
         <name>Tether::ConversationModel</name>
@@ -615,20 +619,8 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation>Запустить проверки</translation>
         </message>
         <message>
-            <source>Check</source>
-            <translation>Проверка</translation>
-        </message>
-        <message>
-            <source>Result</source>
-            <translation>Результат</translation>
-        </message>
-        <message>
             <source>Time</source>
             <translation>Время</translation>
-        </message>
-        <message>
-            <source>Details</source>
-            <translation>Подробности</translation>
         </message>
         <message>
             <source>Check results</source>
@@ -685,6 +677,38 @@ Messages will not be kept on this computer until this is fixed.</source>
         <message>
             <source>Report status</source>
             <translation>Состояние отчёта</translation>
+        </message>
+        <message>
+            <source>Attempt</source>
+            <translation>Попытка</translation>
+        </message>
+        <message>
+            <source>Connected</source>
+            <translation>Подключено</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>Закрытие</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>Ошибка</translation>
+        </message>
+        <message>
+            <source>Token refresh</source>
+            <translation>Обновление токена</translation>
+        </message>
+        <message>
+            <source>Network</source>
+            <translation>Сеть</translation>
+        </message>
+        <message>
+            <source>Heartbeat</source>
+            <translation>Проверка связи</translation>
+        </message>
+        <message>
+            <source>Info</source>
+            <translation>Сведения</translation>
         </message>
     </context>
     <context>

@@ -166,7 +166,7 @@ void ConnectionBanner::render()
     m_text->setText(text);
     m_action->setText(action);
     m_action->setVisible(!action.isEmpty());
-    m_action->setAccessibleName(action);
+    m_action->setAccessibleName(action.isEmpty() ? tr("Connection action") : action);
     m_text->setAccessibleName(text);
     m_icon->setAccessibleName(tr("Connection status icon"));
     setAccessibleName(tr("Connection banner"));

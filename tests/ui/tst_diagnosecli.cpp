@@ -1,0 +1,79 @@
+// `tether --diagnose URL`: headless, prints every check and the report, exits 0 when all pass and
+// 1 when one fails (support scripts rely on it).
+
+#include "chatserver.h"
+
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Tether;
+
+class tst_DiagnoseCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Result { int exitCode = -1; QString out; };
+    static Result run(const QStringList &args)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("minimal-that-does-not-exist"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(TETHER_APP), args);
+        if (!p.waitForFinished(90000)) {
+            p.kill();
+            return {};
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput())};
+    }
+
+private Q_SLOTS:
+    void passesAgainstARealServer()
+    {
+        QTemporaryDir dir;
+        ServerConfig config;
+        config.databasePath = dir.filePath(QStringLiteral("s.sqlite"));
+        config.allowGuests = true;
+        ChatServer server(config);
+        QVERIFY(server.start());
+        // The server lives in this process: run the child without blocking our event loop.
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("no-such-platform")); // no GUI needed
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(TETHER_APP), {QStringLiteral("--diagnose"), server.webSocketUrl().toString(),
+                                             QStringLiteral("--lang"), QStringLiteral("en")});
+        QTRY_COMPARE_WITH_TIMEOUT(p.state(), QProcess::NotRunning, 90000);
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(p.exitCode() == 0, qPrintable(out + QString::fromUtf8(p.readAllStandardError())));
+        QVERIFY2(out.contains(QLatin1String("[PASS] WebSocket handshake")), qPrintable(out));
+        QVERIFY(out.contains(QLatin1String("[PASS] Ping round trips")));
+        QVERIFY(out.contains(QLatin1String("[SKIP] TLS handshake")));
+        QVERIFY(out.contains(QLatin1String("--- JSON ---")));
+        QVERIFY(out.contains(QLatin1String("\"all_passed\": true")));
+    }
+
+    void failsWithExitCodeOne()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        const Result r = run({QStringLiteral("--diagnose"), QStringLiteral("ws://127.0.0.1:%1/ws?access_token=s3cr3t-t0ken").arg(port),
+                              QStringLiteral("--lang"), QStringLiteral("ru")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains(QStringLiteral("[FAIL] Соединение TCP")), qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("\"all_passed\": false")));
+        QVERIFY2(!r.out.contains(QLatin1String("s3cr3t-t0ken")), "the token leaked into the report");
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_DiagnoseCli)
+#include "tst_diagnosecli.moc"
