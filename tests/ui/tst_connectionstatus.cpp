@@ -2,12 +2,14 @@
 // text per state, the live countdown, "Retry now", and switching language while they are open.
 
 #include "connectionbanner.h"
+#include "connectionmanager.h"
 #include "language.h"
 #include "statusindicator.h"
 
 #include <QApplication>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Tether;
@@ -181,6 +183,44 @@ private Q_SLOTS:
         QTest::mouseClick(banner.actionButton(), Qt::LeftButton);
         QCOMPARE(signIn.count(), 1);
         QCOMPARE(retry.count(), 1);
+    }
+
+    // Bound to a real ConnectionManager that cannot reach its server: the banner counts down the
+    // manager's own backoff and "Retry now" makes it try again at once.
+    void retryNowReachesTheConnection()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        QUrl url(QStringLiteral("ws://127.0.0.1/ws"));
+        url.setPort(probe.serverPort());
+        probe.close(); // nothing listens there now: every attempt is refused at once
+
+        ConnectionConfig config;
+        config.url = url;
+        config.backoff.initialMs = 8000;
+        config.backoff.maxMs = 8000;
+        config.backoff.jitter = BackoffPolicy::Jitter::None;
+        ConnectionManager connection(config);
+        BannerLogic::Timing fast;
+        fast.blipMs = 0;
+        fast.launchGraceMs = 0;
+        ConnectionBanner banner(fast);
+        banner.setConnection(&connection);
+        StatusIndicator indicator;
+        indicator.setConnection(&connection);
+        connection.open();
+
+        QTRY_COMPARE_WITH_TIMEOUT(connection.state(), ConnectionState::Reconnecting, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(banner.text().startsWith(QLatin1String("Connection lost. Reconnecting in")), 5000);
+        QCOMPARE(banner.actionText(), QStringLiteral("Retry now"));
+        QCOMPARE(indicator.text(), QStringLiteral("Reconnecting…"));
+        QVERIFY(indicator.toolTip().contains(url.toString()));
+        const int attempts = connection.stats().attempts;
+
+        QTest::mouseClick(banner.actionButton(), Qt::LeftButton);
+        // Well before the 8 s backoff is over, a new attempt has been made.
+        QTRY_VERIFY_WITH_TIMEOUT(connection.stats().attempts > attempts, 4000);
+        connection.close();
     }
 
     // Switching the language re-translates a banner that is already on screen.
