@@ -582,6 +582,11 @@ void ChatServer::onWebSocket()
             sendError(client, QStringLiteral("bad_json"), QStringLiteral("binary frames are not part of the protocol"), QJsonValue());
         });
         connect(socket, &QWebSocket::disconnected, this, [this, client] { onDisconnected(client); });
+        if (socket->state() != QAbstractSocket::ConnectedState) {
+            // Gone while it waited in the queue: disconnected() will not come again.
+            onDisconnected(client);
+            continue;
+        }
 
         if (m_shuttingDown) {
             closeClient(client, CloseRestart, QStringLiteral("{\"retry_after_ms\":%1}").arg(qMax(0, m_config.restartSpreadMs / 2)));
