@@ -342,6 +342,14 @@
             <source>Sending problem</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>No messages here yet. Say hello!</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connecting to the chat… Conversations appear on the left.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>Tether::ConnectionBanner</name>

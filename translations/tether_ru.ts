@@ -345,6 +345,14 @@
             <source>Sending problem</source>
             <translation>Проблема с отправкой</translation>
         </message>
+        <message>
+            <source>No messages here yet. Say hello!</source>
+            <translation>Здесь пока нет сообщений. Поздоровайтесь!</translation>
+        </message>
+        <message>
+            <source>Connecting to the chat… Conversations appear on the left.</source>
+            <translation>Подключение к чату… Беседы появятся слева.</translation>
+        </message>
     </context>
     <context>
         <name>Tether::ConnectionBanner</name>

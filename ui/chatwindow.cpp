@@ -7,6 +7,7 @@
 #include "conversationmodel.h"
 #include "messagedelegate.h"
 #include "messagemodel.h"
+#include "messageview.h"
 #include "statusindicator.h"
 
 #include <QAction>
@@ -63,7 +64,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_conversationTitle->setFont(titleFont);
     m_conversationTitle->setContentsMargins(10, 6, 10, 6);
     m_banner = new ConnectionBanner;
-    m_messageView = new QListView;
+    m_messageView = new MessageView;
     m_messageView->setObjectName(QStringLiteral("messageList"));
     m_messageView->setModel(m_messageModel);
     m_messageView->setItemDelegate(m_delegate);
@@ -158,6 +159,7 @@ ChatWindow::ChatWindow(QWidget *parent)
                     return;
                 m_messageModel->setConversation(id);
                 m_conversationTitle->setText(current.data(ConversationModel::TitleRole).toString());
+                m_messageView->setPlaceholderText(tr("No messages here yet. Say hello!"));
                 m_typingUsers.clear();
                 refreshTyping();
                 m_messageView->scrollToBottom();
@@ -199,6 +201,11 @@ ChatWindow::ChatWindow(QWidget *parent)
 }
 
 ChatWindow::~ChatWindow() = default;
+
+QListView *ChatWindow::messageView() const
+{
+    return m_messageView;
+}
 
 void ChatWindow::setConnection(ConnectionManager *connection)
 {
@@ -380,6 +387,9 @@ void ChatWindow::retranslateUi()
                                             "while offline are sent when the connection is back."));
     m_conversationView->setAccessibleName(tr("Conversations"));
     m_messageView->setAccessibleName(tr("Messages"));
+    m_messageView->setPlaceholderText(currentConversation().isEmpty()
+                                          ? tr("Connecting to the chat… Conversations appear on the left.")
+                                          : tr("No messages here yet. Say hello!"));
     m_conversationTitle->setAccessibleName(tr("Current conversation"));
     m_fileMenu->setTitle(tr("&Chat"));
     m_signInAction->setText(tr("&Sign in…"));

@@ -23,6 +23,7 @@ class ConnectionManager;
 class ConversationModel;
 class MessageDelegate;
 class MessageModel;
+class MessageView;
 class StatusIndicator;
 
 class ChatWindow : public QMainWindow
@@ -45,7 +46,7 @@ public:
     MessageModel *messageModel() const { return m_messageModel; }
     ConversationModel *conversationModel() const { return m_conversationModel; }
     MessageDelegate *messageDelegate() const { return m_delegate; }
-    QListView *messageView() const { return m_messageView; }
+    QListView *messageView() const;
     Composer *composer() const { return m_composer; }
     QLabel *typingLabel() const { return m_typing; }
     QLabel *outboxLabel() const { return m_outbox; }
@@ -79,7 +80,7 @@ private:
 
     QSplitter *m_splitter = nullptr;
     QListView *m_conversationView = nullptr;
-    QListView *m_messageView = nullptr;
+    MessageView *m_messageView = nullptr;
     ConnectionBanner *m_banner = nullptr;
     StatusIndicator *m_indicator = nullptr;
     QLabel *m_outbox = nullptr;

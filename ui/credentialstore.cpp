@@ -34,6 +34,31 @@ QString CredentialStore::key(const QString &server, const QString &user)
     return user + QLatin1Char('@') + server;
 }
 
+void CredentialStore::probe(const std::function<void()> &done)
+{
+    if (m_memoryOnly || !m_persistent) {
+        if (done)
+            done();
+        return;
+    }
+#if TETHER_HAVE_KEYCHAIN
+    auto *job = new QKeychain::ReadPasswordJob(m_service, this);
+    job->setKey(QStringLiteral("tether-keychain-probe"));
+    job->setAutoDelete(true);
+    QPointer<CredentialStore> self(this);
+    connect(job, &QKeychain::Job::finished, this, [self, done](QKeychain::Job *j) {
+        if (self && j->error() != QKeychain::NoError && j->error() != QKeychain::EntryNotFound)
+            self->markUnavailable(j->errorString());
+        if (done)
+            done();
+    });
+    job->start();
+#else
+    if (done)
+        done();
+#endif
+}
+
 void CredentialStore::markUnavailable(const QString &reason)
 {
     const bool changed = m_persistent;

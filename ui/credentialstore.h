@@ -26,6 +26,9 @@ public:
 
     static QString key(const QString &server, const QString &user);
 
+    // Finds out whether the keychain can be used (a harmless read); done() runs when it is known.
+    void probe(const std::function<void()> &done = {});
+
     // Async: callback(token) with an empty token when there is none.
     void readToken(const QString &key, const std::function<void(const QString &)> &callback);
     void writeToken(const QString &key, const QString &token);

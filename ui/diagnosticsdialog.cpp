@@ -34,6 +34,11 @@
 namespace Tether {
 
 namespace {
+const ConnectionEvent::Kind allKinds[] = {
+    ConnectionEvent::Kind::State, ConnectionEvent::Kind::Attempt, ConnectionEvent::Kind::Connected,
+    ConnectionEvent::Kind::Closed, ConnectionEvent::Kind::Error, ConnectionEvent::Kind::TokenRefresh,
+    ConnectionEvent::Kind::Network, ConnectionEvent::Kind::Heartbeat, ConnectionEvent::Kind::Info,
+};
 const char *const liveKeys[] = {"state", "server", "since", "rtt", "reconnects", "disconnects", "messages", "bytes", "outbox"};
 
 } // namespace
@@ -106,9 +111,7 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
     m_kind = new QComboBox;
     m_kind->setObjectName(QStringLiteral("eventKindCombo"));
     m_kind->addItem(QString(), QString());
-    for (auto kind : {ConnectionEvent::Kind::State, ConnectionEvent::Kind::Attempt, ConnectionEvent::Kind::Connected,
-                      ConnectionEvent::Kind::Closed, ConnectionEvent::Kind::Error, ConnectionEvent::Kind::TokenRefresh,
-                      ConnectionEvent::Kind::Network, ConnectionEvent::Kind::Heartbeat, ConnectionEvent::Kind::Info}) {
+    for (auto kind : allKinds) {
         const QString name = connectionEventKindName(kind);
         m_kind->addItem(kindLabel(kind), name);
     }
@@ -440,18 +443,14 @@ void DiagnosticsDialog::retranslateUi()
     m_filter->setAccessibleName(tr("Filter events"));
     m_kind->setItemText(0, tr("All kinds"));
     for (int i = 1; i < m_kind->count(); ++i) {
-        for (auto kind : {ConnectionEvent::Kind::State, ConnectionEvent::Kind::Attempt, ConnectionEvent::Kind::Connected,
-                          ConnectionEvent::Kind::Closed, ConnectionEvent::Kind::Error, ConnectionEvent::Kind::TokenRefresh,
-                          ConnectionEvent::Kind::Network, ConnectionEvent::Kind::Heartbeat, ConnectionEvent::Kind::Info}) {
+        for (auto kind : allKinds) {
             if (m_kind->itemData(i).toString() == connectionEventKindName(kind))
                 m_kind->setItemText(i, kindLabel(kind));
         }
     }
     for (int row = 0; row < m_events->rowCount(); ++row) {
         QStandardItem *item = m_events->item(row, 1);
-        for (auto kind : {ConnectionEvent::Kind::State, ConnectionEvent::Kind::Attempt, ConnectionEvent::Kind::Connected,
-                          ConnectionEvent::Kind::Closed, ConnectionEvent::Kind::Error, ConnectionEvent::Kind::TokenRefresh,
-                          ConnectionEvent::Kind::Network, ConnectionEvent::Kind::Heartbeat, ConnectionEvent::Kind::Info}) {
+        for (auto kind : allKinds) {
             if (item->data(Qt::UserRole).toString() == connectionEventKindName(kind))
                 item->setText(kindLabel(kind));
         }

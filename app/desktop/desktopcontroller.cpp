@@ -90,7 +90,12 @@ bool DesktopController::start(QString *errorMessage)
 
     rebuildSession();
     m_window->show();
-    restoreSignIn();
+    // Learn early whether tokens can be kept, so the sign-in dialog tells the truth.
+    QPointer<DesktopController> self(this);
+    m_credentials->probe([self] {
+        if (self)
+            self->restoreSignIn();
+    });
     return true;
 }
 

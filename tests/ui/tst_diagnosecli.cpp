@@ -73,6 +73,31 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QStringLiteral("\"all_passed\": false")));
         QVERIFY2(!r.out.contains(QLatin1String("s3cr3t-t0ken")), "the token leaked into the report");
     }
+
+    // What scripts/run does on a fresh machine: no settings, so the app starts its embedded server
+    // and connects to it as a guest.
+    void appStartsOnItsEmbeddedServer()
+    {
+        QTemporaryDir home;
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("tether.*.info=true"));
+        p.setProcessEnvironment(env);
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        QString log;
+        connect(&p, &QProcess::readyRead, this, [&] { log += QString::fromUtf8(p.readAll()); });
+        p.start(QStringLiteral(TETHER_APP), {QStringLiteral("--lang"), QStringLiteral("ru")});
+        QVERIFY(p.waitForStarted(10000));
+        QTRY_VERIFY2_WITH_TIMEOUT(log.contains(QLatin1String("embedded server on ws://127.0.0.1:")), qPrintable(log), 60000);
+        QTRY_VERIFY2_WITH_TIMEOUT(log.contains(QLatin1String("connecting -> connected")), qPrintable(log), 60000);
+        QCOMPARE(p.state(), QProcess::Running);
+        p.kill();
+        p.waitForFinished(10000);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_DiagnoseCli)
