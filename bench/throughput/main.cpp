@@ -237,14 +237,28 @@ private:
 struct PhaseResult
 {
     bool ok = false;
+    bool capped = false;     // the time cap stopped sending before `total`
     double seconds = 0;
     int delivered = 0;
     int duplicates = 0;
     QList<double> latenciesMs;
+    QList<qint64> deliveredAtNs; // in delivery order
     double rate() const { return seconds > 0 ? delivered / seconds : 0; }
+    // Throughput over the last tenth of the deliveries: shows whether the rate holds as stores grow.
+    double tailRate() const
+    {
+        const qsizetype n = deliveredAtNs.size();
+        const qsizetype from = n - std::max<qsizetype>(1, n / 10);
+        if (n < 20 || from <= 0)
+            return rate();
+        const double span = (deliveredAtNs.last() - deliveredAtNs.at(from - 1)) / 1e9;
+        return span > 0 ? (n - from) / span : 0;
+    }
 };
 
-PhaseResult runPhase(Pair &pair, int offset, int total, int window, int timeoutMs)
+// Sends `total` messages keeping `window` in flight; stops sending new ones after capSeconds
+// (0 = no cap) so a slow stack still ends in bounded time.
+PhaseResult runPhase(Pair &pair, int offset, int total, int window, int timeoutMs, double capSeconds = 0)
 {
     PhaseResult result;
     QElapsedTimer clock;
@@ -254,6 +268,10 @@ PhaseResult runPhase(Pair &pair, int offset, int total, int window, int timeoutM
     int inFlight = 0;
     bool failed = false;
     std::function<void()> pump = [&] {
+        if (capSeconds > 0 && next < total && clock.nsecsElapsed() > capSeconds * 1e9) {
+            result.capped = true;
+            total = next; // nothing more is sent; wait for what is in flight
+        }
         while (!failed && inFlight < window && next < total) {
             sentAtNs[next] = clock.nsecsElapsed();
             ++inFlight;
@@ -273,12 +291,14 @@ PhaseResult runPhase(Pair &pair, int offset, int total, int window, int timeoutM
         seen[n] = true;
         ++result.delivered;
         --inFlight;
-        result.latenciesMs.append((clock.nsecsElapsed() - sentAtNs[n]) / 1e6);
+        const qint64 now = clock.nsecsElapsed();
+        result.latenciesMs.append((now - sentAtNs[n]) / 1e6);
+        result.deliveredAtNs.append(now);
         pump();
     };
     clock.start();
     pump();
-    result.ok = spinUntil([&] { return failed || result.delivered == total; }, timeoutMs) && !failed;
+    result.ok = spinUntil([&] { return failed || result.delivered >= total; }, timeoutMs) && !failed;
     result.seconds = clock.nsecsElapsed() / 1e9;
     pair.delivered = nullptr;
     return result;
@@ -290,7 +310,8 @@ struct Measurement
     PhaseResult roundTrip;
 };
 
-bool measure(BenchReport &report, Pair &pair, int total, int window, int roundTrips, Measurement *out)
+bool measure(BenchReport &report, Pair &pair, int total, int window, int roundTrips, double capSeconds,
+             Measurement *out)
 {
     QString error;
     if (!pair.setUp(&error)) {
@@ -298,14 +319,17 @@ bool measure(BenchReport &report, Pair &pair, int total, int window, int roundTr
         return false;
     }
     report.progress(QStringLiteral("%1: %2 messages, window %3").arg(pair.name()).arg(total).arg(window));
-    const int timeoutMs = 60000 + total * 5;
-    out->throughput = runPhase(pair, 0, total, window, timeoutMs);
+    const int timeoutMs = capSeconds > 0 ? int(capSeconds * 1000) + 60000 : 60000 + total * 5;
+    out->throughput = runPhase(pair, 0, total, window, timeoutMs, capSeconds);
     if (!out->throughput.ok) {
         report.error(QStringLiteral("%1: only %2 of %3 messages delivered within %4 ms")
                          .arg(pair.name()).arg(out->throughput.delivered).arg(total).arg(timeoutMs));
         return false;
     }
     report.progress(QStringLiteral("%1: %2 msg/s; round trips").arg(pair.name()).arg(out->throughput.rate(), 0, 'f', 0));
+    if (out->throughput.capped)
+        report.progress(QStringLiteral("%1: time cap of %2 s reached after %3 messages")
+                            .arg(pair.name()).arg(capSeconds).arg(out->throughput.delivered));
     out->roundTrip = runPhase(pair, total, roundTrips, 1, 60000 + roundTrips * 50);
     if (!out->roundTrip.ok) {
         report.error(QStringLiteral("%1: round trips incomplete (%2 of %3)")
@@ -331,6 +355,9 @@ int main(int argc, char **argv)
                       QStringLiteral("n")});
     parser.addOption({QStringLiteral("window"), QStringLiteral("Messages in flight (default 100)."),
                       QStringLiteral("n"), QStringLiteral("100")});
+    parser.addOption({QStringLiteral("cap"), QStringLiteral("Stop sending after this many seconds per throughput "
+                                                            "run (default 90; 0 = none)."),
+                      QStringLiteral("s"), QStringLiteral("90")});
     parser.addOption({QStringLiteral("full-only"), QStringLiteral("Only the full stack with the store on disk "
                                                                   "(for profiling).")});
     parser.process(app);
@@ -340,12 +367,15 @@ int main(int argc, char **argv)
                                                                 : (quick ? 1000 : 100000);
     const int window = std::max(1, parser.value(QStringLiteral("window")).toInt());
     const int roundTrips = quick ? 100 : 2000;
+    const double capSeconds = parser.value(QStringLiteral("cap")).toDouble();
 
     BenchReport report(QStringLiteral("throughput"));
     report.note(QStringLiteral("%1 messages of 100 bytes, sender -> one tether-server child (rate limit off) -> "
                                "receiver, %2 in flight; round trip (send -> receiver has it) measured one at a "
                                "time over %3 messages")
                     .arg(total).arg(window).arg(roundTrips));
+    report.note(QStringLiteral("each throughput run stops sending after %1 s (then drains what is in flight); a "
+                               "capped run says how many messages it delivered").arg(capSeconds));
     report.note(QStringLiteral("load average at start: %1").arg(loadAverage()));
 
     QTemporaryDir dir;
@@ -362,33 +392,33 @@ int main(int argc, char **argv)
         Measurement m;
         SessionPair pair(url, QStringLiteral("bench-durable"), dir.filePath(QStringLiteral("sender.sqlite")),
                          dir.filePath(QStringLiteral("receiver.sqlite")), QStringLiteral("full stack, outbox on disk"), window);
-        if (measure(report, pair, total, window, roundTrips, &m))
+        if (measure(report, pair, total, window, roundTrips, capSeconds, &m))
             report.info(QStringLiteral("full, outbox on disk: throughput"), m.throughput.rate(), QStringLiteral("msg/s"));
         return report.finish();
     }
     Measurement raw;
     {
         RawPair pair(url, QStringLiteral("bench-raw"));
-        if (!measure(report, pair, total, window, roundTrips, &raw))
+        if (!measure(report, pair, total, window, roundTrips, capSeconds, &raw))
             return report.finish();
     }
     Measurement durable;
     const bool durableOk = [&] {
         SessionPair pair(url, QStringLiteral("bench-durable"), dir.filePath(QStringLiteral("sender.sqlite")),
                          dir.filePath(QStringLiteral("receiver.sqlite")), QStringLiteral("full stack, outbox on disk"), window);
-        return measure(report, pair, total, window, roundTrips, &durable);
+        return measure(report, pair, total, window, roundTrips, capSeconds, &durable);
     }();
     Measurement memory;
     const bool memoryOk = [&] {
         SessionPair pair(url, QStringLiteral("bench-memory"), QStringLiteral(":memory:"), QStringLiteral(":memory:"),
                          QStringLiteral("full stack, store in memory"), window);
-        return measure(report, pair, total, window, roundTrips, &memory);
+        return measure(report, pair, total, window, roundTrips, capSeconds, &memory);
     }();
     Measurement rawAgain;
     bool rawAgainOk = false;
     {
         RawPair pair(url, QStringLiteral("bench-raw-2"));
-        rawAgainOk = measure(report, pair, total, window, roundTrips, &rawAgain);
+        rawAgainOk = measure(report, pair, total, window, roundTrips, capSeconds, &rawAgain);
     }
     report.note(QStringLiteral("\"store in memory\" = ChatSessionConfig::databasePath \":memory:\": the same code "
                                "with SQLite in memory, i.e. no durable outbox"));
@@ -398,7 +428,9 @@ int main(int argc, char **argv)
     const double rawRate = raw.throughput.rate();
     const double rawP50 = percentile(raw.roundTrip.latenciesMs, 50);
     const double rawP99 = percentile(raw.roundTrip.latenciesMs, 99);
+    report.info(QStringLiteral("raw: messages delivered"), raw.throughput.delivered, QStringLiteral("count"));
     report.info(QStringLiteral("raw: throughput"), rawRate, QStringLiteral("msg/s"));
+    report.info(QStringLiteral("raw: throughput, last 10%"), raw.throughput.tailRate(), QStringLiteral("msg/s"));
     report.info(QStringLiteral("raw: round trip p50"), rawP50, QStringLiteral("ms"));
     report.info(QStringLiteral("raw: round trip p99"), rawP99, QStringLiteral("ms"));
     report.info(QStringLiteral("raw: latency under load p99"), percentile(raw.throughput.latenciesMs, 99),
@@ -407,8 +439,12 @@ int main(int argc, char **argv)
         const double rate = m.throughput.rate();
         const double p50 = percentile(m.roundTrip.latenciesMs, 50);
         const double p99 = percentile(m.roundTrip.latenciesMs, 99);
+        report.compare(label + QStringLiteral(": messages delivered"), m.throughput.delivered, QStringLiteral("count"),
+                       raw.throughput.delivered);
         report.compare(label + QStringLiteral(": throughput"), rate, QStringLiteral("msg/s"), rawRate,
                        QStringLiteral(">= %1x raw").arg(minRatio), rate >= minRatio * rawRate);
+        report.compare(label + QStringLiteral(": throughput, last 10%"), m.throughput.tailRate(),
+                       QStringLiteral("msg/s"), raw.throughput.tailRate());
         report.compare(label + QStringLiteral(": round trip p50"), p50, QStringLiteral("ms"), rawP50);
         report.compare(label + QStringLiteral(": round trip p99"), p99, QStringLiteral("ms"), rawP99,
                        QStringLiteral("<= 2x raw"), p99 <= 2 * rawP99);
