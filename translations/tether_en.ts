@@ -118,6 +118,30 @@
                 <numerusform>Recent events (%n)</numerusform>
             </translation>
         </message>
+        <message>
+            <source>system</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>online</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>disconnected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>local network only</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown (assumed online)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>manual: %1</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>StatePresentation</name>

@@ -119,6 +119,30 @@
                 <numerusform>Последние события (%n)</numerusform>
             </translation>
         </message>
+        <message>
+            <source>system</source>
+            <translation>системный</translation>
+        </message>
+        <message>
+            <source>online</source>
+            <translation>в сети</translation>
+        </message>
+        <message>
+            <source>disconnected</source>
+            <translation>нет подключения</translation>
+        </message>
+        <message>
+            <source>local network only</source>
+            <translation>только локальная сеть</translation>
+        </message>
+        <message>
+            <source>unknown (assumed online)</source>
+            <translation>неизвестно (считается, что сеть есть)</translation>
+        </message>
+        <message>
+            <source>manual: %1</source>
+            <translation>вручную: %1</translation>
+        </message>
     </context>
     <context>
         <name>StatePresentation</name>

@@ -94,13 +94,31 @@ QList<QPair<QString, QString>> DiagnosticsReport::environmentRows(const QString 
 {
     const QJsonObject env = environment(proxyMode);
     auto v = [&](const char *key) { return env.value(QLatin1String(key)).toString(); };
+    // The JSON keeps stable English values for scripts; people read them in their language.
+    auto words = [](const QString &value) {
+        if (value == QLatin1String("none"))
+            return tr("none");
+        if (value == QLatin1String("system"))
+            return tr("system");
+        if (value == QLatin1String("online"))
+            return tr("online");
+        if (value == QLatin1String("disconnected"))
+            return tr("disconnected");
+        if (value == QLatin1String("local") || value == QLatin1String("site"))
+            return tr("local network only");
+        if (value.startsWith(QLatin1String("unknown")))
+            return tr("unknown (assumed online)");
+        if (value.startsWith(QLatin1String("manual ")))
+            return tr("manual: %1").arg(value.mid(7));
+        return value;
+    };
     return {
         {tr("Tether version"), v("app_version")},
         {tr("Qt version"), tr("%1 (built with %2)").arg(v("qt_runtime"), v("qt_build"))},
         {tr("Operating system"), QStringLiteral("%1, %2, %3").arg(v("os"), v("kernel"), v("cpu"))},
         {tr("TLS backend"), QStringLiteral("%1 (%2)").arg(v("tls_backend"), v("tls_library"))},
-        {tr("Network information"), tr("%1, reachability: %2").arg(v("network_backend"), v("network_reachability"))},
-        {tr("Proxy mode"), tr("%1 (in effect: %2)").arg(v("proxy_mode"), v("proxy_effective"))},
+        {tr("Network information"), tr("%1, reachability: %2").arg(words(v("network_backend")), words(v("network_reachability")))},
+        {tr("Proxy mode"), tr("%1 (in effect: %2)").arg(words(v("proxy_mode")), words(v("proxy_effective")))},
     };
 }
 
