@@ -732,6 +732,18 @@ Messages will not be kept on this computer until this is fixed.</source>
             <source>Info</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 B</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 KiB</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 MiB</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>Tether::DiagnosticsRunner</name>

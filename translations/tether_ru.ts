@@ -742,6 +742,18 @@ Messages will not be kept on this computer until this is fixed.</source>
             <source>Info</source>
             <translation>Сведения</translation>
         </message>
+        <message>
+            <source>%1 B</source>
+            <translation>%1 Б</translation>
+        </message>
+        <message>
+            <source>%1 KiB</source>
+            <translation>%1 КиБ</translation>
+        </message>
+        <message>
+            <source>%1 MiB</source>
+            <translation>%1 МиБ</translation>
+        </message>
     </context>
     <context>
         <name>Tether::DiagnosticsRunner</name>

@@ -69,8 +69,9 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_messageView->setModel(m_messageModel);
     m_messageView->setItemDelegate(m_delegate);
     m_messageView->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    m_messageView->setLayoutMode(QListView::Batched); // thousands of rows lay out without freezing
-    m_messageView->setBatchSize(200);
+    // One layout pass: sizes are cached per message and width, so even thousands of rows lay out in
+    // milliseconds, and the view knows its full height at once (scrolling to the newest works).
+    m_messageView->setUniformItemSizes(false);
     m_messageView->setResizeMode(QListView::Adjust);
     m_messageView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_messageView->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -172,6 +172,16 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
 
 DiagnosticsDialog::~DiagnosticsDialog() = default;
 
+QString DiagnosticsDialog::dataSize(qint64 bytes)
+{
+    // Our own units: Qt's Russian "0 байты" reads wrong.
+    if (bytes < 1024)
+        return tr("%1 B").arg(bytes);
+    if (bytes < 1024 * 1024)
+        return tr("%1 KiB").arg(QLocale().toString(bytes / 1024.0, 'f', 1));
+    return tr("%1 MiB").arg(QLocale().toString(bytes / (1024.0 * 1024.0), 'f', 1));
+}
+
 QString DiagnosticsDialog::kindLabel(ConnectionEvent::Kind kind)
 {
     switch (kind) {
@@ -356,7 +366,7 @@ void DiagnosticsDialog::refreshLive()
         } else if (key == "messages") {
             value = tr("%1 in / %2 out").arg(st.messagesIn).arg(st.messagesOut);
         } else if (key == "bytes") {
-            value = tr("%1 in / %2 out").arg(QLocale().formattedDataSize(st.bytesIn), QLocale().formattedDataSize(st.bytesOut));
+            value = tr("%1 in / %2 out").arg(dataSize(st.bytesIn), dataSize(st.bytesOut));
         } else if (key == "outbox") {
             value = outbox < 0 ? tr("unknown") : tr("%n message(s) waiting", nullptr, outbox);
         }

@@ -50,6 +50,7 @@ public:
 
     static constexpr int MaxEvents = 500;
     static QString kindLabel(ConnectionEvent::Kind kind);
+    static QString dataSize(qint64 bytes);
 
 public Q_SLOTS:
     void copyReport();

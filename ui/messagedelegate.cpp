@@ -84,7 +84,7 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     const QString text = index.data(MessageModel::TextRole).toString();
     const QDateTime ts = index.data(MessageModel::TimestampRole).toDateTime();
 
-    const QRect area = option.rect.adjusted(Margin, grouped ? 1 : Margin, -Margin, -1);
+    const QRect area = option.rect.adjusted(Margin, grouped ? 1 : Margin, -Margin, -3);
     const int maxBubble = qMax(120, int(area.width() * 0.72));
     const QFontMetrics fm(option.font);
     const QFontMetrics bold(boldFont(option.font));
@@ -156,7 +156,7 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     QStyleOptionViewItem opt = option;
     opt.rect = QRect(0, 0, width, 0);
     const Layout l = layout(opt, index);
-    const QSize size(width, l.bubble.bottom() + 2);
+    const QSize size(width, l.bubble.bottom() + 4);
     if (m_sizeCache.size() > 20000)
         m_sizeCache.clear();
     m_sizeCache.insert(key, size);
