@@ -6,12 +6,17 @@
 #include "diagnosticsrunner.h"
 #include "secretredactor.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QTest>
+#include <QWebSocketServer>
 
 using namespace Tether;
 using Status = DiagnosticCheck::Status;
@@ -143,6 +148,37 @@ private Q_SLOTS:
         QCOMPARE(dns->status, Status::Failed);
         QVERIFY(!dns->hint.isEmpty());
         QCOMPARE(find(results, QStringLiteral("tcp"))->status, Status::Skipped);
+    }
+
+    // A wss:// server with a self-signed certificate: the TLS check fails, names the certificate
+    // and says why it is not trusted; what depends on it is skipped.
+    void untrustedCertificateFailsTls()
+    {
+        QFile certFile(QStringLiteral(TETHER_TEST_DATA "/selfsigned.crt"));
+        QFile keyFile(QStringLiteral(TETHER_TEST_DATA "/selfsigned.key"));
+        QVERIFY(certFile.open(QIODevice::ReadOnly));
+        QVERIFY(keyFile.open(QIODevice::ReadOnly));
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(QSslCertificate(&certFile, QSsl::Pem));
+        ssl.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+        QWebSocketServer secure(QStringLiteral("tls-test"), QWebSocketServer::SecureMode);
+        secure.setSslConfiguration(ssl);
+        QVERIFY(secure.listen(QHostAddress::LocalHost, 0));
+        QUrl url(QStringLiteral("wss://127.0.0.1/ws"));
+        url.setPort(secure.serverPort());
+
+        const QList<DiagnosticCheck> results = run(url);
+        QCOMPARE(find(results, QStringLiteral("tcp"))->status, Status::Passed);
+        const DiagnosticCheck *tls = find(results, QStringLiteral("tls"));
+        QCOMPARE(tls->status, Status::Failed);
+        QVERIFY2(tls->data.value(QStringLiteral("subject")).toString().contains(QLatin1String("CN=tether-test.invalid")),
+                 qPrintable(tls->detail));
+        QVERIFY(tls->data.value(QStringLiteral("issuer")).toString().contains(QLatin1String("O=Tether Tests")));
+        QVERIFY(tls->data.value(QStringLiteral("expires")).toString().startsWith(QLatin1String("2126-")));
+        QVERIFY(!tls->data.value(QStringLiteral("errors")).toArray().isEmpty());
+        QVERIFY2(tls->hint.contains(QLatin1String("not trusted")), qPrintable(tls->hint));
+        for (const char *id : {"http_health", "websocket", "ping"})
+            QCOMPARE(find(results, QLatin1String(id))->status, Status::Skipped);
     }
 
     void reportHasEverythingAndNoSecrets()

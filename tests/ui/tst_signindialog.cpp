@@ -1,0 +1,114 @@
+// Signing in against a real server: POST /api/auth/login gives tokens (the password is not kept),
+// a wrong password says so and keeps the dialog open, guests need nothing, and an unreachable
+// server is reported.
+
+#include "chatserver.h"
+#include "language.h"
+#include "signindialog.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Tether;
+
+class tst_SignInDialog : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ChatServer> m_server;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(Language::apply(QStringLiteral("en")));
+        ServerConfig config;
+        config.databasePath = m_dir.filePath(QStringLiteral("s.sqlite"));
+        config.passwordIterations = 1000;
+        m_server = std::make_unique<ChatServer>(config);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY2(m_server->addUser(QStringLiteral("carol"), QStringLiteral("correct horse battery"), &error), qPrintable(error));
+    }
+    void cleanupTestCase() { m_server.reset(); }
+
+    void httpBaseFromWebSocketUrl()
+    {
+        QCOMPARE(SignInDialog::httpBase(QUrl(QStringLiteral("wss://chat.example.com:8443/ws"))),
+                 QUrl(QStringLiteral("https://chat.example.com:8443")));
+        QCOMPARE(SignInDialog::httpBase(QUrl(QStringLiteral("ws://127.0.0.1:5000/ws"))),
+                 QUrl(QStringLiteral("http://127.0.0.1:5000")));
+    }
+
+    void signInWithThePassword()
+    {
+        SignInDialog dialog;
+        dialog.setServerUrl(m_server->webSocketUrl());
+        dialog.show();
+        dialog.userEdit()->setText(QStringLiteral("carol"));
+        dialog.passwordEdit()->setText(QStringLiteral("wrong"));
+        dialog.signInButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.statusText(), QStringLiteral("Wrong username or password."), 15000);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+
+        dialog.passwordEdit()->setText(QStringLiteral("correct horse battery"));
+        dialog.signInButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 15000);
+        QVERIFY(!dialog.isGuest());
+        QCOMPARE(dialog.userName(), QStringLiteral("carol"));
+        QVERIFY(dialog.credentials().accessToken.startsWith(QLatin1String("eyJ")));
+        QVERIFY(!dialog.credentials().refreshToken.isEmpty());
+        QCOMPARE(dialog.credentials().refreshUrl.path(), QStringLiteral("/api/auth/refresh"));
+        QCOMPARE(dialog.credentials().refreshUrl.port(), int(m_server->webSocketUrl().port()));
+        QVERIFY(dialog.passwordEdit()->text().isEmpty()); // the password is not kept
+    }
+
+    void guestNeedsNothing()
+    {
+        SignInDialog dialog;
+        dialog.show();
+        dialog.guestButton()->click();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(dialog.isGuest());
+        QVERIFY(dialog.credentials().isAnonymous());
+    }
+
+    void unreachableServerIsReported()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        QUrl url(QStringLiteral("ws://127.0.0.1/ws"));
+        url.setPort(probe.serverPort());
+        probe.close();
+        SignInDialog dialog;
+        dialog.setServerUrl(url);
+        dialog.show();
+        dialog.userEdit()->setText(QStringLiteral("carol"));
+        dialog.passwordEdit()->setText(QStringLiteral("x"));
+        dialog.signInButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().startsWith(QLatin1String("Could not reach the server")), 15000);
+        QVERIFY(dialog.signInButton()->isEnabled());
+    }
+
+    void keychainNoteTellsTheTruth()
+    {
+        SignInDialog dialog;
+        dialog.setKeychainNote(false, QStringLiteral("no Secret Service"));
+        QLabel *note = dialog.findChild<QLabel *>(QStringLiteral("keychainNote"));
+        QVERIFY(note);
+        QVERIFY(note->text().contains(QLatin1String("memory only")));
+        QVERIFY(note->text().contains(QLatin1String("no Secret Service")));
+        QVERIFY(Language::apply(QStringLiteral("ru")));
+        QTRY_VERIFY(note->text().contains(QStringLiteral("только в памяти")));
+        QVERIFY(Language::apply(QStringLiteral("en")));
+    }
+};
+
+QTEST_MAIN(tst_SignInDialog)
+#include "tst_signindialog.moc"
