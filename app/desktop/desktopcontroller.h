@@ -41,6 +41,8 @@ public:
     ChatWindow *window() const { return m_window.get(); }
     ConnectionManager *connection() const { return m_connection.get(); }
     ChatSession *session() const { return m_session.get(); }
+    AppSettings settings() const { return m_settings; }
+    bool usesEmbeddedServer() const { return m_embedded != nullptr; }
 
     void showSignIn();
     void showSettings();
