@@ -95,7 +95,7 @@ private:
 };
 
 // One measured run in this process; prints one JSON line.
-int runChild(const QString &variant, int count, int batch)
+int runChild(const QString &variant, int count, int batch, int timeLimitMs)
 {
     const double rssBefore = currentRssKb() / 1024.0;
 
@@ -161,13 +161,13 @@ int runChild(const QString &variant, int count, int batch)
     clock.start();
     tick.start();
     feeder.start();
-    const bool idle = spinUntil([&] { return idleAt >= 0; }, 120000);
+    const bool idle = spinUntil([&] { return idleAt >= 0; }, timeLimitMs);
     tick.stop();
 
     QJsonObject result{{QStringLiteral("variant"), variant},
                        {QStringLiteral("count"), count},
                        {QStringLiteral("rows"), view->model()->rowCount()},
-                       {QStringLiteral("ok"), idle && view->model()->rowCount() == count},
+                       {QStringLiteral("completed"), idle && view->model()->rowCount() == count},
                        {QStringLiteral("stall_ms"), std::max<double>(0, maxGapNs / 1e6 - 1.0)},
                        {QStringLiteral("append_ms"), doneAt / 1e6},
                        {QStringLiteral("total_ms"), (idleAt >= 0 ? idleAt : clock.nsecsElapsed()) / 1e6},
@@ -178,14 +178,15 @@ int runChild(const QString &variant, int count, int batch)
     return 0;
 }
 
-QJsonObject spawnChild(BenchReport &report, const QString &variant, int count, int batch)
+QJsonObject spawnChild(BenchReport &report, const QString &variant, int count, int batch, int timeLimitMs)
 {
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     child.start(QCoreApplication::applicationFilePath(),
                 {QStringLiteral("--child"), variant, QStringLiteral("--count"), QString::number(count),
-                 QStringLiteral("--batch"), QString::number(batch)});
-    if (!child.waitForFinished(180000)) {
+                 QStringLiteral("--batch"), QString::number(batch), QStringLiteral("--time-limit"),
+                 QString::number(timeLimitMs / 1000.0)});
+    if (!child.waitForFinished(timeLimitMs + 60000)) {
         child.kill();
         child.waitForFinished();
         report.error(QStringLiteral("%1 x %2: child timed out").arg(variant).arg(count));
@@ -193,7 +194,7 @@ QJsonObject spawnChild(BenchReport &report, const QString &variant, int count, i
     }
     const QList<QByteArray> lines = child.readAllStandardOutput().trimmed().split('\n');
     const QJsonObject result = QJsonDocument::fromJson(lines.last()).object();
-    if (child.exitCode() != 0 || !result.value(QStringLiteral("ok")).toBool()) {
+    if (child.exitCode() != 0 || !result.contains(QStringLiteral("completed"))) {
         report.error(QStringLiteral("%1 x %2: run failed (exit %3): %4")
                          .arg(variant).arg(count).arg(child.exitCode()).arg(QString::fromUtf8(lines.last())));
         return {};
@@ -214,14 +215,18 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("quick"), QStringLiteral("1000 and 5000 messages (smoke run).")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Messages per batch (default 200)."),
                       QStringLiteral("n"), QStringLiteral("200")});
+    parser.addOption({QStringLiteral("time-limit"), QStringLiteral("Seconds one run may take (default 90)."),
+                      QStringLiteral("s"), QStringLiteral("90")});
     parser.addOption({QStringLiteral("child"), QStringLiteral("Internal: one run (window|plain)."),
                       QStringLiteral("variant")});
     parser.addOption({QStringLiteral("count"), QStringLiteral("Internal: messages of a child run."),
                       QStringLiteral("n")});
     parser.process(app);
     const int batch = std::max(1, parser.value(QStringLiteral("batch")).toInt());
+    const int timeLimitMs = int(1000 * parser.value(QStringLiteral("time-limit")).toDouble());
     if (parser.isSet(QStringLiteral("child")))
-        return runChild(parser.value(QStringLiteral("child")), parser.value(QStringLiteral("count")).toInt(), batch);
+        return runChild(parser.value(QStringLiteral("child")), parser.value(QStringLiteral("count")).toInt(), batch,
+                        timeLimitMs);
 
     const bool quick = parser.isSet(QStringLiteral("quick"));
     const int small = quick ? 1000 : 10000;
@@ -232,15 +237,25 @@ int main(int argc, char **argv)
                                "batches of %1, one batch per event-loop turn; stall = worst lateness of a 1 ms precise timer; total = until "
                                "20 ticks in a row are on time again; each run in its own process")
                     .arg(batch));
+    report.note(QStringLiteral("each run is limited to %1 s; an unfinished run reports how many rows it showed, and "
+                               "its total time is the limit").arg(timeLimitMs / 1000.0));
     report.note(QStringLiteral("baseline: plain QListView + minimal string model, same batches, same process setup"));
     report.note(QStringLiteral("load average at start: %1").arg(loadAverage()));
 
     for (int count : {small, large}) {
-        const QJsonObject plain = spawnChild(report, QStringLiteral("plain"), count, batch);
-        const QJsonObject window = spawnChild(report, QStringLiteral("window"), count, batch);
+        const QJsonObject plain = spawnChild(report, QStringLiteral("plain"), count, batch, timeLimitMs);
+        const QJsonObject window = spawnChild(report, QStringLiteral("window"), count, batch, timeLimitMs);
         if (plain.isEmpty() || window.isEmpty())
             continue;
         const QString prefix = QStringLiteral("%1 msgs: ").arg(count);
+        // A run that did not finish within the time limit is a result (how far it got), not an error.
+        for (const QJsonObject &run : {plain, window}) {
+            if (!run.value(QStringLiteral("completed")).toBool())
+                report.check(prefix + run.value(QStringLiteral("variant")).toString()
+                                 + QStringLiteral(": rows shown within the %1 s limit").arg(timeLimitMs / 1000.0),
+                             run.value(QStringLiteral("rows")).toDouble(), QStringLiteral("rows"),
+                             QStringLiteral("all %1").arg(count), false);
+        }
         const double stall = window.value(QStringLiteral("stall_ms")).toDouble();
         const double rss = window.value(QStringLiteral("peak_rss_mib")).toDouble();
         if (count == small)
