@@ -36,7 +36,7 @@ const QString conversationId = QStringLiteral("bench");
 // Deterministic and chat-like: a few senders, lines of 10-300 characters, seconds to minutes apart.
 ChatMessage makeMessage(int i)
 {
-    QRandomGenerator random(quint32(1000003 * i + 42));
+    QRandomGenerator random(quint32(i) * 1000003u + 42u);
     static const QStringList senders = {QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"),
                                         QStringLiteral("dave"), QStringLiteral("echo-bot")};
     static const QString words = QStringLiteral(
