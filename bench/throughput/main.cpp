@@ -143,6 +143,44 @@ private:
     bool m_senderJoined = false;
 };
 
+// The plainest round trip through the same server: {"type":"ping","ts":n} -> pong (no storage).
+class EchoPair : public Pair
+{
+public:
+    explicit EchoPair(const QUrl &url)
+        : m_url(url)
+    {
+    }
+
+    QString name() const override { return QStringLiteral("raw echo (ping/pong)"); }
+
+    bool setUp(QString *error) override
+    {
+        QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket, [this](const QString &text) {
+            const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (frame.value(QStringLiteral("type")).toString() == QLatin1String("pong") && delivered)
+                delivered(frame.value(QStringLiteral("ts")).toInt(-1));
+        });
+        m_socket.open(m_url);
+        if (!spinUntil([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 20000)) {
+            *error = QStringLiteral("echo client did not connect");
+            return false;
+        }
+        return true;
+    }
+
+    bool send(int n) override
+    {
+        const QJsonObject frame{{QStringLiteral("type"), QStringLiteral("ping")}, {QStringLiteral("ts"), n},
+                                {QStringLiteral("pad"), messageText(n)}};
+        return m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact))) > 0;
+    }
+
+private:
+    QUrl m_url;
+    QWebSocket m_socket;
+};
+
 class SessionPair : public Pair
 {
 public:
@@ -402,6 +440,12 @@ int main(int argc, char **argv)
         if (!measure(report, pair, total, window, roundTrips, capSeconds, &raw))
             return report.finish();
     }
+    Measurement echo;
+    bool echoOk = false;
+    {
+        EchoPair pair(url);
+        echoOk = measure(report, pair, total, window, roundTrips, capSeconds, &echo);
+    }
     Measurement durable;
     const bool durableOk = [&] {
         SessionPair pair(url, QStringLiteral("bench-durable"), dir.filePath(QStringLiteral("sender.sqlite")),
@@ -420,6 +464,9 @@ int main(int argc, char **argv)
         RawPair pair(url, QStringLiteral("bench-raw-2"));
         rawAgainOk = measure(report, pair, total, window, roundTrips, capSeconds, &rawAgain);
     }
+    report.note(QStringLiteral("baseline \"raw\": two QWebSocket clients speaking protocol v1 (send -> server "
+                               "stores, acks, broadcasts -> receiver), i.e. the same server work as the full stack; "
+                               "\"raw echo\": ping/pong frames through the same server, no storage (context only)"));
     report.note(QStringLiteral("\"store in memory\" = ChatSessionConfig::databasePath \":memory:\": the same code "
                                "with SQLite in memory, i.e. no durable outbox"));
     report.note(QStringLiteral("sender ChatSessionConfig: sendRatePerSecond 0 (pacing off, the default 50/s stays "
@@ -455,6 +502,14 @@ int main(int argc, char **argv)
         full(QStringLiteral("full, outbox on disk"), durable, 0.5);
     if (memoryOk)
         full(QStringLiteral("full, store in memory"), memory, 0.9);
+    if (echoOk) {
+        report.compare(QStringLiteral("raw echo, no storage: throughput"), echo.throughput.rate(),
+                       QStringLiteral("msg/s"), rawRate);
+        report.compare(QStringLiteral("raw echo, no storage: round trip p50"), percentile(echo.roundTrip.latenciesMs, 50),
+                       QStringLiteral("ms"), rawP50);
+        report.compare(QStringLiteral("raw echo, no storage: round trip p99"), percentile(echo.roundTrip.latenciesMs, 99),
+                       QStringLiteral("ms"), rawP99);
+    }
     if (rawAgainOk)
         report.compare(QStringLiteral("raw again (drift check): throughput"), rawAgain.throughput.rate(),
                        QStringLiteral("msg/s"), rawRate);
