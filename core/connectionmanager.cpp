@@ -26,7 +26,7 @@
 
 #include <limits>
 
-Q_LOGGING_CATEGORY(lcConnection, "tether.connection")
+Q_LOGGING_CATEGORY(lcConnection, "tether.connection", QtInfoMsg)
 
 namespace Tether {
 
@@ -159,6 +159,7 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     });
 
     retryTimer.setSingleShot(true);
+    retryTimer.setTimerType(Qt::PreciseTimer); // a UI counts down to it
     QObject::connect(&retryTimer, &QTimer::timeout, q, [this] { fire(Event::RetryDue); });
 
     uptimeTimer.setSingleShot(true);
@@ -328,11 +329,18 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
 
     if (t.actions & SM::ScheduleRetry)
         prepareRetry();
+    if (t.actions & SM::OpenSocket) {
+        ++attempt; // counted before the state is announced, so Connecting reports its attempt number
+        ++stats.attempts;
+    }
 
     state = t.next;
     if (t.actions & SM::StartSession)
         startSession(); // queued frames go out before anyone hears about the new state
 
+    // reconnectScheduled comes first so that stateChanged(Reconnecting) listeners can show the delay.
+    if (t.actions & SM::ScheduleRetry)
+        Q_EMIT q->reconnectScheduled(scheduledAttempt, scheduledDelayMs);
     if (state != previous) {
         log(ConnectionEvent::Kind::State,
             QStringLiteral("%1 -> %2").arg(connectionStateName(previous), connectionStateName(state)));
@@ -340,8 +348,6 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
     }
     if (t.actions & SM::StartSession)
         Q_EMIT q->connected();
-    if (t.actions & SM::ScheduleRetry)
-        Q_EMIT q->reconnectScheduled(scheduledAttempt, scheduledDelayMs);
     if (t.actions & SM::OpenSocket)
         openSocket();
     if (t.actions & SM::StartRefresh)
@@ -380,8 +386,6 @@ void ConnectionManager::Private::openSocket()
         socket = nullptr;
         releaseSocket(old, true);
     }
-    ++attempt;
-    ++stats.attempts;
     handshakeDone = false;
     awaitingAuthAnswer = false;
     closeFrameReceived = false;

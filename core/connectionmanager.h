@@ -86,7 +86,7 @@ Q_SIGNALS:
     void connected();
     // code is 1006 when no close frame arrived (the socket just died).
     void closed(int code, const QString &reason);
-    void reconnectScheduled(int attempt, int delayMs);
+    void reconnectScheduled(int attempt, int delayMs); // emitted just before stateChanged(Reconnecting)
     void textMessageReceived(const QString &text);
     void errorOccurred(Tether::ConnectionManager::Error error, const QString &message);
     void tokenRefreshed();                 // credentials() now hold the new tokens

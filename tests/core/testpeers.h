@@ -65,7 +65,10 @@ public:
                         s->sendTextMessage(text);
                     Q_EMIT messageReceived(text);
                 });
-                connect(s, &QWebSocket::disconnected, s, &QObject::deleteLater);
+                connect(s, &QWebSocket::disconnected, this, [this, s] {
+                    m_closeCodes.append(int(s->closeCode()));
+                    s->deleteLater();
+                });
                 Q_EMIT clientConnected(s);
             }
         });
@@ -87,6 +90,7 @@ public:
     int connectionCount() const { return m_requests.size(); }
     QList<QNetworkRequest> requests() const { return m_requests; }
     QStringList received() const { return m_received; }
+    QList<int> closeCodes() const { return m_closeCodes; } // as seen by the server, per ended connection
 
     bool echo = false;
 
@@ -99,6 +103,7 @@ private:
     QList<QPointer<QWebSocket>> m_clients;
     QList<QNetworkRequest> m_requests;
     QStringList m_received;
+    QList<int> m_closeCodes;
 };
 
 // Answers POST requests by hand (HTTP/1.1, Connection: close) with a configurable status and body.

@@ -1,0 +1,283 @@
+#include "chatmode.h"
+
+#include "chatsession.h"
+#include "connectionmanager.h"
+#include "eventprinter.h"
+#include "stdinreader.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+namespace Tether {
+
+namespace {
+
+QString str(const char *latin1) { return QString::fromLatin1(latin1); }
+
+QJsonObject messageFields(const ChatMessage &m)
+{
+    return {{str("conversation"), m.conversation},
+            {str("seq"), double(m.seq)},
+            {str("id"), m.id},
+            {str("from"), m.from},
+            {str("text"), m.text},
+            {str("ts"), double(m.timestamp.toMSecsSinceEpoch())}};
+}
+
+} // namespace
+
+ChatMode::ChatMode(const ConnectionConfig &connection, const ChatCliOptions &options, bool json, int flushTimeoutMs,
+                   QObject *parent)
+    : QObject(parent)
+    , m_connectionConfig(connection)
+    , m_options(options)
+    , m_flushTimeoutMs(flushTimeoutMs)
+    , m_printer(new EventPrinter(json, this))
+    , m_stdin(new StdinReader(this))
+{
+    if (m_options.httpUrl.isEmpty())
+        m_options.httpUrl = ChatCliOptions::httpUrlFor(connection.url);
+    m_loginRetry.setSingleShot(true);
+    connect(&m_loginRetry, &QTimer::timeout, this, &ChatMode::login);
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, [this] {
+        m_printer->print(str("error"), {{str("code"), str("unsent")},
+                                        {str("message"), QStringLiteral("%1 messages not acknowledged within %2 ms; "
+                                                                        "they stay in the outbox for the next run")
+                                                             .arg(pendingCount())
+                                                             .arg(m_flushTimeoutMs)}});
+        finish(1);
+    });
+}
+
+ChatMode::~ChatMode() = default;
+
+void ChatMode::start()
+{
+    m_connection = new ConnectionManager(m_connectionConfig, nullptr, this);
+    ChatSessionConfig config;
+    config.databasePath = m_options.databasePath;
+    config.outboxLimit = m_options.outboxLimit;
+    m_session = new ChatSession(m_connection, config, this);
+
+    // The store opens first: lines typed while we log in are already safe in the outbox.
+    QString error;
+    if (!m_session->open(&error)) {
+        m_printer->print(str("error"), {{str("code"), str("storage_error")}, {str("message"), error}});
+        finish(1);
+        return;
+    }
+
+    connect(m_connection, &ConnectionManager::stateChanged, this,
+            [this](ConnectionState state, ConnectionState previous) {
+                QJsonObject f{{str("state"), connectionStateName(state)}, {str("previous"), connectionStateName(previous)}};
+                if (state == ConnectionState::Reconnecting) {
+                    f.insert(str("attempt"), m_connection->attempt());
+                    f.insert(str("delay_ms"), double(m_connection->msUntilNextAttempt()));
+                } else if (state == ConnectionState::Connected) {
+                    f.insert(str("url"), m_connection->displayUrl().toString());
+                }
+                m_printer->print(str("state"), f);
+                if (m_finishing)
+                    return;
+                if (state == ConnectionState::SignedOut || state == ConnectionState::Failed)
+                    finish(1);
+            });
+    connect(m_connection, &ConnectionManager::closed, this, [this](int code, const QString &reason) {
+        m_printer->print(str("closed"), {{str("code"), code}, {str("reason"), reason}});
+    });
+    connect(m_connection, &ConnectionManager::errorOccurred, this,
+            [this](ConnectionManager::Error e, const QString &message) {
+                m_printer->print(str("error"), {{str("code"), EventPrinter::errorName(e)}, {str("message"), message}});
+            });
+
+    connect(m_session, &ChatSession::messagesAdded, this, [this](const QString &, const QList<ChatMessage> &list) {
+        for (const ChatMessage &m : list) {
+            if (m.delivery == ChatMessage::Delivery::Received)
+                m_printer->print(str("message"), messageFields(m));
+        }
+    });
+    connect(m_session, &ChatSession::messageUpdated, this, [this](const ChatMessage &m) {
+        if (m.delivery == ChatMessage::Delivery::Sent)
+            m_printer->print(str("ack"), {{str("id"), m.id}, {str("conversation"), m.conversation},
+                                          {str("seq"), double(m.seq)}});
+        else if (m.delivery == ChatMessage::Delivery::Failed)
+            m_printer->print(str("failed"), {{str("id"), m.id}, {str("conversation"), m.conversation},
+                                             {str("code"), m.errorCode}});
+        if (m_eof)
+            checkDrained();
+    });
+    connect(m_session, &ChatSession::synced, this, [this] {
+        m_printer->print(str("synced"), {{str("user"), m_session->userName()},
+                                         {str("outbox"), m_session->outboxSize()},
+                                         {str("reconnects"), m_session->reconnects()}});
+        if (m_eof)
+            checkDrained();
+    });
+    connect(m_session, &ChatSession::typing, this, [this](const QString &conversation, const QString &from) {
+        m_printer->print(str("typing"), {{str("conversation"), conversation}, {str("from"), from}});
+    });
+    connect(m_session, &ChatSession::errorOccurred, this, [this](const QString &code, const QString &message) {
+        m_printer->print(str("error"), {{str("code"), code}, {str("message"), message}});
+    });
+
+    connect(m_stdin, &StdinReader::lineRead, this, &ChatMode::onLine);
+    connect(m_stdin, &StdinReader::finished, this, &ChatMode::onStdinFinished);
+    m_stdin->start();
+
+    if (m_options.user.isEmpty())
+        startSession(); // guest
+    else
+        login();
+}
+
+void ChatMode::login()
+{
+    if (m_finishing)
+        return;
+    if (!m_network)
+        m_network = new QNetworkAccessManager(this);
+    QUrl url = m_options.httpUrl;
+    url.setPath(str("/api/auth/login"));
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, str("application/json"));
+    request.setTransferTimeout(qMax(1000, m_connectionConfig.connectTimeoutMs));
+    const QByteArray body = QJsonDocument(QJsonObject{{str("username"), m_options.user},
+                                                      {str("password"), m_options.password}})
+                                    .toJson(QJsonDocument::Compact);
+    ++m_loginAttempts;
+    QNetworkReply *reply = m_network->post(request, body);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, url] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+        if (status == 200 && answer.value(str("access_token")).isString()) {
+            Credentials credentials;
+            credentials.accessToken = answer.value(str("access_token")).toString();
+            credentials.refreshToken = answer.value(str("refresh_token")).toString();
+            QUrl refresh = m_options.httpUrl;
+            refresh.setPath(str("/api/auth/refresh"));
+            credentials.refreshUrl = refresh;
+            m_connection->setCredentials(credentials);
+            m_printer->print(str("login"), {{str("user"), m_options.user}, {str("attempts"), m_loginAttempts}});
+            startSession();
+            return;
+        }
+        if (status >= 400 && status < 500) {
+            // Wrong name or password will not get better by trying again.
+            m_printer->print(str("error"), {{str("code"), str("login_failed")},
+                                            {str("message"), QStringLiteral("login as %1 refused (HTTP %2): %3")
+                                                                 .arg(m_options.user)
+                                                                 .arg(status)
+                                                                 .arg(answer.value(str("error")).toString())}});
+            finish(1);
+            return;
+        }
+        // The server is not there (yet): try again like a reconnect would.
+        const BackoffPolicy &policy = m_connectionConfig.backoff;
+        double delay = policy.initialMs;
+        for (int i = 1; i < m_loginAttempts && delay < policy.maxMs; ++i)
+            delay *= policy.multiplier;
+        const int delayMs = int(qMin<double>(delay, policy.maxMs));
+        m_printer->print(str("error"), {{str("code"), str("login_unreachable")},
+                                        {str("message"), QStringLiteral("%1: %2; retrying in %3 ms")
+                                                             .arg(url.toString(), reply->errorString())
+                                                             .arg(delayMs)}});
+        m_loginRetry.start(qMax(1, delayMs));
+    });
+}
+
+void ChatMode::startSession()
+{
+    if (m_finishing)
+        return;
+    m_connection->open();
+}
+
+void ChatMode::onLine(const QString &line)
+{
+    if (m_finishing || !m_session)
+        return;
+    QString text = line;
+    QString id;
+    QString conversation = m_options.conversation;
+    if (m_options.stdinJson) {
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &parseError);
+        const QJsonObject o = doc.object();
+        if (!doc.isObject() || !o.value(str("text")).isString()) {
+            m_printer->print(str("error"), {{str("code"), str("bad_input")},
+                                            {str("message"), QStringLiteral("expected {\"text\":...,\"id\"?,\"conversation\"?}: %1")
+                                                                 .arg(doc.isObject() ? str("no text") : parseError.errorString())}});
+            return;
+        }
+        text = o.value(str("text")).toString();
+        id = o.value(str("id")).toString();
+        if (o.value(str("conversation")).isString())
+            conversation = o.value(str("conversation")).toString();
+    }
+    if (text.trimmed().isEmpty())
+        return; // an empty line is not a message
+    QString error;
+    const QString sent = id.isEmpty() ? m_session->send(conversation, text, &error)
+                                      : m_session->sendWithId(id, conversation, text, &error);
+    if (!sent.isEmpty())
+        m_printer->print(str("queued"), {{str("id"), sent}, {str("conversation"), conversation}});
+    // A refusal was printed through ChatSession::errorOccurred.
+}
+
+int ChatMode::pendingCount() const
+{
+    int n = 0;
+    if (!m_session)
+        return 0;
+    for (const ChatMessage &m : m_session->outbox())
+        if (m.delivery != ChatMessage::Delivery::Failed)
+            ++n;
+    return n;
+}
+
+void ChatMode::onStdinFinished()
+{
+    m_eof = true;
+    if (m_flushTimeoutMs > 0)
+        m_flushTimer.start(m_flushTimeoutMs);
+    checkDrained();
+}
+
+void ChatMode::checkDrained()
+{
+    if (m_finishing || pendingCount() > 0)
+        return;
+    const int failed = m_session ? m_session->outboxSize() : 0;
+    finish(failed > 0 ? 1 : 0);
+}
+
+void ChatMode::finish(int exitCode)
+{
+    if (m_finishing)
+        return;
+    m_finishing = true;
+    m_exitCode = exitCode;
+    m_flushTimer.stop();
+    m_loginRetry.stop();
+    auto done = [this] {
+        m_printer->print(str("exit"), {{str("code"), m_exitCode},
+                                       {str("unsent"), m_session ? m_session->outboxSize() : 0}});
+        emit finished(m_exitCode);
+    };
+    if (m_connection && m_connection->state() != ConnectionState::Disconnected
+        && m_connection->state() != ConnectionState::Failed && m_connection->state() != ConnectionState::SignedOut) {
+        m_connection->close();
+        if (m_connection->isClosing()) {
+            connect(m_connection, &ConnectionManager::closingFinished, this, done);
+            return;
+        }
+    }
+    done();
+}
+
+} // namespace Tether

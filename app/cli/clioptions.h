@@ -1,0 +1,29 @@
+#pragma once
+// tether-cli's command line: parsing and validation into a ConnectionConfig. Bad input yields a
+// clear message (the caller exits 2). New modes (e.g. chat) add their options here.
+
+#include "connectionconfig.h"
+
+#include <QStringList>
+
+namespace Tether {
+
+struct CliOptions
+{
+    ConnectionConfig connection;
+    bool json = false;
+    bool verbose = false;       // engine logging (tether.connection) on stderr
+    int flushTimeoutMs = 10000; // on stdin EOF: how long to wait for the queue to drain
+
+    enum class Outcome { Run, Help, Version, Error };
+    struct Parsed
+    {
+        Outcome outcome = Outcome::Error;
+        QString text; // help/version text, or the error message
+    };
+
+    // arguments includes the program name (QCoreApplication::arguments()).
+    Parsed parse(const QStringList &arguments);
+};
+
+} // namespace Tether

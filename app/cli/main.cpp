@@ -1,0 +1,37 @@
+// tether-cli: the connection engine from the command line (scripts, support staff, black-box tests).
+#include "clioptions.h"
+#include "clisession.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tether-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TETHER_VERSION));
+
+    Tether::CliOptions options;
+    const Tether::CliOptions::Parsed parsed = options.parse(QCoreApplication::arguments());
+    switch (parsed.outcome) {
+    case Tether::CliOptions::Outcome::Help:
+    case Tether::CliOptions::Outcome::Version:
+        std::fprintf(stdout, "%s\n", qPrintable(parsed.text));
+        return 0;
+    case Tether::CliOptions::Outcome::Error:
+        std::fprintf(stderr, "tether-cli: %s\nTry 'tether-cli --help'.\n", qPrintable(parsed.text));
+        return 2;
+    case Tether::CliOptions::Outcome::Run:
+        break;
+    }
+
+    if (!options.verbose)
+        QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false\ntether.*.debug=false"));
+
+    Tether::CliSession session(options);
+    QObject::connect(&session, &Tether::CliSession::finished, &app, &QCoreApplication::exit, Qt::QueuedConnection);
+    session.start();
+    return app.exec();
+}

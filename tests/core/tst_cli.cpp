@@ -1,0 +1,169 @@
+// tether-cli as a black box: real process, real loopback WebSocket server, JSON lines on stdout.
+#include "testpeers.h"
+
+#include <QJsonArray>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace TestPeers;
+
+namespace {
+
+constexpr int Long = 15000;
+
+QList<QJsonObject> jsonLines(const QByteArray &out)
+{
+    QList<QJsonObject> lines;
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            qWarning("not a JSON object line: %s", line.constData());
+            return {};
+        }
+        lines.append(doc.object());
+    }
+    return lines;
+}
+
+QList<QJsonObject> withEvent(const QList<QJsonObject> &lines, const QString &event)
+{
+    QList<QJsonObject> out;
+    for (const QJsonObject &o : lines) {
+        if (o.value(QStringLiteral("event")).toString() == event)
+            out.append(o);
+    }
+    return out;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void badArgumentsExit2_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no url") << QStringList {};
+        QTest::newRow("unknown option") << QStringList { QStringLiteral("--nope"), QStringLiteral("ws://127.0.0.1:1/") };
+        QTest::newRow("not ws") << QStringList { QStringLiteral("http://127.0.0.1:1/") };
+        QTest::newRow("bad jitter") << QStringList { QStringLiteral("--jitter"), QStringLiteral("lots"), QStringLiteral("ws://127.0.0.1:1/") };
+        QTest::newRow("bad number") << QStringList { QStringLiteral("--pong-timeout"), QStringLiteral("soon"), QStringLiteral("ws://127.0.0.1:1/") };
+        QTest::newRow("bad transport") << QStringList { QStringLiteral("--token-transport"), QStringLiteral("pigeon"), QStringLiteral("ws://127.0.0.1:1/") };
+        QTest::newRow("two urls") << QStringList { QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("ws://127.0.0.1:2/") };
+    }
+
+    void badArgumentsExit2()
+    {
+        QFETCH(QStringList, args);
+        QProcess p;
+        p.start(QStringLiteral(TETHER_CLI_PATH), args);
+        QVERIFY(p.waitForFinished(Long));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 2);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.startsWith("tether-cli: "), err.constData());
+        QVERIFY(p.readAllStandardOutput().isEmpty());
+    }
+
+    void linesBecomeFramesAndEofClosesCleanly()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        connect(&server, &WsServer::clientConnected, &server,
+                [](QWebSocket *s) { s->sendTextMessage(QStringLiteral("welcome \"friend\"")); });
+        QProcess p;
+        p.start(QStringLiteral(TETHER_CLI_PATH),
+                { QStringLiteral("--json"), QStringLiteral("--token"), QStringLiteral("cli-secret-token"),
+                  server.url().toString() });
+        QVERIFY(p.waitForStarted(Long));
+        p.write("first line\nsecond line\nthird\n");
+        QTRY_COMPARE_WITH_TIMEOUT(server.received().size(), 3, Long);
+        QCOMPARE(server.received(), (QStringList { QStringLiteral("first line"), QStringLiteral("second line"),
+                                                  QStringLiteral("third") }));
+        QCOMPARE(server.requests().at(0).rawHeader("Authorization"), QByteArray("Bearer cli-secret-token"));
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("welcome"), Long);
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(Long));
+        out += p.readAllStandardOutput();
+        QCOMPARE(p.exitCode(), 0);
+
+        const QList<QJsonObject> lines = jsonLines(out);
+        QVERIFY(!lines.isEmpty());
+        qint64 lastT = -1;
+        for (const QJsonObject &o : lines) {
+            QVERIFY(o.contains(QStringLiteral("event")));
+            QVERIFY(o.value(QStringLiteral("t_ms")).isDouble());
+            QVERIFY(o.value(QStringLiteral("t_ms")).toInteger() >= lastT);
+            lastT = o.value(QStringLiteral("t_ms")).toInteger();
+        }
+        const auto states = withEvent(lines, QStringLiteral("state"));
+        QVERIFY(states.size() >= 2);
+        QCOMPARE(states.at(0).value(QStringLiteral("state")).toString(), QStringLiteral("connecting"));
+        QCOMPARE(states.at(1).value(QStringLiteral("state")).toString(), QStringLiteral("connected"));
+        const auto messages = withEvent(lines, QStringLiteral("message"));
+        QCOMPARE(messages.size(), 1);
+        QCOMPARE(messages.at(0).value(QStringLiteral("text")).toString(), QStringLiteral("welcome \"friend\""));
+        QVERIFY(!out.contains("cli-secret-token"));
+        QTRY_COMPARE_WITH_TIMEOUT(server.closeCodes(), QList<int> { 1000 }, Long);
+    }
+
+    void reconnectsAreReported()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        QProcess p;
+        p.start(QStringLiteral(TETHER_CLI_PATH),
+                { QStringLiteral("--json"), QStringLiteral("--backoff-initial"), QStringLiteral("50"),
+                  QStringLiteral("--jitter"), QStringLiteral("none"), QStringLiteral("--heartbeat"),
+                  QStringLiteral("off"), server.url().toString() });
+        QVERIFY(p.waitForStarted(Long));
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 1, Long);
+        QTRY_VERIFY_WITH_TIMEOUT(server.last() && server.last()->isValid(), Long);
+        server.last()->abort();
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 2, Long);
+        p.write("after reconnect\n");
+        QTRY_COMPARE_WITH_TIMEOUT(server.received(), QStringList { QStringLiteral("after reconnect") }, Long);
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(Long));
+        QCOMPARE(p.exitCode(), 0);
+        const QList<QJsonObject> lines = jsonLines(p.readAllStandardOutput());
+        const auto closed = withEvent(lines, QStringLiteral("closed"));
+        QVERIFY(!closed.isEmpty());
+        QCOMPARE(closed.at(0).value(QStringLiteral("code")).toInt(), 1006);
+        bool sawReconnecting = false;
+        for (const QJsonObject &o : withEvent(lines, QStringLiteral("state"))) {
+            if (o.value(QStringLiteral("state")).toString() == QLatin1String("reconnecting")) {
+                sawReconnecting = true;
+                QVERIFY(o.value(QStringLiteral("attempt")).toInt() >= 1);
+                QCOMPARE(o.value(QStringLiteral("delay_ms")).toInt(), 50);
+            }
+        }
+        QVERIFY(sawReconnecting);
+    }
+
+    void giveUpExitsNonZero()
+    {
+        QProcess p;
+        p.start(QStringLiteral(TETHER_CLI_PATH),
+                { QStringLiteral("--json"), QStringLiteral("--max-attempts"), QStringLiteral("2"),
+                  QStringLiteral("--backoff-initial"), QStringLiteral("10"),
+                  QStringLiteral("ws://127.0.0.1:%1/ws").arg(unusedPort()) });
+        QVERIFY(p.waitForFinished(Long));
+        QCOMPARE(p.exitCode(), 1);
+        const QList<QJsonObject> lines = jsonLines(p.readAllStandardOutput());
+        const auto states = withEvent(lines, QStringLiteral("state"));
+        QVERIFY(!states.isEmpty());
+        QCOMPARE(states.last().value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+        QVERIFY(!withEvent(lines, QStringLiteral("error")).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
