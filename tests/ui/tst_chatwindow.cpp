@@ -15,11 +15,13 @@
 
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QLoggingCategory>
 #include <QListView>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QWebSocket>
 #include <QTest>
 
 using namespace Tether;
@@ -177,6 +179,74 @@ private Q_SLOTS:
         qInfo("5000 messages in %lld ms; longest event-loop gap %lld ms", elapsed.elapsed(), worstGap);
         QVERIFY2(elapsed.elapsed() < 60000, "loading took far too long");
         QVERIFY2(worstGap < 3000, "the event loop was blocked for seconds");
+    }
+
+    // The real thing: a server holding thousands of messages replays them to a fresh client; the
+    // session's batched signals fill the window while the event loop keeps running.
+    void realReplayOfThousands()
+    {
+        QTemporaryDir dir;
+        ServerConfig serverConfig;
+        serverConfig.databasePath = dir.filePath(QStringLiteral("s.sqlite"));
+        serverConfig.allowGuests = true;
+        serverConfig.demo = true;
+        serverConfig.rateLimitPerSecond = 0; // the writer below floods on purpose
+        ChatServer server(serverConfig);
+        QVERIFY(server.start());
+        QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false\ntether.*.debug=false"));
+        const int total = 3000;
+        QElapsedTimer writing;
+        writing.start();
+        {
+            // A raw client floods the backlog (no chat layer pacing): send frames, count the acks.
+            QWebSocket writer;
+            int acks = 0;
+            connect(&writer, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
+                if (text.contains(QLatin1String("\"type\":\"ack\"")))
+                    ++acks;
+            });
+            writer.open(server.webSocketUrl());
+            QTRY_COMPARE_WITH_TIMEOUT(writer.state(), QAbstractSocket::ConnectedState, 10000);
+            writer.sendTextMessage(QStringLiteral("{\"type\":\"hello\",\"protocol\":1}"));
+            for (int i = 0; i < total; ++i)
+                writer.sendTextMessage(QStringLiteral("{\"type\":\"send\",\"id\":\"b%1\",\"conversation\":\"lobby\",\"text\":\"backlog message %1\"}").arg(i));
+            QTRY_COMPARE_WITH_TIMEOUT(acks, total, 120000);
+            writer.close();
+        }
+        qInfo("wrote %d messages in %lld ms", total, writing.elapsed());
+
+        ConnectionConfig config;
+        config.url = server.webSocketUrl();
+        ConnectionManager connection(config);
+        ChatSessionConfig chatConfig;
+        chatConfig.databasePath = dir.filePath(QStringLiteral("reader.sqlite"));
+        ChatSession session(&connection, chatConfig);
+        QVERIFY(session.open());
+        ChatWindow window;
+        window.setConnection(&connection);
+        window.setSession(&session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        QElapsedTimer gapTimer;
+        gapTimer.start();
+        qint64 worstGap = 0;
+        QTimer ticker;
+        ticker.setInterval(10);
+        connect(&ticker, &QTimer::timeout, this, [&] { worstGap = qMax(worstGap, gapTimer.restart()); });
+        ticker.start();
+        QElapsedTimer elapsed;
+        elapsed.start();
+        connection.open();
+        QTRY_VERIFY_WITH_TIMEOUT(session.isSynced(), 60000);
+        window.selectConversation(QStringLiteral("lobby"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.messageModel()->rowCount() >= total, 60000);
+        ticker.stop();
+        qInfo("replay of %d messages shown in %lld ms; longest event-loop gap %lld ms", total, elapsed.elapsed(), worstGap);
+        QVERIFY2(worstGap < 3000, "the event loop was blocked for seconds");
+        QCOMPARE(window.messageModel()->messageAt(window.messageModel()->rowCount() - 1).text,
+                 QStringLiteral("backlog message %1").arg(total - 1));
+        connection.close();
     }
 };
 
