@@ -248,6 +248,46 @@ private Q_SLOTS:
                  QStringLiteral("backlog message %1").arg(total - 1));
         connection.close();
     }
+
+    void typingIndicatorAndUnreadBadges()
+    {
+        ChatWindow window;
+        window.conversationModel()->setConversations({{QStringLiteral("lobby"), QStringLiteral("Lobby"), 5, 0},
+                                                      {QStringLiteral("team"), QStringLiteral("Team"), 9, 0}});
+        window.selectConversation(QStringLiteral("lobby"));
+        window.setUserName(QStringLiteral("carol"));
+        window.show();
+        QCOMPARE(window.typingLabel()->text(), QString());
+        window.showTyping(QStringLiteral("lobby"), QStringLiteral("carol")); // ourselves: not shown
+        window.showTyping(QStringLiteral("team"), QStringLiteral("dave"));   // another conversation
+        QCOMPARE(window.typingLabel()->text(), QString());
+        window.showTyping(QStringLiteral("lobby"), QStringLiteral("alice"));
+        QCOMPARE(window.typingLabel()->text(), QStringLiteral("alice is typing…"));
+        window.showTyping(QStringLiteral("lobby"), QStringLiteral("bob"));
+        QCOMPARE(window.typingLabel()->text(), QStringLiteral("alice and bob are typing…"));
+        window.showTyping(QStringLiteral("lobby"), QStringLiteral("erin"));
+        QCOMPARE(window.typingLabel()->text(), QStringLiteral("3 people are typing…"));
+        QVERIFY(Language::apply(QStringLiteral("ru")));
+        QTRY_COMPARE(window.typingLabel()->text(), QStringLiteral("3 человека печатают…"));
+        QVERIFY(Language::apply(QStringLiteral("en")));
+        // It goes away by itself when they stop.
+        QTRY_COMPARE_WITH_TIMEOUT(window.typingLabel()->text(), QString(), 15000);
+
+        ConversationModel *model = window.conversationModel();
+        model->setUnread(QStringLiteral("team"), 3);
+        const QModelIndex team = model->index(model->rowOf(QStringLiteral("team")));
+        QCOMPARE(team.data(ConversationModel::UnreadRole).toInt(), 3);
+        QCOMPARE(team.data(Qt::AccessibleTextRole).toString(), QStringLiteral("Team, 3 unread"));
+        QCOMPARE(team.data(Qt::ToolTipRole).toString(), QStringLiteral("3 unread messages"));
+        QVERIFY(Language::apply(QStringLiteral("ru")));
+        QCOMPARE(team.data(Qt::ToolTipRole).toString(), QStringLiteral("3 непрочитанных сообщения"));
+        model->setUnread(QStringLiteral("team"), 21);
+        QCOMPARE(team.data(Qt::ToolTipRole).toString(), QStringLiteral("21 непрочитанное сообщение"));
+        QVERIFY(Language::apply(QStringLiteral("en")));
+        model->setUnread(QStringLiteral("team"), 0);
+        QCOMPARE(team.data(Qt::AccessibleTextRole).toString(), QStringLiteral("Team"));
+        QCOMPARE(window.currentConversation(), QStringLiteral("lobby")); // updates keep the selection
+    }
 };
 
 QTEST_MAIN(tst_ChatWindow)
