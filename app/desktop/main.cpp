@@ -45,6 +45,19 @@ void setupParser(QCommandLineParser &parser, Options &o)
     parser.addOption(o.diagnose);
 }
 
+// --lang applies before the parser exists, so --help is already in the chosen language.
+QString languageFromArguments(const QStringList &args)
+{
+    for (int i = 1; i < args.size(); ++i) {
+        const QString &arg = args.at(i);
+        if ((arg == QLatin1String("--lang") || arg == QLatin1String("-lang")) && i + 1 < args.size())
+            return args.at(i + 1);
+        if (arg.startsWith(QLatin1String("--lang=")))
+            return arg.mid(7);
+    }
+    return QString();
+}
+
 void setIdentity()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("Tether"));
@@ -54,13 +67,14 @@ void setIdentity()
 
 int runDiagnose(QCoreApplication &app)
 {
+    const QString lang = languageFromArguments(app.arguments());
+    Language::apply(lang.isEmpty() ? Language::systemDefault() : lang);
     QCommandLineParser parser;
     Options o;
     setupParser(parser, o);
     parser.process(app);
     // stdout carries the report; keep stderr for real problems.
     QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false"));
-    Language::apply(parser.isSet(o.lang) ? parser.value(o.lang) : Language::systemDefault());
     const QUrl url = QUrl::fromUserInput(parser.value(o.diagnose));
     QTextStream out(stdout);
     DiagnosticsRunner runner;
@@ -90,17 +104,33 @@ int runDiagnose(QCoreApplication &app)
 int main(int argc, char *argv[])
 {
     setIdentity();
-    // --diagnose needs no display: support scripts run it over SSH.
+    // --diagnose, --help and --version need no display: support scripts run them over SSH.
     for (int i = 1; i < argc; ++i) {
         if (std::strncmp(argv[i], "--diagnose", 10) == 0 || std::strncmp(argv[i], "-diagnose", 9) == 0) {
             QCoreApplication app(argc, argv);
             return runDiagnose(app);
         }
     }
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        if (!std::strcmp(a, "-h") || !std::strcmp(a, "--help") || !std::strcmp(a, "--help-all")
+            || !std::strcmp(a, "-v") || !std::strcmp(a, "--version")) {
+            QCoreApplication app(argc, argv);
+            const QString lang = languageFromArguments(app.arguments());
+            Language::apply(lang.isEmpty() ? Language::systemDefault() : lang);
+            QCommandLineParser parser;
+            Options o;
+            setupParser(parser, o);
+            parser.process(app); // prints and exits
+            return 0;
+        }
+    }
 
     QApplication app(argc, argv);
     app.setWindowIcon(QIcon(QStringLiteral(":/tether.svg")));
     app.setDesktopFileName(QStringLiteral("org.tether.Tether"));
+    if (const QString lang = languageFromArguments(app.arguments()); !lang.isEmpty())
+        Language::apply(lang);
     QCommandLineParser parser;
     Options o;
     setupParser(parser, o);
