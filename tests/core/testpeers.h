@@ -74,6 +74,16 @@ public:
         });
     }
 
+    ~WsServer() override
+    {
+        // The sockets' TCP halves belong to the QTcpServer inside m_server and die with it, after our
+        // members: cut the connections to us first.
+        for (const QPointer<QWebSocket> &c : std::as_const(m_clients)) {
+            if (c)
+                QObject::disconnect(c, nullptr, this, nullptr);
+        }
+    }
+
     bool listen(quint16 port = 0) { return m_server.listen(QHostAddress::LocalHost, port); }
     void stop() { m_server.close(); }
     quint16 port() const { return m_server.serverPort(); }

@@ -351,6 +351,52 @@ private Q_SLOTS:
         QCOMPARE(cm.credentials().refreshToken, QStringLiteral("refresh-1")); // not rotated: kept
     }
 
+    void proactiveRefreshWhileConnected()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        HttpServer http;
+        QVERIFY(http.listen());
+        http.responder = [](const HttpServer::Request &) {
+            return qMakePair(200, QByteArray(R"({"access_token":"opaque-2","refresh_token":"refresh-2","expires_in":3600})"));
+        };
+        ConnectionConfig config = fastConfig(server.url());
+        config.credentials.accessToken = makeJwt(5); // issued 60 s ago: past 80 % of its life
+        config.credentials.refreshToken = QStringLiteral("refresh-1");
+        config.credentials.refreshUrl = http.url();
+        config.tokenRefreshSkewMs = 100; // not due before connecting
+        ManualNetworkMonitor net;
+        ConnectionManager cm(config, &net);
+        StateLog log(&cm);
+        QSignalSpy refreshed(&cm, &ConnectionManager::tokenRefreshed);
+        cm.open();
+        QCOMPARE(cm.state(), ConnectionState::Connecting);
+        QVERIFY(refreshed.wait(Long));
+        QCOMPARE(cm.state(), ConnectionState::Connected);
+        QCOMPARE(cm.credentials().accessToken, QStringLiteral("opaque-2"));
+        QCOMPARE(cm.credentials().refreshToken, QStringLiteral("refresh-2"));
+        QCOMPARE(server.connectionCount(), 1); // refreshed in place, no reconnect
+        QCOMPARE(log.states, (QList<ConnectionState> { ConnectionState::Connecting, ConnectionState::Connected }));
+        QVERIFY(!refreshed.wait(300)); // the new token lives an hour: no second refresh
+    }
+
+    void brokenJwtIsAnErrorNotACrash()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        ConnectionConfig config = fastConfig(server.url());
+        config.credentials.accessToken = QStringLiteral("eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24gYXQgYWxs.c2ln"); // payload: "not json at all"
+        ManualNetworkMonitor net;
+        ConnectionManager cm(config, &net);
+        QSignalSpy errors(&cm, &ConnectionManager::errorOccurred);
+        cm.open();
+        QVERIFY(!errors.isEmpty());
+        QCOMPARE(errors.at(0).at(0).value<ConnectionManager::Error>(), ConnectionManager::Error::InvalidToken);
+        QVERIFY(!errors.at(0).at(1).toString().contains(QStringLiteral("bm90IGpzb24gYXQgYWxs")));
+        // Nothing to refresh with: the server gets to decide.
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+    }
+
     void refusedAgainAfterRefreshSignsOut()
     {
         WsServer server;
