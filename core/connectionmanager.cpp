@@ -19,6 +19,7 @@
 #include <QPointer>
 #include <QQueue>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTimer>
 #include <QUrlQuery>
@@ -67,6 +68,11 @@ public:
     void startRefresh();
     void scheduleProactiveRefresh();
     void sendNow(const QString &text);
+    // QWebSocket silently drops frames unless its socket is open (e.g. while a close is under way).
+    bool canWrite() const
+    {
+        return socket && !awaitingAuthAnswer && socket->state() == QAbstractSocket::ConnectedState;
+    }
 
     // socket callbacks
     void onSocketConnected();
@@ -495,7 +501,8 @@ void ConnectionManager::Private::onSocketError(quint64 id)
     if (socketError.isEmpty() || !socketError.startsWith(QStringLiteral("TLS")))
         socketError = text;
     // Qt 6.4 reports a refused upgrade only through the error string ("Unhandled http status code: 401").
-    if (text.contains(QStringLiteral("401")) && !handshakeDone)
+    static const QRegularExpression unauthorized(QStringLiteral("\\b401\\b"));
+    if (!handshakeDone && unauthorized.match(text).hasMatch())
         handshakeUnauthorized = true;
     // Let QWebSocket finish its own handling first; then make sure the attempt ends exactly once.
     QTimer::singleShot(0, q, [this, id] {
@@ -685,7 +692,7 @@ void ConnectionManager::Private::startSession()
     scheduleProactiveRefresh();
 
     const int flushed = queue.size();
-    while (!queue.isEmpty() && socket)
+    while (!queue.isEmpty() && canWrite())
         sendNow(queue.dequeue());
     if (flushed > 0)
         log(ConnectionEvent::Kind::Info, QStringLiteral("flushed %1 queued messages").arg(flushed));
@@ -890,7 +897,7 @@ void ConnectionManager::probe()
 
 ConnectionManager::SendResult ConnectionManager::send(const QString &text)
 {
-    if (d->state == ConnectionState::Connected && d->socket && !d->awaitingAuthAnswer) {
+    if (d->state == ConnectionState::Connected && d->canWrite() && d->queue.isEmpty()) {
         d->sendNow(text);
         d->setStatsChanged();
         return SendResult::Sent;

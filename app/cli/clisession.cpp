@@ -51,6 +51,11 @@ void CliSession::start()
     m_stdin->start();
 }
 
+void CliSession::stop(int exitCode)
+{
+    finish(exitCode);
+}
+
 void CliSession::onStdinFinished()
 {
     m_eof = true;

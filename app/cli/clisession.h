@@ -20,6 +20,8 @@ public:
     explicit CliSession(const CliOptions &options, QObject *parent = nullptr);
 
     void start();
+    // Ends the run now: close with 1000 (bounded wait), then finished(exitCode). E.g. on SIGINT.
+    void stop(int exitCode);
 
 Q_SIGNALS:
     void finished(int exitCode);

@@ -73,6 +73,8 @@ void EventPrinter::print(const QString &event, QJsonObject fields)
         line = fields.value(QStringLiteral("text")).toString().toUtf8();
     } else {
         QStringList parts { QString::number(m_clock.elapsed()).rightJustified(7) + QStringLiteral(" ms"), event };
+        if (event == QLatin1String("state"))
+            parts << fields.take(QStringLiteral("state")).toString(); // "state connected url=..."
         for (auto it = fields.constBegin(); it != fields.constEnd(); ++it) {
             parts << it.key() + QLatin1Char('=') + it.value().toVariant().toString();
         }

@@ -1,6 +1,7 @@
 // tether-cli: the connection engine from the command line (scripts, support staff, black-box tests).
 #include "clioptions.h"
 #include "clisession.h"
+#include "signalwatcher.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -32,6 +33,10 @@ int main(int argc, char *argv[])
 
     Tether::CliSession session(options);
     QObject::connect(&session, &Tether::CliSession::finished, &app, &QCoreApplication::exit, Qt::QueuedConnection);
+    // Ctrl-C / SIGTERM: a clean close (1000) instead of a dropped link; 128 + signal, as shells expect.
+    Tether::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &Tether::SignalWatcher::received, &session,
+                     [&session](int signalNumber) { session.stop(128 + signalNumber); });
     session.start();
     return app.exec();
 }

@@ -148,6 +148,23 @@ private Q_SLOTS:
         QVERIFY(sawReconnecting);
     }
 
+    void sigtermClosesWith1000()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        QProcess p;
+        p.start(QStringLiteral(TETHER_CLI_PATH), { QStringLiteral("--json"), server.url().toString() });
+        QVERIFY(p.waitForStarted(Long));
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 1, Long);
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("\"connected\""), Long);
+        p.terminate(); // SIGTERM
+        QVERIFY(p.waitForFinished(Long));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 128 + 15);
+        QTRY_COMPARE_WITH_TIMEOUT(server.closeCodes(), QList<int> { 1000 }, Long);
+    }
+
     void giveUpExitsNonZero()
     {
         QProcess p;
