@@ -631,7 +631,8 @@ void ConnectionManager::Private::closeGracefully()
     ++socketId; // late signals of this socket are not ours any more
     QObject::disconnect(s, nullptr, q, nullptr);
     closingSockets.insert(s);
-    QObject::connect(s, &QWebSocket::disconnected, q, [this, s] { finishClosing(s); });
+    // Queued: closingFinished() always comes after close() has returned and the state was announced.
+    QObject::connect(s, &QWebSocket::disconnected, q, [this, s] { finishClosing(s); }, Qt::QueuedConnection);
     QTimer::singleShot(GracefulCloseTimeoutMs, s, [this, s] { finishClosing(s); });
     s->close(QWebSocketProtocol::CloseCodeNormal);
 

@@ -89,6 +89,9 @@ void CliSession::finish(int exitCode)
 
 void CliSession::exit()
 {
+    if (m_exited)
+        return;
+    m_exited = true;
     m_printer->print(QStringLiteral("exit"), { { QStringLiteral("code"), m_exitCode },
                                                { QStringLiteral("unsent"), m_manager->queuedCount() } });
     Q_EMIT finished(m_exitCode);

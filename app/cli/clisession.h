@@ -39,6 +39,7 @@ private:
     QTimer m_flushTimer;
     bool m_eof = false;
     bool m_finishing = false;
+    bool m_exited = false;
     int m_exitCode = 0;
 };
 
