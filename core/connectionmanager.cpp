@@ -302,8 +302,13 @@ void ConnectionManager::Private::fire(Event event)
 
 void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
 {
-    Q_UNUSED(event);
     const ConnectionState previous = state;
+
+    // An attempt cut short or failed because the network is gone does not count against the policy.
+    if (t.next == ConnectionState::WaitingForNetwork
+        && ((previous == ConnectionState::Connecting && (event == Event::NetworkDown || event == Event::SocketLost))
+            || (previous == ConnectionState::RefreshingToken && event == Event::RefreshFailed)))
+        attempt = qMax(0, attempt - 1);
 
     if ((t.actions & SM::AbortSocket) && socket) {
         QWebSocket *s = socket;
@@ -591,7 +596,8 @@ void ConnectionManager::Private::endSocket(bool abortIt)
                                                                                           : QStringLiteral(": ") + socketError));
     }
     setStatsChanged();
-    if (!socketError.isEmpty())
+    // After a close frame the TCP teardown ("remote host closed") is expected, not an error.
+    if (!socketError.isEmpty() && !closeFrameReceived && goodbyeCode == 0)
         Q_EMIT q->errorOccurred(Error::SocketError, redact(socketError));
     if (wasOpen)
         Q_EMIT q->closed(info.code, redact(info.reason));

@@ -118,6 +118,7 @@ private Q_SLOTS:
         ConnectionManager cm(fastConfig(server.url()), &net);
         QSignalSpy closed(&cm, &ConnectionManager::closed);
         QSignalSpy scheduled(&cm, &ConnectionManager::reconnectScheduled);
+        QSignalSpy errors(&cm, &ConnectionManager::errorOccurred);
         cm.open();
         QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
 
@@ -127,6 +128,7 @@ private Q_SLOTS:
         QCOMPARE(closed.at(0).at(1).toString(), QStringLiteral("bye"));
         QCOMPARE(cm.state(), ConnectionState::Disconnected);
         QVERIFY(!scheduled.wait(500)); // many backoff periods: nothing is scheduled
+        QCOMPARE(errors.size(), 0);    // a clean close is not an error
         QCOMPARE(server.connectionCount(), 1);
         QCOMPARE(cm.stats().lastCloseCode, 1000);
     }
@@ -636,6 +638,25 @@ private Q_SLOTS:
         QCOMPARE(cm.state(), ConnectionState::Connecting);
         QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
         QCOMPARE(cm.stats().attempts, attempts + 1);
+        QCOMPARE(cm.attempt(), 0);
+    }
+
+    void attemptCutShortByOfflineIsNotCounted()
+    {
+        RawServer raw(RawServer::Mode::Stall); // the attempt hangs in the handshake
+        QVERIFY(raw.listen());
+        ConnectionConfig config = fastConfig(raw.url());
+        config.backoff.maxAttempts = 1;
+        ManualNetworkMonitor net;
+        ConnectionManager cm(config, &net);
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(raw.acceptedCount(), 1, Long);
+        net.setOnline(false);
+        QCOMPARE(cm.state(), ConnectionState::WaitingForNetwork);
+        QCOMPARE(cm.attempt(), 0);
+        net.setOnline(true);
+        QCOMPARE(cm.state(), ConnectionState::Connecting);
+        QTRY_COMPARE_WITH_TIMEOUT(raw.acceptedCount(), 2, Long);
     }
 
     void networkChangeProbesAndDetectsDeadLink()
