@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -130,6 +131,17 @@ struct ChatServer::Client
     qint64 lastFrameMs = 0;
     RateLimiter limiter;
 };
+
+// A guest that presents the same secret guest_key in its hello is the same guest on every
+// connection, so its retried sends dedupe and its own messages stay its own. Only a hash of the
+// key is ever stored or shown.
+static QString guestIdFor(const QString &guestKey)
+{
+    if (guestKey.size() < 16 || guestKey.size() > 128)
+        return QStringLiteral("guest-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    const QByteArray digest = QCryptographicHash::hash("tether-guest:" + guestKey.toUtf8(), QCryptographicHash::Sha256);
+    return QStringLiteral("guest-") + QString::fromLatin1(digest.toHex().left(12));
+}
 
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     : QObject(parent), m_config(config), m_store(std::make_unique<ChatStore>()),
@@ -683,7 +695,7 @@ void ChatServer::onTextMessage(Client *client, const QString &text)
         }
         client->authenticated = true;
         client->guest = true;
-        client->userId = QStringLiteral("guest-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+        client->userId = guestIdFor(type == QLatin1String("hello") ? frame.value(key("guest_key")).toString() : QString());
         qCInfo(lcServer).noquote() << "guest" << client->peer << "is" << client->userId;
     }
     dispatch(client, frame);

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void sendAckBroadcast();
     void seqIsGapFreeAcrossSenders();
     void dedupeRetriedIds();
+    void guestKeyGivesStableIdentity();
     void resumeReturnsExactlyMissed();
     void resumeMissingConversationMeansAll();
     void persistenceAcrossRestart();
@@ -164,6 +165,48 @@ void TestServerChat::dedupeRetriedIds()
     QVERIFY(later.open(t.fixture.ws(), t.fixture.token(str("alice"))));
     QCOMPARE(later.sendMessage(str("room"), str("once"), str("dup-1")).value(str("seq")).toInt(), 1);
     QCOMPARE(later.sendMessage(str("room"), str("fresh")).value(str("seq")).toInt(), 4);
+}
+
+// A guest that loses its connection before the ack resends under the same identity, so the
+// server recognises the retry: exactly-once holds for guests too.
+void TestServerChat::guestKeyGivesStableIdentity()
+{
+    Tether::ServerConfig config;
+    config.allowGuests = true;
+    config.demo = true;
+    Fixture f(config);
+    QVERIFY(f.start());
+    const QString key = str("0123456789abcdef-guest-secret");
+    const auto helloWithKey = [](Client &c, const QString &guestKey) {
+        c.send(QJsonObject{ { str("type"), str("hello") }, { str("protocol"), 1 }, { str("guest_key"), guestKey } });
+        return c.waitFor(str("welcome")).value(str("user")).toObject();
+    };
+
+    Client first;
+    QVERIFY(first.open(f.ws()));
+    const QJsonObject user = helloWithKey(first, key);
+    QVERIFY(user.value(str("guest")).toBool());
+    const QString id = user.value(str("id")).toString();
+    QVERIFY2(id.startsWith(str("guest-")), qPrintable(id));
+    QVERIFY(!id.contains(key)); // only a hash of the secret is shown
+    QCOMPARE(first.sendMessage(str("lobby"), str("from a train"), str("g-1")).value(str("seq")).toInt(), 1);
+    first.socket().abort();
+
+    Client second;
+    QVERIFY(second.open(f.ws()));
+    QCOMPARE(helloWithKey(second, key).value(str("id")).toString(), id);
+    QCOMPARE(second.sendMessage(str("lobby"), str("from a train"), str("g-1")).value(str("seq")).toInt(), 1);
+
+    // Another key, or none, is another guest: the same client id is then a new message.
+    Client stranger;
+    QVERIFY(stranger.open(f.ws()));
+    const QString strangerId = helloWithKey(stranger, str("another-secret-key-of-a-guest")).value(str("id")).toString();
+    QVERIFY(strangerId != id);
+    QCOMPARE(stranger.sendMessage(str("lobby"), str("mine"), str("g-1")).value(str("seq")).toInt(), 2);
+    Client anonymous;
+    QVERIFY(anonymous.open(f.ws()));
+    const QString shortKeyId = helloWithKey(anonymous, str("short")).value(str("id")).toString();
+    QVERIFY(shortKeyId != id && shortKeyId.startsWith(str("guest-")));
 }
 
 void TestServerChat::resumeReturnsExactlyMissed()
