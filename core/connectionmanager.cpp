@@ -108,6 +108,7 @@ public:
     QDateTime nextAttemptAt;
     int refreshFailures = 0;
     QDateTime tokenExpiryOverride; // from expires_in, for tokens that are not JWTs
+    QString refreshingWith;        // the refresh token of the request under way
 
     QWebSocket *socket = nullptr;
     quint64 socketId = 0;
@@ -723,6 +724,7 @@ void ConnectionManager::Private::startRefresh()
     }
     log(ConnectionEvent::Kind::TokenRefresh,
         QStringLiteral("refreshing the access token at %1").arg(redactedUrl(config.credentials.refreshUrl).toString()));
+    refreshingWith = config.credentials.refreshToken;
     refresher.refresh(config.credentials.refreshUrl, config.credentials.refreshToken,
                       qMax(1000, config.connectTimeoutMs));
 }
@@ -747,6 +749,12 @@ void ConnectionManager::Private::scheduleProactiveRefresh()
 
 void ConnectionManager::Private::onRefreshFinished(const TokenRefresher::Outcome &o)
 {
+    if (config.credentials.refreshToken != refreshingWith) {
+        // The application set new credentials meanwhile: they win over this (now stale) answer.
+        log(ConnectionEvent::Kind::TokenRefresh, QStringLiteral("credentials changed during the refresh; using the new ones"));
+        fire(Event::RefreshSucceeded);
+        return;
+    }
     switch (o.result) {
     case TokenRefresher::Result::Success: {
         const QStringList oldSecrets { config.credentials.accessToken, config.credentials.refreshToken };
