@@ -39,6 +39,7 @@ constexpr int GracefulCloseTimeoutMs = 2000;
 constexpr int ResumeCheckIntervalMs = 5000;
 constexpr int ResumeThresholdMs = 10000;
 constexpr int MinAuthResetMs = 1000;
+constexpr qint64 MinProactiveRefreshMs = 1000;
 
 QString closeCodeText(int code)
 {
@@ -737,13 +738,19 @@ void ConnectionManager::Private::scheduleProactiveRefresh()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const AccessToken token = AccessToken::parse(config.credentials.accessToken);
     qint64 ms = -1;
+    qint64 remaining = -1;
     if (token.expiresAt()) {
         ms = token.msUntilProactiveRefresh(now, config.tokenRefreshSkewMs);
+        remaining = now.msecsTo(*token.expiresAt());
     } else if (tokenExpiryOverride.isValid()) {
-        ms = qMax<qint64>(0, now.msecsTo(tokenExpiryOverride) - config.tokenRefreshSkewMs);
+        remaining = now.msecsTo(tokenExpiryOverride);
+        ms = qMax<qint64>(0, remaining - config.tokenRefreshSkewMs);
     }
     if (ms < 0)
         return;
+    // A token that lives shorter than the skew (or arrives expired) would be refreshed in a tight
+    // loop: wait at least half its remaining life, and never less than a second.
+    ms = qMax(ms, qMax<qint64>(remaining / 2, MinProactiveRefreshMs));
     refreshTimer.start(int(qMin<qint64>(ms, std::numeric_limits<int>::max())));
 }
 

@@ -1,0 +1,157 @@
+// ConnectionManager against the reference server (tether_server, in-process, 127.0.0.1:0, a
+// temporary SQLite file): real JWTs, real rotating refresh tokens, the real goodbye + 1012 spread.
+#include "accesstoken.h"
+#include "chatserver.h"
+#include "connectionmanager.h"
+#include "manualnetworkmonitor.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Tether;
+
+namespace {
+
+constexpr int Long = 15000;
+
+struct Tokens
+{
+    QString access;
+    QString refresh;
+};
+
+Tokens login(const QUrl &httpUrl, const QString &user, const QString &password)
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest request(httpUrl.resolved(QUrl(QStringLiteral("/api/auth/login"))));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    const QJsonObject body { { QStringLiteral("username"), user }, { QStringLiteral("password"), password } };
+    QNetworkReply *reply = nam.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    finished.wait(Long);
+    const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+    reply->deleteLater();
+    return { answer.value(QStringLiteral("access_token")).toString(),
+             answer.value(QStringLiteral("refresh_token")).toString() };
+}
+
+} // namespace
+
+class TestConnectionServer : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ChatServer> m_server;
+
+    bool startServer(int accessTtlMs, int restartSpreadMs = 5000)
+    {
+        ServerConfig config;
+        config.databasePath = m_dir.filePath(QStringLiteral("server-%1.sqlite").arg(QDateTime::currentMSecsSinceEpoch()));
+        config.secretFile = m_dir.filePath(QStringLiteral("secret"));
+        config.accessTtlMs = accessTtlMs;
+        config.restartSpreadMs = restartSpreadMs;
+        config.passwordIterations = 1000;
+        m_server = std::make_unique<ChatServer>(config);
+        QString error;
+        if (!m_server->start(&error)) {
+            qWarning("server: %s", qPrintable(error));
+            return false;
+        }
+        return m_server->addUser(QStringLiteral("alice"), QStringLiteral("secret-pw"));
+    }
+
+    ConnectionConfig clientConfig(const Tokens &tokens) const
+    {
+        ConnectionConfig config;
+        config.url = m_server->webSocketUrl();
+        config.credentials.accessToken = tokens.access;
+        config.credentials.refreshToken = tokens.refresh;
+        config.credentials.refreshUrl = m_server->httpUrl().resolved(QUrl(QStringLiteral("/api/auth/refresh")));
+        config.backoff.initialMs = 50;
+        config.backoff.maxMs = 200;
+        config.minUptimeMs = 0;
+        return config;
+    }
+
+private Q_SLOTS:
+    void init() { QVERIFY(m_dir.isValid()); }
+    void cleanup() { m_server.reset(); }
+
+    // The server's tokens live shorter than our 30 s skew: refreshed (and rotated) before connecting.
+    void shortLivedTokenIsRefreshedBeforeConnecting()
+    {
+        QVERIFY(startServer(20000));
+        const Tokens tokens = login(m_server->httpUrl(), QStringLiteral("alice"), QStringLiteral("secret-pw"));
+        QVERIFY(AccessToken::parse(tokens.access).isJwt());
+        QVERIFY(!tokens.refresh.isEmpty());
+        ManualNetworkMonitor net;
+        ConnectionManager cm(clientConfig(tokens), &net);
+        QSignalSpy refreshed(&cm, &ConnectionManager::tokenRefreshed);
+        QSignalSpy received(&cm, &ConnectionManager::textMessageReceived);
+        cm.open();
+        QCOMPARE(cm.state(), ConnectionState::RefreshingToken);
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        QCOMPARE(refreshed.size(), 1);
+        QVERIFY(cm.credentials().refreshToken != tokens.refresh); // rotated
+        QVERIFY(cm.credentials().accessToken != tokens.access);
+
+        cm.send(QStringLiteral(R"({"type":"hello","protocol":1})"));
+        QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty(), Long);
+        const QJsonObject welcome = QJsonDocument::fromJson(received.at(0).at(0).toString().toUtf8()).object();
+        QCOMPARE(welcome.value(QStringLiteral("type")).toString(), QStringLiteral("welcome"));
+        QCOMPARE(welcome.value(QStringLiteral("user")).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("alice"));
+    }
+
+    // An expired token the client believes fresh: the server closes 4001, we refresh and get in.
+    void expiredTokenIsRefusedWith4001ThenRefreshed()
+    {
+        QVERIFY(startServer(2000));
+        const Tokens tokens = login(m_server->httpUrl(), QStringLiteral("alice"), QStringLiteral("secret-pw"));
+        const AccessToken parsed = AccessToken::parse(tokens.access);
+        QVERIFY(parsed.expiresAt().has_value());
+        QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentDateTimeUtc() > parsed.expiresAt()->addSecs(1), Long);
+        ConnectionConfig config = clientConfig(tokens);
+        config.tokenRefreshSkewMs = -600000; // pretend the token is fine: let the server say no
+        ManualNetworkMonitor net;
+        ConnectionManager cm(config, &net);
+        QSignalSpy closed(&cm, &ConnectionManager::closed);
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(cm.stats().tokenRefreshes, 1, Long);
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        QVERIFY(!closed.isEmpty());
+        QCOMPARE(closed.at(0).at(0).toInt(), 4001);
+        QVERIFY(cm.stats().connects >= 2);
+    }
+
+    // Graceful shutdown: goodbye + 1012 with a retry_after spread; the client waits exactly that.
+    void shutdownSpreadIsHonoured()
+    {
+        QVERIFY(startServer(60000, 400));
+        const Tokens tokens = login(m_server->httpUrl(), QStringLiteral("alice"), QStringLiteral("secret-pw"));
+        ConnectionConfig config = clientConfig(tokens);
+        config.backoff.initialMs = 30000; // our own backoff would be far longer than the spread
+        config.backoff.maxMs = 30000;
+        ManualNetworkMonitor net;
+        ConnectionManager cm(config, &net);
+        QSignalSpy closed(&cm, &ConnectionManager::closed);
+        QSignalSpy scheduled(&cm, &ConnectionManager::reconnectScheduled);
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        m_server->shutdown();
+        QVERIFY(scheduled.wait(Long));
+        QCOMPARE(closed.at(0).at(0).toInt(), 1012);
+        const int delay = scheduled.at(0).at(1).toInt();
+        QVERIFY2(delay >= 0 && delay <= 400, qPrintable(QString::number(delay)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnectionServer)
+#include "tst_connectionserver.moc"
