@@ -134,6 +134,11 @@ void ChatMode::start()
         login();
 }
 
+void ChatMode::stop(int exitCode)
+{
+    finish(exitCode);
+}
+
 void ChatMode::login()
 {
     if (m_finishing)

@@ -28,6 +28,7 @@ public:
     ~ChatMode() override;
 
     void start();
+    void stop(int exitCode); // e.g. on SIGTERM: close cleanly; the outbox keeps what is unsent
 
 Q_SIGNALS:
     void finished(int exitCode);

@@ -67,6 +67,29 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
     const QCommandLineOption flushTimeout(QStringLiteral("flush-timeout"),
                                           QStringLiteral("On stdin EOF, wait at most MS for queued lines (default 10000)."),
                                           QStringLiteral("MS"));
+    // Chat mode (ChatMode, chatmode.h).
+    const QCommandLineOption chatOption(QStringLiteral("chat"),
+                                        QStringLiteral("Chat mode: stdin lines are chat messages sent through a persistent outbox."));
+    const QCommandLineOption userOption(QStringLiteral("user"), QStringLiteral("Chat: log in as NAME (default: guest)."),
+                                        QStringLiteral("NAME"));
+    const QCommandLineOption passwordOption(QStringLiteral("password"),
+                                            QStringLiteral("Chat: password for --user (or set TETHER_PASSWORD)."),
+                                            QStringLiteral("PASSWORD"));
+    const QCommandLineOption httpOption(QStringLiteral("http"),
+                                        QStringLiteral("Chat: the server's HTTP URL for login (default: from the ws URL)."),
+                                        QStringLiteral("URL"));
+    const QCommandLineOption conversationOption(QStringLiteral("conversation"),
+                                                QStringLiteral("Chat: conversation to send to (default lobby)."),
+                                                QStringLiteral("ID"));
+    const QCommandLineOption dbOption(QStringLiteral("db"), QStringLiteral("Chat: local store and outbox file."),
+                                      QStringLiteral("PATH"));
+    const QCommandLineOption stdinJsonOption(QStringLiteral("stdin-json"),
+                                             QStringLiteral("Chat: stdin lines are {\"text\",\"id\"?,\"conversation\"?}."));
+    const QCommandLineOption outboxLimitOption(QStringLiteral("outbox-limit"),
+                                               QStringLiteral("Chat: unsent messages kept at most (default 10000)."),
+                                               QStringLiteral("N"));
+    p.addOptions({ chatOption, userOption, passwordOption, httpOption, conversationOption, dbOption, stdinJsonOption,
+                   outboxLimitOption });
     p.addOptions({ help, version, jsonOption, verboseOption, token, refreshToken, refreshUrl, transport, heartbeat, heartbeatInterval,
                    pongTimeout, connectTimeout, backoffInitial, backoffMax, backoffMultiplier, jitter, maxAttempts,
                    queueLimit, minUptime, flushTimeout });
@@ -175,6 +198,39 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
             return fail(QStringLiteral("--backoff-multiplier: expected a number from 1 to 100, got '%1'")
                                 .arg(p.value(backoffMultiplier)));
         c.backoff.multiplier = m;
+    }
+    chat.enabled = p.isSet(chatOption);
+    if (!chat.enabled) {
+        for (const QCommandLineOption *o : { &userOption, &passwordOption, &httpOption, &conversationOption, &dbOption,
+                                             &stdinJsonOption, &outboxLimitOption }) {
+            if (p.isSet(*o))
+                return fail(QStringLiteral("--%1 needs --chat").arg(o->names().constFirst()));
+        }
+    } else {
+        chat.user = p.value(userOption);
+        chat.password = p.isSet(passwordOption) ? p.value(passwordOption) : qEnvironmentVariable("TETHER_PASSWORD");
+        if (p.isSet(passwordOption) && chat.user.isEmpty())
+            return fail(QStringLiteral("--password needs --user"));
+        if (!chat.user.isEmpty() && chat.password.isEmpty())
+            return fail(QStringLiteral("--user needs --password (or TETHER_PASSWORD)"));
+        if (!chat.user.isEmpty() && !c.credentials.accessToken.isEmpty())
+            return fail(QStringLiteral("--user and --token exclude each other"));
+        if (p.isSet(httpOption)) {
+            const QUrl h(p.value(httpOption), QUrl::StrictMode);
+            if (!h.isValid() || h.host().isEmpty()
+                || (h.scheme() != QLatin1String("http") && h.scheme() != QLatin1String("https")))
+                return fail(QStringLiteral("--http: not an http(s) URL: %1").arg(p.value(httpOption)));
+            chat.httpUrl = h;
+        }
+        if (p.isSet(conversationOption)) {
+            chat.conversation = p.value(conversationOption);
+            if (chat.conversation.isEmpty())
+                return fail(QStringLiteral("--conversation: empty"));
+        }
+        chat.databasePath = p.value(dbOption);
+        chat.stdinJson = p.isSet(stdinJsonOption);
+        if (p.isSet(outboxLimitOption) && !parseInt(p.value(outboxLimitOption), 1, &chat.outboxLimit))
+            return fail(QStringLiteral("--outbox-limit: expected an integer >= 1, got '%1'").arg(p.value(outboxLimitOption)));
     }
     json = p.isSet(jsonOption);
     verbose = p.isSet(verboseOption);

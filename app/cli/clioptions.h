@@ -2,6 +2,7 @@
 // tether-cli's command line: parsing and validation into a ConnectionConfig. Bad input yields a
 // clear message (the caller exits 2). New modes (e.g. chat) add their options here.
 
+#include "chatclioptions.h"
 #include "connectionconfig.h"
 
 #include <QStringList>
@@ -14,6 +15,7 @@ struct CliOptions
     bool json = false;
     bool verbose = false;       // engine logging (tether.connection) on stderr
     int flushTimeoutMs = 10000; // on stdin EOF: how long to wait for the queue to drain
+    ChatCliOptions chat;        // --chat mode (ChatMode)
 
     enum class Outcome { Run, Help, Version, Error };
     struct Parsed

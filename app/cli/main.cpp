@@ -1,4 +1,5 @@
 // tether-cli: the connection engine from the command line (scripts, support staff, black-box tests).
+#include "chatmode.h"
 #include "clioptions.h"
 #include "clisession.h"
 #include "signalwatcher.h"
@@ -31,10 +32,20 @@ int main(int argc, char *argv[])
     if (!options.verbose)
         QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false\ntether.*.debug=false"));
 
-    Tether::CliSession session(options);
-    QObject::connect(&session, &Tether::CliSession::finished, &app, &QCoreApplication::exit, Qt::QueuedConnection);
     // Ctrl-C / SIGTERM: a clean close (1000) instead of a dropped link; 128 + signal, as shells expect.
     Tether::SignalWatcher signalWatcher;
+
+    if (options.chat.enabled) {
+        Tether::ChatMode chat(options.connection, options.chat, options.json, options.flushTimeoutMs);
+        QObject::connect(&chat, &Tether::ChatMode::finished, &app, &QCoreApplication::exit, Qt::QueuedConnection);
+        QObject::connect(&signalWatcher, &Tether::SignalWatcher::received, &chat,
+                         [&chat](int signalNumber) { chat.stop(128 + signalNumber); });
+        chat.start();
+        return app.exec();
+    }
+
+    Tether::CliSession session(options);
+    QObject::connect(&session, &Tether::CliSession::finished, &app, &QCoreApplication::exit, Qt::QueuedConnection);
     QObject::connect(&signalWatcher, &Tether::SignalWatcher::received, &session,
                      [&session](int signalNumber) { session.stop(128 + signalNumber); });
     session.start();

@@ -356,6 +356,16 @@ void ChatSession::leave(const QString &conversation)
 }
 
 int ChatSession::outboxSize() const { return d->opened ? d->store.outboxSize() : 0; }
+
+QList<ChatMessage> ChatSession::outbox() const
+{
+    QList<ChatMessage> result;
+    if (!d->opened)
+        return result;
+    for (const MessageStore::OutboxEntry &e : d->store.outbox())
+        result.append(MessageStore::toMessage(e, d->userId));
+    return result;
+}
 int ChatSession::reconnects() const { return qMax(0, d->welcomes - 1); }
 
 // ---------------------------------------------------------------------------------------------
@@ -849,10 +859,11 @@ void ChatSession::Private::emitPending()
     pending = Pending();
     if (p.conversations)
         emit q->conversationsChanged();
-    for (const QString &conversation : std::as_const(p.addedOrder))
-        emit q->messagesAdded(conversation, p.added.value(conversation));
+    // Acks first: our message got its seq before anything that follows it is announced.
     for (const ChatMessage &m : std::as_const(p.updated))
         emit q->messageUpdated(m);
+    for (const QString &conversation : std::as_const(p.addedOrder))
+        emit q->messagesAdded(conversation, p.added.value(conversation));
     for (const QString &conversation : std::as_const(p.unread))
         emit q->unreadChanged(conversation, store.unread(conversation));
     for (const auto &t : std::as_const(p.typing))

@@ -87,6 +87,7 @@ public:
     void join(const QString &conversation);
     void leave(const QString &conversation);
     int outboxSize() const;                      // queued + sending + failed (everything not yet acked)
+    QList<ChatMessage> outbox() const;           // those entries, every conversation, oldest first
     int reconnects() const;                      // welcomes received after the first
 
 Q_SIGNALS:

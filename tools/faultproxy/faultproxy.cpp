@@ -86,6 +86,7 @@ public:
     qint64 lastTickMs = 0;
     int accepted = 0;
     int dropped = 0;
+    int acceptErrors = 0;
     QHostAddress listenAddress;
     quint16 listenPort = 0;
     bool wantListening = false;
@@ -118,6 +119,14 @@ FaultProxy::FaultProxy(QObject *parent) : QObject(parent), d(new Private(this))
     d->relisten.setInterval(50);
     connect(&d->relisten, &QTimer::timeout, this, [this] { d->updateListening(); });
     connect(&d->server, &QTcpServer::newConnection, this, [this] { d->onNewConnection(); });
+    // QTcpServer pauses accepting for good after any non-temporary accept() error, e.g.
+    // ECONNABORTED when a client resets a connection still in the backlog. Keep accepting.
+    connect(&d->server, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+        qCDebug(lcFaultProxy) << "accept error" << error << d->server.errorString() << "- accepting again";
+        d->acceptErrors++;
+        if (d->server.isListening())
+            d->server.resumeAccepting();
+    });
     connect(&d->tick, &QTimer::timeout, this, [this] {
         d->refill();
         bool pending = false;
@@ -242,6 +251,7 @@ int FaultProxy::connectionCount() const
 
 int FaultProxy::acceptedCount() const { return d->accepted; }
 int FaultProxy::droppedCount() const { return d->dropped; }
+int FaultProxy::acceptErrorCount() const { return d->acceptErrors; }
 
 QString FaultProxy::modeName(Mode mode)
 {
@@ -382,6 +392,10 @@ void FaultProxy::Private::onSocketGone(Link *link, bool client)
     if (!find(link))
         return;
     QTcpSocket *socket = client ? link->client.data() : link->upstream.data();
+    if (socket && socket->bytesAvailable() > 0)
+        onReadable(link, client); // the last bytes before the close still travel
+    if (!find(link))
+        return;
     if (socket) {
         socket->disconnect();
         socket->deleteLater();

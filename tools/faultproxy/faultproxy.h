@@ -49,6 +49,7 @@ public:
     int connectionCount() const;  // client connections currently open (blackholed ones included)
     int acceptedCount() const;    // client connections accepted (forwarded or blackholed)
     int droppedCount() const;     // connections reset by Drop
+    int acceptErrorCount() const; // accept() failures survived (e.g. a client reset while queued)
 
     // "pass", "delay", "drop", "blackhole", "refuse", "throttle".
     static QString modeName(Mode mode);
