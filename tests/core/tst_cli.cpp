@@ -165,6 +165,40 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(server.closeCodes(), QList<int> { 1000 }, Long);
     }
 
+    void tokenRefreshIsReportedWithoutSecrets()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        HttpServer http;
+        QVERIFY(http.listen());
+        http.responder = [](const HttpServer::Request &) {
+            return qMakePair(200, QByteArray(R"({"access_token":"fresh-access-secret","refresh_token":"fresh-refresh-secret"})"));
+        };
+        const QString stale = makeJwt(-60);
+        QProcess p;
+        p.start(QStringLiteral(TETHER_CLI_PATH),
+                { QStringLiteral("--json"), QStringLiteral("--verbose"), QStringLiteral("--token"), stale,
+                  QStringLiteral("--refresh-token"), QStringLiteral("old-refresh-secret"),
+                  QStringLiteral("--refresh-url"), http.url().toString(), QStringLiteral("--token-transport"),
+                  QStringLiteral("query"), server.url().toString() });
+        QVERIFY(p.waitForStarted(Long));
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 1, Long);
+        QCOMPARE(QUrlQuery(server.requests().at(0).url()).queryItemValue(QStringLiteral("access_token")),
+                 QStringLiteral("fresh-access-secret"));
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(Long));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray out = p.readAllStandardOutput();
+        const QByteArray err = p.readAllStandardError(); // --verbose: the engine's log
+        QCOMPARE(withEvent(jsonLines(out), QStringLiteral("token_refreshed")).size(), 1);
+        QVERIFY(!err.isEmpty());
+        for (const QByteArray &secret : { QByteArray("fresh-access-secret"), QByteArray("fresh-refresh-secret"),
+                                          QByteArray("old-refresh-secret"), stale.toUtf8() }) {
+            QVERIFY2(!out.contains(secret), secret.constData());
+            QVERIFY2(!err.contains(secret), secret.constData());
+        }
+    }
+
     void giveUpExitsNonZero()
     {
         QProcess p;
