@@ -111,6 +111,7 @@ public:
     {
         connect(&server, &QWebSocketServer::newConnection, this, [this] {
             while (QWebSocket *s = server.nextPendingConnection()) {
+                s->setParent(this); // the caller owns what nextPendingConnection() returns
                 socket = s;
                 connect(s, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
                     received.append(QJsonDocument::fromJson(text.toUtf8()).object());
