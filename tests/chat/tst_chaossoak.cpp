@@ -328,6 +328,10 @@ private Q_SLOTS:
                             c == a.get() ? "a" : "b", qPrintable(connectionStateName(c->connection->state())),
                             int(c->session->isSynced()), c->session->outboxSize(), int(held(c)),
                             c->session->reconnects());
+                const QList<ConnectionEvent> events = c->connection->events();
+                for (int i = qMax(0, int(events.size()) - 6); i < events.size(); ++i)
+                    std::printf("    %s %s\n", qPrintable(connectionEventKindName(events.at(i).kind)),
+                                qPrintable(events.at(i).text));
             }
             std::fflush(stdout);
         }
