@@ -433,9 +433,12 @@ void ConnectionManager::Private::openSocket()
         if (id == socketId && socket)
             endSocket(false);
     });
-    QObject::connect(s, &QWebSocket::aboutToClose, q, [this, id] {
-        // Only the server's close frame gets here: our own closes disconnect first.
-        if (id == socketId && socket)
+    QObject::connect(s, &QWebSocket::aboutToClose, q, [this, id, s] {
+        // Our own closes disconnect first, so this is the server's close frame -- unless the
+        // socket failed: a write into a reset connection makes QTcpSocket abort(), which emits
+        // aboutToClose too, and taking that for a close frame would read the stale closeCode()
+        // 1000 as "closed on purpose" and never reconnect.
+        if (id == socketId && socket && socketError.isEmpty() && s->error() == QAbstractSocket::UnknownSocketError)
             closeFrameReceived = true;
     });
     QObject::connect(s, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), q,
