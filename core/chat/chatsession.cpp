@@ -117,6 +117,18 @@ public:
         return connection->send(text) != ConnectionManager::SendResult::Rejected;
     }
 
+    // A guest proves it is the same guest on every connection with this secret (docs/protocol.md),
+    // so the server recognises its retried sends. Kept in the store, never logged.
+    QString guestKey()
+    {
+        QString key = store.value(str("guest_key"));
+        if (key.isEmpty()) {
+            key = QUuid::createUuid().toString(QUuid::Id128) + QUuid::createUuid().toString(QUuid::Id128);
+            store.setValue(str("guest_key"), key);
+        }
+        return key;
+    }
+
     void error(const QString &code, const QString &message)
     {
         qCWarning(lcChat).noquote() << code << message;
@@ -382,10 +394,13 @@ void ChatSession::Private::sendHello()
     QJsonObject resume;
     for (const Conversation &c : store.conversations())
         resume.insert(c.id, c.lastSeq);
-    helloSent = sendFrame({{str("type"), str("hello")},
-                           {str("protocol"), 1},
-                           {str("id"), QStringLiteral("hello:%1").arg(++helloCounter)},
-                           {str("resume"), resume}});
+    QJsonObject hello{{str("type"), str("hello")},
+                      {str("protocol"), 1},
+                      {str("id"), QStringLiteral("hello:%1").arg(++helloCounter)},
+                      {str("resume"), resume}};
+    if (connection->credentials().isAnonymous())
+        hello.insert(str("guest_key"), guestKey());
+    helloSent = sendFrame(hello);
     qCDebug(lcChat) << "hello sent:" << helloSent << "resume" << resume.size() << "conversations";
 }
 

@@ -321,6 +321,37 @@ private Q_SLOTS:
         QCOMPARE(alice->lastUpdate(next).seq, 2);
     }
 
+    void guestIsTheSameGuestOnEveryConnection()
+    {
+        // The embedded default is a guest: a guest that resends after a lost ack must be recognised,
+        // or the server stores the message twice.
+        const QString id = str("guest-fixed-id");
+        QString guestName;
+        {
+            auto guest = peer(QString(), str("guest.sqlite"));
+            QVERIFY(guest->openAndSync());
+            guestName = guest->session->userName();
+            QVERIFY2(guestName.startsWith(str("guest-")), qPrintable(guestName));
+            QCOMPARE(guest->session->sendWithId(id, str("lobby"), str("from a guest")), id);
+            QTRY_COMPARE_WITH_TIMEOUT(guest->lastUpdate(id).delivery, ChatMessage::Delivery::Sent, kTimeout);
+            QCOMPARE(guest->lastUpdate(id).seq, 1);
+        }
+        auto again = peer(QString(), str("guest.sqlite"));
+        QVERIFY(again->openAndSync());
+        QCOMPARE(again->session->userName(), guestName);
+        // (The server side of a guest's retried id is tested in tst_server_chat.)
+        QCOMPARE(again->session->sendWithId(str("guest-fixed-id-2"), str("lobby"), str("marker")), str("guest-fixed-id-2"));
+        auto stranger = peer(QString(), str("stranger.sqlite"));
+        QVERIFY(stranger->openAndSync());
+        QVERIFY(stranger->session->userName() != guestName);
+        QTRY_COMPARE_WITH_TIMEOUT(stranger->receivedTexts(str("lobby")), (QStringList{str("from a guest"), str("marker")}),
+                                  kTimeout);
+        const auto held = again->session->messages(str("lobby"));
+        QCOMPARE(held.size(), 2);
+        QVERIFY(held.at(0).outgoing); // recognised as our own, by the stable id
+        QCOMPARE(held.at(0).from, guestName);
+    }
+
     void resendOnTimeoutIsDeduped()
     {
         // A slow link: the ack takes longer than sendingTimeoutMs, so the same id goes out again.
