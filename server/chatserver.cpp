@@ -264,6 +264,16 @@ bool ChatServer::start(QString *errorMessage)
         return false;
     }
     connect(m_tcpServer, &QTcpServer::newConnection, this, &ChatServer::onTcpConnection);
+    // QTcpServer stops accepting for good after any accept() error that is not "temporary":
+    // ECONNABORTED from a client that reset while in the backlog, or EMFILE under a reconnect storm.
+    // Resume after a breath (at once would spin on EMFILE until a descriptor is free).
+    connect(m_tcpServer, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+        qCWarning(lcServer).noquote() << "accept failed:" << error << m_tcpServer->errorString() << "- accepting again shortly";
+        QTimer::singleShot(100, this, [this] {
+            if (m_tcpServer && m_tcpServer->isListening())
+                m_tcpServer->resumeAccepting();
+        });
+    });
 
     m_wsServer = new QWebSocketServer(QStringLiteral("tether-server/" TETHER_VERSION),
                                       QWebSocketServer::NonSecureMode, this);

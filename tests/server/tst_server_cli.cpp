@@ -4,8 +4,12 @@
 #include "servertestutil.h"
 
 #include <QProcess>
+#include <QTcpSocket>
 
 #include <csignal>
+#include <memory>
+#include <sys/resource.h>
+#include <vector>
 
 using namespace TestUtil;
 
@@ -27,6 +31,7 @@ private Q_SLOTS:
     void addUser();
     void brokenDatabase();
     void help();
+    void keepsAcceptingAfterRunningOutOfDescriptors();
 
 private:
     static QString binary() { return QString::fromLocal8Bit(TETHER_SERVER_BIN); }
@@ -210,3 +215,43 @@ void TestServerCli::help()
 
 QTEST_GUILESS_MAIN(TestServerCli)
 #include "tst_server_cli.moc"
+
+// A reconnect storm can exhaust the server's file descriptors. QTcpServer then stops accepting
+// for good unless told otherwise; the server must come back once descriptors are free again.
+void TestServerCli::keepsAcceptingAfterRunningOutOfDescriptors()
+{
+    QTemporaryDir dir;
+    QProcess process;
+    process.setChildProcessModifier([] {
+        const rlimit limit{ 48, 48 };
+        setrlimit(RLIMIT_NOFILE, &limit);
+    });
+    const QJsonObject line = startServer(&process, { str("--listen"), str("127.0.0.1:0"), str("--db"),
+                                                     dir.filePath(str("s.sqlite")), str("--allow-guests") });
+    QCOMPARE(line.value(str("event")).toString(), str("listening"));
+    QUrl health(line.value(str("http")).toString());
+    health.setPath(str("/health"));
+
+    std::vector<std::unique_ptr<QTcpSocket>> flood;
+    for (int i = 0; i < 80; ++i) {
+        flood.push_back(std::make_unique<QTcpSocket>());
+        flood.back()->connectToHost(QHostAddress::LocalHost, quint16(health.port()));
+    }
+    QByteArray log;
+    QVERIFY(QTest::qWaitFor([&] {
+        log += process.readAllStandardError();
+        return log.contains("accept failed");
+    }, kTimeout));
+    for (auto &socket : flood)
+        socket->abort();
+    flood.clear();
+
+    bool healthy = false;
+    QVERIFY(QTest::qWaitFor([&] {
+        healthy = http("GET", health).body.value(str("status")).toString() == str("ok");
+        return healthy;
+    }, kTimeout));
+    process.terminate();
+    QVERIFY(waitFinished(process));
+    QCOMPARE(process.exitCode(), 0);
+}
