@@ -109,6 +109,7 @@ public:
     QDateTime nextAttemptAt;
     int refreshFailures = 0;
     QDateTime tokenExpiryOverride; // from expires_in, for tokens that are not JWTs
+    QDateTime tokenIssuedAt;       // when that expires_in arrived
     QString refreshingWith;        // the refresh token of the request under way
 
     QWebSocket *socket = nullptr;
@@ -746,8 +747,10 @@ void ConnectionManager::Private::scheduleProactiveRefresh()
         ms = token.msUntilProactiveRefresh(now, config.tokenRefreshSkewMs);
         remaining = now.msecsTo(*token.expiresAt());
     } else if (tokenExpiryOverride.isValid()) {
+        // An opaque token with expires_in: the same rule as a JWT's iat/exp, from when it arrived.
         remaining = now.msecsTo(tokenExpiryOverride);
-        ms = qMax<qint64>(0, remaining - config.tokenRefreshSkewMs);
+        const qint64 lifetime = tokenIssuedAt.msecsTo(tokenExpiryOverride);
+        ms = qMax<qint64>(0, qMin(remaining - config.tokenRefreshSkewMs, now.msecsTo(tokenIssuedAt.addMSecs(lifetime * 8 / 10))));
     }
     if (ms < 0)
         return;
@@ -771,7 +774,8 @@ void ConnectionManager::Private::onRefreshFinished(const TokenRefresher::Outcome
         config.credentials.accessToken = o.accessToken;
         if (!o.refreshToken.isEmpty())
             config.credentials.refreshToken = o.refreshToken;
-        tokenExpiryOverride = o.expiresInMs > 0 ? QDateTime::currentDateTimeUtc().addMSecs(o.expiresInMs) : QDateTime();
+        tokenIssuedAt = QDateTime::currentDateTimeUtc();
+        tokenExpiryOverride = o.expiresInMs > 0 ? tokenIssuedAt.addMSecs(o.expiresInMs) : QDateTime();
         ++stats.tokenRefreshes;
         refreshFailures = 0;
         log(ConnectionEvent::Kind::TokenRefresh, QStringLiteral("access token refreshed"));
@@ -927,13 +931,8 @@ ConnectionManager::SendResult ConnectionManager::send(const QString &text)
         d->setStatsChanged();
         return SendResult::Sent;
     }
-    if (d->state == ConnectionState::Disconnected || d->state == ConnectionState::SignedOut
-        || d->state == ConnectionState::Failed) {
-        const QString msg = QStringLiteral("not sent: the connection is %1; open() it first")
-                                    .arg(connectionStateName(d->state));
-        Q_EMIT errorOccurred(Error::NotOpen, msg);
-        return SendResult::Rejected;
-    }
+    // Queued in every other state too -- closed by the user, signed out, failed: what was typed
+    // goes out on the next open(), sign-in or "Retry" rather than being lost.
     if (d->queue.size() >= d->config.queueLimit) {
         const QString msg = QStringLiteral("not sent: the outbound queue is full (%1 messages)").arg(d->queue.size());
         d->log(ConnectionEvent::Kind::Error, msg);

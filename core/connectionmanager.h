@@ -30,7 +30,7 @@ public:
     enum class SendResult {
         Sent,     // written to an open socket
         Queued,   // not connected: queued, flushed in order on (re)connect
-        Rejected, // queue full (or not open and not reconnecting); errorOccurred explains
+        Rejected, // queue full; errorOccurred(QueueFull) explains
     };
     Q_ENUM(SendResult)
 
@@ -43,7 +43,7 @@ public:
         AuthenticationRejected,
         InvalidToken,     // a JWT whose payload cannot be parsed
         ProtocolError,
-        NotOpen,          // send() while Disconnected, SignedOut or Failed: call open() first
+        NotOpen,          // unused since send() queues in every state; kept so values stay stable
     };
     Q_ENUM(Error)
 

@@ -697,14 +697,27 @@ private Q_SLOTS:
         QCOMPARE(cm.queuedCount(), 3);
     }
 
-    void sendWhileClosedIsRejected()
+    // Typed before the first open(), or after the user closed or the attempts ran out: still
+    // delivered, in order, once the connection is opened.
+    void sendWhileClosedIsQueuedForTheNextOpen()
     {
+        WsServer server;
+        QVERIFY(server.listen());
         ManualNetworkMonitor net;
-        ConnectionManager cm(fastConfig(QUrl(QStringLiteral("ws://127.0.0.1:1/ws"))), &net);
+        ConnectionManager cm(fastConfig(server.url()), &net);
         QSignalSpy errors(&cm, &ConnectionManager::errorOccurred);
-        QCOMPARE(cm.send(QStringLiteral("x")), ConnectionManager::SendResult::Rejected);
-        QCOMPARE(errors.size(), 1);
-        QCOMPARE(errors.at(0).at(0).value<ConnectionManager::Error>(), ConnectionManager::Error::NotOpen);
+        QCOMPARE(cm.state(), ConnectionState::Disconnected);
+        QCOMPARE(cm.send(QStringLiteral("before open")), ConnectionManager::SendResult::Queued);
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(server.received(), QStringList{QStringLiteral("before open")}, Long);
+        cm.close();
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Disconnected, Long);
+        QCOMPARE(cm.send(QStringLiteral("after close")), ConnectionManager::SendResult::Queued);
+        QCOMPARE(cm.queuedCount(), 1);
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(server.received(), (QStringList{QStringLiteral("before open"), QStringLiteral("after close")}), Long);
+        QCOMPARE(cm.queuedCount(), 0);
+        QCOMPARE(errors.size(), 0);
     }
 
     void queryTransportAndRedaction()
