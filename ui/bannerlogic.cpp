@@ -30,8 +30,10 @@ void BannerLogic::setState(ConnectionState state, qint64 nextAttemptInMs, int at
         m_outageVisible = false;
     } else if (previous == ConnectionState::Connected || previous == ConnectionState::Disconnected) {
         // An outage starts: leaving Connected, or (re)opening from idle.
-        if (state != ConnectionState::Disconnected)
+        if (state != ConnectionState::Disconnected) {
             m_lostAt = now;
+            m_stateBeforeOutage = previous;
+        }
         m_showRestored = false;
         m_outageVisible = false;
     }
@@ -56,6 +58,25 @@ void BannerLogic::setState(ConnectionState state, qint64 nextAttemptInMs, int at
 BannerLogic::View BannerLogic::view() const
 {
     return viewAt(m_clock());
+}
+
+ConnectionState BannerLogic::shownState() const
+{
+    return shownStateAt(m_clock());
+}
+
+ConnectionState BannerLogic::shownStateAt(qint64 now) const
+{
+    switch (m_state) {
+    case ConnectionState::Connecting:
+    case ConnectionState::RefreshingToken:
+    case ConnectionState::Reconnecting:
+    case ConnectionState::WaitingForNetwork:
+        // Hidden means "not worth saying yet": keep showing what was true before.
+        return viewAt(now).kind == Kind::Hidden ? m_stateBeforeOutage : m_state;
+    default:
+        return m_state;
+    }
 }
 
 BannerLogic::View BannerLogic::viewAt(qint64 now) const

@@ -55,6 +55,9 @@ public:
     ConnectionState state() const { return m_state; }
 
     View view() const;
+    // The state the rest of the status UI (indicator, tray) should show, under the same rules:
+    // while an outage is still hidden (a blip, the launch grace) it is the state from before it.
+    ConnectionState shownState() const;
     // Milliseconds until view() may change without a new setState(), or -1 if it will not.
     qint64 msUntilChange() const;
 
@@ -63,10 +66,12 @@ public:
 
 private:
     View viewAt(qint64 now) const;
+    ConnectionState shownStateAt(qint64 now) const;
 
     Clock m_clock;
     Timing m_timing;
     ConnectionState m_state = ConnectionState::Disconnected;
+    ConnectionState m_stateBeforeOutage = ConnectionState::Disconnected;
     qint64 m_launchAt = 0;
     qint64 m_lostAt = 0;         // when the current outage (or the launch) began
     qint64 m_nextAttemptAt = -1; // absolute, Reconnecting only

@@ -3,11 +3,15 @@
 #include "connectionmanager.h"
 #include "statepresentation.h"
 
+#include <QElapsedTimer>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
 #include <QPixmap>
+#include <QTimer>
+
+#include <memory>
 
 namespace Tether {
 
@@ -25,12 +29,28 @@ static QPixmap dotPixmap(const QColor &color, qreal dpr)
     return pixmap;
 }
 
+static BannerLogic::Clock steadyClock()
+{
+    auto timer = std::make_shared<QElapsedTimer>();
+    timer->start();
+    return [timer] { return timer->elapsed(); };
+}
+
 StatusIndicator::StatusIndicator(QWidget *parent)
+    : StatusIndicator(BannerLogic::Timing(), {}, parent)
+{
+}
+
+StatusIndicator::StatusIndicator(const BannerLogic::Timing &timing, BannerLogic::Clock clock, QWidget *parent)
     : QWidget(parent)
+    , m_logic(clock ? std::move(clock) : steadyClock(), timing)
+    , m_timer(new QTimer(this))
     , m_dot(new QLabel(this))
     , m_icon(new QLabel(this))
     , m_text(new QLabel(this))
 {
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, &StatusIndicator::evaluate);
     setObjectName(QStringLiteral("statusIndicator"));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 0);
@@ -50,26 +70,65 @@ void StatusIndicator::setConnection(ConnectionManager *connection)
     m_connection = connection;
     if (!connection)
         return;
-    connect(connection, &ConnectionManager::stateChanged, this, [this] { pullFromConnection(); });
+    // fed exactly like the banner, so both decide alike
+    connect(connection, &ConnectionManager::stateChanged, this, [this](ConnectionState state) {
+        if (state != ConnectionState::Reconnecting)
+            setConnectionState(state);
+    });
+    connect(connection, &ConnectionManager::reconnectScheduled, this,
+            [this](int, int delayMs) { setConnectionState(ConnectionState::Reconnecting, delayMs); });
     connect(connection, &ConnectionManager::statsChanged, this, [this] { pullFromConnection(); });
     connect(connection, &ConnectionManager::closed, this, [this] { pullFromConnection(); });
-    pullFromConnection();
+    const ConnectionState state = connection->state();
+    m_server = connection->displayUrl();
+    m_stats = connection->stats();
+    setConnectionState(state, state == ConnectionState::Reconnecting ? connection->msUntilNextAttempt() : -1);
 }
 
 void StatusIndicator::pullFromConnection()
 {
     if (!m_connection)
         return;
-    m_state = m_connection->state();
     m_server = m_connection->displayUrl();
     m_stats = m_connection->stats();
     refresh();
 }
 
+void StatusIndicator::setConnectionState(ConnectionState state, qint64 nextAttemptInMs)
+{
+    m_logic.setState(state, nextAttemptInMs);
+    evaluate();
+}
+
+void StatusIndicator::setTiming(const BannerLogic::Timing &timing)
+{
+    m_logic.setTiming(timing);
+    evaluate();
+}
+
+void StatusIndicator::evaluate()
+{
+    display(m_logic.shownState());
+    const qint64 next = m_logic.msUntilChange();
+    if (next > 0)
+        m_timer->start(int(qMin<qint64>(next, 60 * 60 * 1000)));
+    else
+        m_timer->stop();
+}
+
 void StatusIndicator::setState(ConnectionState state)
 {
+    m_timer->stop();
+    display(state);
+}
+
+void StatusIndicator::display(ConnectionState state)
+{
+    if (state == m_state)
+        return;
     m_state = state;
     refresh();
+    Q_EMIT shownStateChanged(state);
 }
 
 void StatusIndicator::setDetails(const QUrl &server, const ConnectionStats &stats)

@@ -77,8 +77,11 @@ void TrayNotifier::setConnection(ConnectionManager *connection)
         disconnect(m_connection, nullptr, this, nullptr);
     m_connection = connection;
     m_notifier->setConnection(connection);
-    if (connection)
-        connect(connection, &ConnectionManager::stateChanged, this, &TrayNotifier::updateIcon);
+}
+
+void TrayNotifier::setShownState(ConnectionState state)
+{
+    m_shown = state;
     updateIcon();
 }
 
@@ -93,7 +96,7 @@ void TrayNotifier::updateIcon()
 {
     if (!m_tray)
         return;
-    const ConnectionState state = m_connection ? m_connection->state() : ConnectionState::Disconnected;
+    const ConnectionState state = m_shown;
     m_tray->setIcon(state == ConnectionState::Connected ? QIcon(QStringLiteral(":/tether.svg"))
                                                         : StatePresentation::icon(state));
     m_tray->setToolTip(tr("Tether: %1").arg(StatePresentation::text(state)));

@@ -1,5 +1,6 @@
 #pragma once
-// The tray icon: mirrors the connection state and shows a notification when the connection has
+// The tray icon: shows the connection state as the status indicator does (same flicker rules,
+// fed by StatusIndicator::shownStateChanged) and shows a notification when the connection has
 // been lost for more than a few seconds, and again when it is back.
 
 #include "connectionstate.h"
@@ -24,6 +25,9 @@ public:
     ~TrayNotifier() override;
 
     void setConnection(ConnectionManager *connection);
+    // The state to show on the icon and in its tooltip, already past the flicker rules.
+    void setShownState(ConnectionState state);
+    ConnectionState shownState() const { return m_shown; }
     bool isAvailable() const { return m_tray != nullptr; }
     OutageNotifier *notifier() const { return m_notifier; }
 
@@ -45,6 +49,7 @@ private:
 
     QPointer<QWidget> m_window;
     QPointer<ConnectionManager> m_connection;
+    ConnectionState m_shown = ConnectionState::Disconnected;
     OutageNotifier *m_notifier = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QMenu *m_menu = nullptr;

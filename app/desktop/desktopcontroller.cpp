@@ -9,6 +9,7 @@
 #include "language.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
+#include "statusindicator.h"
 #include "traynotifier.h"
 
 #include <QCryptographicHash>
@@ -87,6 +88,9 @@ bool DesktopController::start(QString *errorMessage)
     connect(m_window.get(), &ChatWindow::diagnosticsRequested, this, &DesktopController::showDiagnostics);
     m_tray = new TrayNotifier(m_window.get(), this);
     m_tray->setConnection(m_connection.get());
+    // The tray says what the status bar says, under the same flicker rules.
+    m_tray->setShownState(m_window->indicator()->state());
+    connect(m_window->indicator(), &StatusIndicator::shownStateChanged, m_tray, &TrayNotifier::setShownState);
 
     rebuildSession();
     m_window->show();
@@ -275,10 +279,25 @@ void DesktopController::applySettings(const AppSettings &settings)
         m_connection->close();
         rebuildSession();
         reconnectWith(Credentials());
-    } else if (settings.proxyMode != old.proxyMode || settings.proxyHost != old.proxyHost
-               || settings.proxyPort != old.proxyPort || settings.proxyType != old.proxyType) {
-        m_connection->reconnectNow(); // the new proxy applies to the next socket
+    } else if (affectsConnection(old, settings)) {
+        // A new proxy or timing only reaches the next socket, and reconnectNow() is ignored while
+        // Connected: reconnect under control (graceful 1000, the outbox is kept). A connection the
+        // user closed, or one that waits for a sign-in, stays as it is.
+        const ConnectionState state = m_connection->state();
+        if (state != ConnectionState::Disconnected && state != ConnectionState::SignedOut) {
+            qCInfo(lcApp) << "connection settings changed: reconnecting";
+            m_connection->close();
+            m_connection->open();
+        }
     }
+}
+
+bool DesktopController::affectsConnection(const AppSettings &a, const AppSettings &b)
+{
+    return a.proxyMode != b.proxyMode || a.proxyHost != b.proxyHost || a.proxyPort != b.proxyPort
+        || a.proxyType != b.proxyType || a.heartbeatIntervalMs != b.heartbeatIntervalMs
+        || a.pongTimeoutMs != b.pongTimeoutMs || a.connectTimeoutMs != b.connectTimeoutMs
+        || a.backoffInitialMs != b.backoffInitialMs || a.backoffMaxMs != b.backoffMaxMs;
 }
 
 void DesktopController::showDiagnostics()

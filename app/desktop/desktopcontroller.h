@@ -49,6 +49,8 @@ public:
     void showDiagnostics();
     void signOut();
     void applySettings(const AppSettings &settings);
+    // Whether going from a to b changes how the socket is made (proxy, timings): needs a reconnect.
+    static bool affectsConnection(const AppSettings &a, const AppSettings &b);
 
 private:
     bool startEmbeddedServer(QString *errorMessage);

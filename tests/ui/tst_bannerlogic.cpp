@@ -90,6 +90,35 @@ private Q_SLOTS:
         QCOMPARE(l.view().kind, Kind::Hidden); // nothing was shown, so no "Connected" either
     }
 
+    // The state for the indicator and tray follows the same rules as the banner.
+    void shownStateFollowsTheRules()
+    {
+        BannerLogic l = make();
+        l.setState(S::Connecting);
+        QCOMPARE(l.shownState(), S::Disconnected); // launch grace: no "Connecting"
+        m_now += l.timing().launchGraceMs;
+        QCOMPARE(l.shownState(), S::Connecting);
+        l.setState(S::Connected);
+        QCOMPARE(l.shownState(), S::Connected);
+        m_now += 60000;
+        l.setState(S::Reconnecting, 300);
+        QCOMPARE(l.shownState(), S::Connected); // a blip
+        m_now += l.timing().blipMs - 1;
+        QCOMPARE(l.shownState(), S::Connected);
+        m_now += 1;
+        QCOMPARE(l.shownState(), S::Reconnecting);
+        l.setState(S::Connected);
+        m_now += 60000;
+        l.setState(S::WaitingForNetwork);
+        QCOMPARE(l.shownState(), S::Connected);
+        m_now += l.timing().blipMs;
+        QCOMPARE(l.shownState(), S::WaitingForNetwork);
+        l.setState(S::SignedOut);
+        QCOMPARE(l.shownState(), S::SignedOut);
+        l.setState(S::Disconnected);
+        QCOMPARE(l.shownState(), S::Disconnected);
+    }
+
     void countdownCountsWholeSecondsDown()
     {
         BannerLogic l = connected();

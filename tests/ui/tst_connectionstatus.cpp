@@ -206,7 +206,7 @@ private Q_SLOTS:
         fast.launchGraceMs = 0;
         ConnectionBanner banner(fast);
         banner.setConnection(&connection);
-        StatusIndicator indicator;
+        StatusIndicator indicator(fast);
         indicator.setConnection(&connection);
         connection.open();
 
@@ -221,6 +221,88 @@ private Q_SLOTS:
         // Well before the 8 s backoff is over, a new attempt has been made.
         QTRY_VERIFY_WITH_TIMEOUT(connection.stats().attempts > attempts, 4000);
         connection.close();
+    }
+
+    // The indicator follows the banner's flicker rules: a blip under a second leaves it at Online.
+    void indicatorIgnoresABlip()
+    {
+        m_now = 50000;
+        StatusIndicator indicator(BannerLogic::Timing(), clock());
+        indicator.setConnectionState(S::Connecting);
+        m_now += 200;
+        indicator.setConnectionState(S::Connected);
+        m_now += 60000;
+        indicator.evaluate();
+        QCOMPARE(indicator.text(), QStringLiteral("Online"));
+        QSignalSpy shown(&indicator, &StatusIndicator::shownStateChanged);
+
+        indicator.setConnectionState(S::Reconnecting, 200);
+        QCOMPARE(indicator.state(), S::Connected);
+        m_now += 200;
+        indicator.evaluate();
+        indicator.setConnectionState(S::Connecting);
+        m_now += 500;
+        indicator.evaluate();
+        QCOMPARE(indicator.text(), QStringLiteral("Online"));
+        QVERIFY(indicator.toolTip().contains(QStringLiteral("Online")));
+        indicator.setConnectionState(S::Connected);
+        QCOMPARE(indicator.text(), QStringLiteral("Online"));
+        QCOMPARE(shown.count(), 0);
+    }
+
+    // An outage longer than the blip is shown, with text, colour, icon and tooltip, and its end too.
+    void indicatorShowsALongerOutage()
+    {
+        m_now = 50000;
+        StatusIndicator indicator(BannerLogic::Timing(), clock());
+        indicator.setConnectionState(S::Connected);
+        m_now += 60000;
+        QSignalSpy shown(&indicator, &StatusIndicator::shownStateChanged);
+
+        indicator.setConnectionState(S::Reconnecting, 5000);
+        m_now += 999;
+        indicator.evaluate();
+        QCOMPARE(indicator.text(), QStringLiteral("Online"));
+        m_now += 1;
+        indicator.evaluate();
+        QCOMPARE(indicator.state(), S::Reconnecting);
+        QCOMPARE(indicator.text(), QStringLiteral("Reconnecting…"));
+        QVERIFY(indicator.toolTip().contains(QStringLiteral("Reconnecting…")));
+        QVERIFY(indicator.accessibleName().contains(QStringLiteral("Reconnecting…")));
+        indicator.setConnectionState(S::WaitingForNetwork);
+        QCOMPARE(indicator.text(), QStringLiteral("No network")); // the outage is visible already
+        indicator.setConnectionState(S::Connected);
+        QCOMPARE(indicator.text(), QStringLiteral("Online"));
+        QCOMPARE(shown.count(), 3);
+        QCOMPARE(shown.at(0).at(0).value<S>(), S::Reconnecting);
+        QCOMPARE(shown.at(2).at(0).value<S>(), S::Connected);
+    }
+
+    // No "Connecting…" in the first seconds after launch; a slow launch says it after the grace.
+    void indicatorLaunchGrace()
+    {
+        m_now = 50000;
+        {
+            StatusIndicator indicator(BannerLogic::Timing(), clock());
+            QSignalSpy shown(&indicator, &StatusIndicator::shownStateChanged);
+            indicator.setConnectionState(S::Connecting);
+            m_now += 2999;
+            indicator.evaluate();
+            QCOMPARE(indicator.state(), S::Disconnected);
+            QVERIFY(indicator.text() != QStringLiteral("Connecting…"));
+            indicator.setConnectionState(S::Connected); // a fast launch: straight to Online
+            QCOMPARE(indicator.text(), QStringLiteral("Online"));
+            QCOMPARE(shown.count(), 1);
+        }
+        m_now = 50000;
+        StatusIndicator slow(BannerLogic::Timing(), clock());
+        slow.setConnectionState(S::Connecting);
+        m_now += 2000;
+        slow.evaluate();
+        QVERIFY(slow.text() != QStringLiteral("Connecting…"));
+        m_now += 1000;
+        slow.evaluate();
+        QCOMPARE(slow.text(), QStringLiteral("Connecting…"));
     }
 
     // Switching the language re-translates a banner that is already on screen.

@@ -11,6 +11,7 @@
 #include <QNetworkProxy>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -87,6 +88,90 @@ private Q_SLOTS:
                                  30000);
         QCOMPARE(QSettings().value(QStringLiteral("connection/server")).toString(), dead.toString());
         controller.connection()->close();
+    }
+
+    // Settings that shape the socket reach a live connection by a controlled reconnect; the rest do not.
+    void connectionSettingsReconnectWhileConnected()
+    {
+        QSettings().clear();
+        QTemporaryDir serverDir;
+        ServerConfig serverConfig;
+        serverConfig.allowGuests = true;
+        serverConfig.demo = true;
+        serverConfig.databasePath = serverDir.filePath(QStringLiteral("a.sqlite"));
+        ChatServer first(serverConfig);
+        QVERIFY(first.start());
+        serverConfig.databasePath = serverDir.filePath(QStringLiteral("b.sqlite"));
+        ChatServer second(serverConfig);
+        QVERIFY(second.start());
+
+        LaunchOptions options;
+        options.language = QStringLiteral("en");
+        DesktopController controller(options);
+        QVERIFY(controller.start());
+        ConnectionManager *connection = controller.connection();
+        QTRY_COMPARE_WITH_TIMEOUT(connection->state(), ConnectionState::Connected, 30000);
+
+        AppSettings s = controller.settings();
+        s.serverUrl = first.webSocketUrl().toString();
+        controller.applySettings(s);
+        QTRY_VERIFY_WITH_TIMEOUT(connection->state() == ConnectionState::Connected
+                                     && connection->displayUrl().port() == first.webSocketUrl().port(),
+                                 30000);
+
+        // Another server while Connected: the app ends up connected to it.
+        s.serverUrl = second.webSocketUrl().toString();
+        controller.applySettings(s);
+        QTRY_VERIFY_WITH_TIMEOUT(connection->state() == ConnectionState::Connected
+                                     && connection->displayUrl().port() == second.webSocketUrl().port(),
+                                 30000);
+
+        // Only the language: the live connection is left alone.
+        QSignalSpy states(connection, &ConnectionManager::stateChanged);
+        s.language = QStringLiteral("ru");
+        controller.applySettings(s);
+        QCOMPARE(connection->state(), ConnectionState::Connected);
+        QCOMPARE(states.count(), 0);
+
+        // A timing while Connected: closed with 1000 and connected again, with the new value in force.
+        QSignalSpy closed(connection, &ConnectionManager::closed);
+        QSignalSpy connected(connection, &ConnectionManager::connected);
+        s.heartbeatIntervalMs = 7000;
+        controller.applySettings(s);
+        QVERIFY(closed.count() >= 1 || closed.wait(10000));
+        QCOMPARE(closed.first().at(0).toInt(), 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(connected.count() >= 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(connection->state(), ConnectionState::Connected, 30000);
+        QCOMPARE(connection->config().heartbeatIntervalMs, 7000);
+        QCOMPARE(connection->displayUrl().port(), second.webSocketUrl().port());
+
+        // A proxy change too (none -> system, both reach 127.0.0.1 directly here).
+        connected.clear();
+        s.proxyMode = s.proxyMode == AppSettings::ProxyMode::None ? AppSettings::ProxyMode::System
+                                                                  : AppSettings::ProxyMode::None;
+        controller.applySettings(s);
+        QTRY_VERIFY_WITH_TIMEOUT(connected.count() >= 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(connection->state(), ConnectionState::Connected, 30000);
+        connection->close();
+    }
+
+    void affectsConnectionIsNarrow()
+    {
+        AppSettings a;
+        AppSettings b = a;
+        b.language = QStringLiteral("ru");
+        b.userName = QStringLiteral("ann");
+        b.failuresBeforeFallback = 7;
+        QVERIFY(!DesktopController::affectsConnection(a, b));
+        b = a;
+        b.proxyPort = 3128;
+        QVERIFY(DesktopController::affectsConnection(a, b));
+        b = a;
+        b.connectTimeoutMs = 1234;
+        QVERIFY(DesktopController::affectsConnection(a, b));
+        b = a;
+        b.backoffMaxMs = 1234;
+        QVERIFY(DesktopController::affectsConnection(a, b));
     }
 };
 
