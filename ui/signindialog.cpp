@@ -122,6 +122,13 @@ void SignInDialog::setBusy(bool busy)
     m_server->setEnabled(!busy);
     m_user->setEnabled(!busy);
     m_password->setEnabled(!busy);
+    if (!busy) {
+        // Disabling the default button hands "default" to Cancel; take it back, or after a failed
+        // attempt Enter would cancel the dialog instead of signing in.
+        m_signIn->setDefault(true);
+        if (!m_user->text().isEmpty())
+            m_password->setFocus();
+    }
 }
 
 void SignInDialog::signIn()
