@@ -65,6 +65,34 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(TETHER_VERSION));
 }
 
+// Arguments no run could use are refused before any application object exists, so a script
+// gets a message and exit code 2 even where there is no display.
+QString argumentError(const QStringList &args)
+{
+    QCommandLineParser parser;
+    Options o;
+    setupParser(parser, o);
+    if (!parser.parse(args))
+        return parser.errorText();
+    if (!parser.positionalArguments().isEmpty())
+        return QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst());
+    const QString lang = parser.value(o.lang);
+    if (!lang.isEmpty() && !Language::available().contains(lang))
+        return QStringLiteral("unknown language '%1' (use en or ru)").arg(lang);
+    for (const QCommandLineOption *option : {&o.server, &o.diagnose}) {
+        if (!parser.isSet(*option))
+            continue;
+        const QUrl url(parser.value(*option));
+        // Only the scheme is echoed: the URL may carry a token.
+        if (!url.isValid() || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))
+            || url.host().isEmpty())
+            return QStringLiteral("--%1 needs a ws:// or wss:// URL with a host (got %2)")
+                    .arg(option->names().constFirst(),
+                         url.scheme().isEmpty() ? QStringLiteral("no scheme") : QStringLiteral("scheme '%1'").arg(url.scheme()));
+    }
+    return QString();
+}
+
 int runDiagnose(QCoreApplication &app)
 {
     const QString lang = languageFromArguments(app.arguments());
@@ -75,7 +103,7 @@ int runDiagnose(QCoreApplication &app)
     parser.process(app);
     // stdout carries the report; keep stderr for real problems.
     QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false"));
-    const QUrl url = QUrl::fromUserInput(parser.value(o.diagnose));
+    const QUrl url(parser.value(o.diagnose));
     QTextStream out(stdout);
     DiagnosticsRunner runner;
     QObject::connect(&runner, &DiagnosticsRunner::checkFinished, &app, [&out](const DiagnosticCheck &c) {
@@ -104,6 +132,13 @@ int runDiagnose(QCoreApplication &app)
 int main(int argc, char *argv[])
 {
     setIdentity();
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    if (const QString error = argumentError(args); !error.isEmpty()) {
+        std::fprintf(stderr, "tether: %s\nTry 'tether --help'.\n", qPrintable(error));
+        return 2;
+    }
     // --diagnose, --help and --version need no display: support scripts run them over SSH.
     for (int i = 1; i < argc; ++i) {
         if (std::strncmp(argv[i], "--diagnose", 10) == 0 || std::strncmp(argv[i], "-diagnose", 9) == 0) {
@@ -140,10 +175,6 @@ int main(int argc, char *argv[])
     options.server = parser.value(o.server);
     options.language = parser.value(o.lang);
     options.local = parser.isSet(o.local);
-    if (!options.language.isEmpty() && !Language::available().contains(options.language)) {
-        std::fprintf(stderr, "tether: unknown language '%s' (use en or ru)\n", qPrintable(options.language));
-        return 2;
-    }
 
     DesktopController controller(options);
     QString error;

@@ -33,6 +33,37 @@ private:
     }
 
 private Q_SLOTS:
+    // Refused before any window is needed: no display here, yet a message and exit code 2.
+    void badArgumentsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("--bogus")};
+        QTest::newRow("unknown language") << QStringList{QStringLiteral("--lang"), QStringLiteral("de")};
+        QTest::newRow("http server") << QStringList{QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:5/ws")};
+        QTest::newRow("no host") << QStringList{QStringLiteral("--server"), QStringLiteral("ws:///ws")};
+        QTest::newRow("http diagnose") << QStringList{QStringLiteral("--diagnose"),
+                                                      QStringLiteral("http://127.0.0.1:5/ws?access_token=SECRET9")};
+        QTest::newRow("stray argument") << QStringList{QStringLiteral("extra")};
+    }
+
+    void badArgumentsExitTwo()
+    {
+        QFETCH(QStringList, args);
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb")); // would abort if a window were made
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(TETHER_APP), args);
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 2);
+        const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+        QVERIFY2(err.startsWith(QLatin1String("tether: ")), qPrintable(err));
+        QVERIFY(!err.contains(QLatin1String("SECRET9")));
+    }
+
     void passesAgainstARealServer()
     {
         QTemporaryDir dir;
