@@ -968,6 +968,10 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation type="unfinished" />
         </message>
         <message>
+            <source>The server closed the connection right after the handshake (%1 %2).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>The server accepts the connection but drops it: for 4003 the account or guest access is refused, otherwise check the server's logs.</source>
             <translation type="unfinished" />
         </message>

@@ -978,6 +978,10 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation>Сервер закрыл соединение (%1 %2), не ответив на все пинги. %3</translation>
         </message>
         <message>
+            <source>The server closed the connection right after the handshake (%1 %2).</source>
+            <translation>Сервер закрыл соединение сразу после рукопожатия (%1 %2).</translation>
+        </message>
+        <message>
             <source>The server accepts the connection but drops it: for 4003 the account or guest access is refused, otherwise check the server's logs.</source>
             <translation>Сервер принимает соединение, но разрывает его: код 4003 означает отказ учётной записи или гостевому доступу, в остальных случаях смотрите журналы сервера.</translation>
         </message>

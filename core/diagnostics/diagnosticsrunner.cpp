@@ -537,6 +537,18 @@ void DiagnosticsRunner::checkPing()
     }
     socket->setParent(m_stepObjects); // closed and deleted with this step
     m_webSocket = nullptr;
+    // A server that refuses the token closes right after the upgrade, often before this step
+    // begins: say so, rather than pinging a closed socket and blaming a proxy for the silence.
+    if (socket->state() != QAbstractSocket::ConnectedState) {
+        check.status = DiagnosticCheck::Status::Failed;
+        check.elapsedMs = m_stepTimer.elapsed();
+        check.detail = tr("The server closed the connection right after the handshake (%1 %2).")
+                           .arg(int(socket->closeCode())).arg(socket->closeReason());
+        check.hint = tr("The server accepts the connection but drops it: for 4003 the account or guest "
+                        "access is refused, otherwise check the server's logs.");
+        finish(check);
+        return;
+    }
     const quint64 generation = m_generation;
     struct PingState { int sent = 0; QList<int> rtts; QElapsedTimer timer; QByteArray payload; };
     auto state = std::make_shared<PingState>();

@@ -141,6 +141,21 @@ private Q_SLOTS:
         QCOMPARE(find(results, QStringLiteral("ping"))->status, Status::Skipped);
     }
 
+    // The server upgrades, then closes with 4003 at once: the report must name the refusal, not a
+    // silent proxy (found by a support-style walkthrough of tether --diagnose).
+    void refusedTokenIsNamed()
+    {
+        DiagnosticsOptions options;
+        options.accessToken = QStringLiteral("forged.token.value");
+        const QList<DiagnosticCheck> results = run(m_server->webSocketUrl(), options);
+        const DiagnosticCheck *ping = find(results, QStringLiteral("ping"));
+        QVERIFY(ping);
+        QCOMPARE(ping->status, Status::Failed);
+        QVERIFY2(ping->detail.contains(QLatin1String("4003")), qPrintable(ping->detail));
+        QVERIFY2(ping->hint.contains(QLatin1String("4003")), qPrintable(ping->hint));
+        QVERIFY2(!ping->hint.contains(QLatin1String("firewall")), qPrintable(ping->hint));
+    }
+
     void unresolvableNameFailsDns()
     {
         const QList<DiagnosticCheck> results = run(QUrl(QStringLiteral("ws://tether-no-such-host.invalid:1/ws")));
