@@ -84,6 +84,10 @@ public:
     qint64 tokensAtMs = 0;
     qint64 retryNotBeforeMs = 0;
     QTimer outboxTimer;
+    // Set when an entry may be Sending in the store but no longer in flight (its answer timed out,
+    // or a failed commit forgot it): the next flush walks the whole outbox instead of only the
+    // queued entries it can send.
+    bool outboxScanNeeded = true;
 
     QHash<QString, qint64> typingSentAt;
     QStringList pendingRequests;                // join/leave frames waiting for a synced link
@@ -413,6 +417,7 @@ void ChatSession::Private::onLinkLost()
     historyRequests.clear();
     historyInFlight.clear();
     inFlight.clear();
+    outboxScanNeeded = true;
     outboxTimer.stop();
     // Unconfirmed sends go back to the queue; they are sent again (same id) after the next welcome.
     const QList<MessageStore::OutboxEntry> entries = store.outbox();
@@ -466,6 +471,7 @@ void ChatSession::Private::processIncoming()
         error(str("storage_error"), QStringLiteral("cannot write to the chat store: %1").arg(store.lastError()));
         pending = Pending();
         inFlight.clear();
+        outboxScanNeeded = true;
         if (isLinkUp())
             sendHello();
         emitPending();
@@ -576,7 +582,7 @@ void ChatSession::Private::handleMessage(const QJsonObject &frame)
         error(str("protocol_error"), QStringLiteral("the server sent a message without conversation or seq"));
         return;
     }
-    if (!store.conversation(m.conversation)) {
+    if (!store.hasConversation(m.conversation)) {
         store.upsertConversation(m.conversation, m.conversation);
         pending.conversations = true;
     }
@@ -711,7 +717,7 @@ void ChatSession::Private::handleJoined(const QJsonObject &frame)
     const QString id = c.value(QLatin1String("id")).toString();
     if (id.isEmpty())
         return;
-    if (frame.value(QLatin1String("user")).toString() != userId && !store.conversation(id))
+    if (frame.value(QLatin1String("user")).toString() != userId && !store.hasConversation(id))
         return;
     store.upsertConversation(id, c.value(QLatin1String("title")).toString());
     serverLastSeq.insert(id, qint64(c.value(QLatin1String("last_seq")).toDouble()));
@@ -809,6 +815,7 @@ void ChatSession::Private::flushOutbox()
         if (now - it.value() > config.sendingTimeoutMs) {
             qCDebug(lcChat) << "no answer for" << it.key() << "within" << config.sendingTimeoutMs << "ms - sending again";
             it = inFlight.erase(it);
+            outboxScanNeeded = true;
         }
         else
             ++it;
@@ -820,24 +827,28 @@ void ChatSession::Private::flushOutbox()
         return;
     }
     bool more = false;
+    bool complete = true;
     const bool transaction = store.beginTransaction();
-    const QList<MessageStore::OutboxEntry> entries = store.outbox();
+    // Usually only queued entries can go, and only as many as the window has room for: reading
+    // the whole outbox for every ack made each send cost O(window).
+    const bool fullScan = outboxScanNeeded;
+    const QList<MessageStore::OutboxEntry> entries =
+        fullScan ? store.outbox() : store.queuedOutbox(window - int(inFlight.size()));
     for (MessageStore::OutboxEntry e : entries) {
         if (e.state == ChatMessage::Delivery::Failed || inFlight.contains(e.id))
             continue;
-        if (inFlight.size() >= window) {
+        if (inFlight.size() >= window || tokens < 1.0) {
             more = true;
-            break;
-        }
-        if (tokens < 1.0) {
-            more = true;
+            complete = false;
             break;
         }
         if (!sendFrame({{str("type"), str("send")},
                         {str("id"), e.id},
                         {str("conversation"), e.conversation},
-                        {str("text"), e.text}}))
+                        {str("text"), e.text}})) {
+            complete = false;
             break;
+        }
         tokens -= 1.0;
         inFlight.insert(e.id, now);
         if (e.state != ChatMessage::Delivery::Sending) {
@@ -846,8 +857,13 @@ void ChatSession::Private::flushOutbox()
             update(MessageStore::toMessage(e, userId));
         }
     }
-    if (transaction && !store.commit())
+    if (transaction && !store.commit()) {
         error(str("storage_error"), QStringLiteral("cannot update the outbox: %1").arg(store.lastError()));
+        complete = false;
+        outboxScanNeeded = true;
+    }
+    if (fullScan && complete)
+        outboxScanNeeded = false;
     if (more && tokens < 1.0)
         scheduleOutboxTimer(int((1.0 - tokens) * 1000.0 / rate) + 1);
     else if (!inFlight.isEmpty())

@@ -52,8 +52,11 @@ struct ChatSessionConfig
     int typingIntervalMs = 3000;   // sendTyping() sends at most once per interval per conversation
     int maxTextBytes = 64 * 1024;  // send() refuses longer texts (the server limits frames)
     int sendWindow = 64;           // outbox entries in flight (sent, not yet acked) at once
-    double sendRatePerSecond = 50; // frames per second we write (the server rate-limits at 100/s)
-    int sendBurst = 100;
+    // Frames per second we write, and the burst written at once (a token bucket). The reference
+    // server allows 100/s with a burst of 500 per connection; this leaves room for hello, history,
+    // typing and join frames. 0 = unpaced (a server without a rate limit).
+    double sendRatePerSecond = 80;
+    int sendBurst = 400;
     int rateLimitedRetryMs = 1000; // wait after a rate_limited/storage_error answer before re-sending
     int batchSize = 500;           // incoming frames applied per event-loop pass (one transaction)
 };

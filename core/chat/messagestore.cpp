@@ -3,6 +3,7 @@
 #include <QAtomicInt>
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 #include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -44,6 +45,45 @@ public:
     mutable QString lastError;
     int transactionDepth = 0;      // nested begin/commit pairs share one SQLite transaction
     bool rollbackOnly = false;     // an inner level rolled back: the outer commit must not happen
+    // Unread counts, kept up to date as the watermark moves: counting them from the table costs
+    // O(unread) per call, and the session asks once per applied batch (and per message, before).
+    mutable QHash<QString, int> unreadCache;
+    // Prepared statements by SQL text: preparing costs more than running most of these.
+    mutable QHash<QString, QSqlQuery> statements;
+
+    // Runs the cached prepared statement for sql (prepared on first use) and returns it, or null
+    // on an error. The caller reads its rows, then calls finish(): an open statement keeps SQLite's
+    // read snapshot.
+    QSqlQuery *run(const QString &sql, const QVariantList &bindings = {}) const
+    {
+        auto it = statements.find(sql);
+        if (it == statements.end()) {
+            QSqlQuery query(db);
+            query.setForwardOnly(true);
+            if (!query.prepare(sql)) {
+                lastError = query.lastError().text();
+                qCWarning(lcChat) << "store: prepare failed:" << lastError << sql;
+                return nullptr;
+            }
+            it = statements.insert(sql, query);
+        }
+        QSqlQuery &query = it.value();
+        int i = 0;
+        for (const QVariant &value : bindings) {
+            // A null QString binds as SQL NULL; every text column here is NOT NULL.
+            if (value.typeId() == QMetaType::QString && value.toString().isNull())
+                query.bindValue(i++, QStringLiteral(""));
+            else
+                query.bindValue(i++, value);
+        }
+        if (!query.exec()) {
+            lastError = query.lastError().text();
+            qCWarning(lcChat) << "store: query failed:" << lastError << sql;
+            query.finish();
+            return nullptr;
+        }
+        return &query;
+    }
 
     // Runs a statement with positional bindings; records the error.
     bool exec(QSqlQuery &query, const QString &sql, const QVariantList &bindings = {}) const
@@ -200,6 +240,8 @@ void MessageStore::close()
 {
     d->transactionDepth = 0;
     d->rollbackOnly = false;
+    d->statements.clear();
+    d->unreadCache.clear();
     if (!d->db.isValid())
         return;
     d->db.close();
@@ -233,11 +275,13 @@ bool MessageStore::commit()
     if (d->rollbackOnly) {
         d->db.rollback();
         d->rollbackOnly = false;
+        d->unreadCache.clear();
         return false;
     }
     if (!d->db.commit()) {
         d->lastError = d->db.lastError().text();
         d->db.rollback();
+        d->unreadCache.clear();
         return false;
     }
     return true;
@@ -253,14 +297,16 @@ void MessageStore::rollback()
     }
     d->db.rollback();
     d->rollbackOnly = false;
+    d->unreadCache.clear(); // counts moved inside the transaction are void
 }
 
 QString MessageStore::value(const QString &key) const
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q, QStringLiteral("SELECT value FROM meta WHERE key = ?"), {key}) || !q.next())
-        return QString();
-    return q.value(0).toString();
+    QSqlQuery *q = d->run(QStringLiteral("SELECT value FROM meta WHERE key = ?"), {key});
+    const QString result = q && q->next() ? q->value(0).toString() : QString();
+    if (q)
+        q->finish();
+    return result;
 }
 
 bool MessageStore::setValue(const QString &key, const QString &value)
@@ -288,16 +334,29 @@ QList<Conversation> MessageStore::conversations() const
 
 std::optional<Conversation> MessageStore::conversation(const QString &id) const
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q, QStringLiteral("SELECT id, title, last_seq FROM conversations WHERE id = ?"), {id}) || !q.next())
+    QSqlQuery *q = d->run(QStringLiteral("SELECT id, title, last_seq FROM conversations WHERE id = ?"), {id});
+    if (!q)
         return std::nullopt;
+    if (!q->next()) {
+        q->finish();
+        return std::nullopt;
+    }
     Conversation c;
-    c.id = q.value(0).toString();
-    c.title = q.value(1).toString();
-    c.lastSeq = q.value(2).toLongLong();
-    q.finish();
+    c.id = q->value(0).toString();
+    c.title = q->value(1).toString();
+    c.lastSeq = q->value(2).toLongLong();
+    q->finish();
     c.unread = unread(id);
     return c;
+}
+
+bool MessageStore::hasConversation(const QString &id) const
+{
+    QSqlQuery *q = d->run(QStringLiteral("SELECT 1 FROM conversations WHERE id = ?"), {id});
+    const bool found = q && q->next();
+    if (q)
+        q->finish();
+    return found;
 }
 
 bool MessageStore::upsertConversation(const QString &id, const QString &title)
@@ -309,34 +368,41 @@ bool MessageStore::upsertConversation(const QString &id, const QString &title)
 
 bool MessageStore::removeConversation(const QString &id)
 {
+    d->unreadCache.remove(id);
     return d->exec(QStringLiteral("DELETE FROM messages WHERE conversation = ?"), {id})
         && d->exec(QStringLiteral("DELETE FROM conversations WHERE id = ?"), {id});
 }
 
 qint64 MessageStore::lastSeq(const QString &conversation) const
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q, QStringLiteral("SELECT last_seq FROM conversations WHERE id = ?"), {conversation}) || !q.next())
-        return 0;
-    return q.value(0).toLongLong();
+    QSqlQuery *q = d->run(QStringLiteral("SELECT last_seq FROM conversations WHERE id = ?"), {conversation});
+    const qint64 result = q && q->next() ? q->value(0).toLongLong() : 0;
+    if (q)
+        q->finish();
+    return result;
 }
 
 qint64 MessageStore::maxSeq(const QString &conversation) const
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q, QStringLiteral("SELECT MAX(seq) FROM messages WHERE conversation = ?"), {conversation}) || !q.next())
-        return 0;
-    return q.value(0).toLongLong();
+    QSqlQuery *q = d->run(QStringLiteral("SELECT MAX(seq) FROM messages WHERE conversation = ?"), {conversation});
+    const qint64 result = q && q->next() ? q->value(0).toLongLong() : 0;
+    if (q)
+        q->finish();
+    return result;
 }
 
 bool MessageStore::setReadSeq(const QString &conversation, qint64 seq)
 {
+    d->unreadCache.remove(conversation);
     return d->exec(QStringLiteral("UPDATE conversations SET read_seq = MAX(read_seq, ?) WHERE id = ?"),
                    {seq, conversation});
 }
 
 int MessageStore::unread(const QString &conversation) const
 {
+    const auto cached = d->unreadCache.constFind(conversation);
+    if (cached != d->unreadCache.constEnd())
+        return cached.value();
     QSqlQuery q(d->db);
     if (!d->exec(q,
                  QStringLiteral("SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation "
@@ -345,48 +411,78 @@ int MessageStore::unread(const QString &conversation) const
                  {conversation})
         || !q.next())
         return 0;
-    return q.value(0).toInt();
+    const int count = q.value(0).toInt();
+    d->unreadCache.insert(conversation, count);
+    return count;
 }
 
 qint64 MessageStore::advanceWatermark(const QString &conversation)
 {
-    qint64 mark = lastSeq(conversation);
+    qint64 mark = 0;
+    qint64 readSeq = 0;
+    if (QSqlQuery *q = d->run(QStringLiteral("SELECT last_seq, read_seq FROM conversations WHERE id = ?"), {conversation})) {
+        if (q->next()) {
+            mark = q->value(0).toLongLong();
+            readSeq = q->value(1).toLongLong();
+        }
+        q->finish();
+    } else {
+        return -1;
+    }
     const qint64 start = mark;
+    int newlyUnread = 0;
     for (;;) {
-        QSqlQuery q(d->db);
-        if (!d->exec(q, QStringLiteral("SELECT seq FROM messages WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT 1000"),
-                     {conversation, mark}))
+        QSqlQuery *q = d->run(QStringLiteral("SELECT seq, outgoing FROM messages WHERE conversation = ? AND seq > ? "
+                                             "ORDER BY seq LIMIT 1000"),
+                              {conversation, mark});
+        if (!q)
             return -1;
         int rows = 0;
         bool gap = false;
-        while (q.next()) {
+        while (q->next()) {
             ++rows;
-            const qint64 seq = q.value(0).toLongLong();
+            const qint64 seq = q->value(0).toLongLong();
             if (seq != mark + 1) {
                 gap = true;
                 break;
             }
             mark = seq;
+            if (!q->value(1).toBool())
+                ++newlyUnread;
         }
+        q->finish();
         if (gap || rows < 1000)
             break;
     }
-    if (mark != start
-        && !d->exec(QStringLiteral("UPDATE conversations SET last_seq = ? WHERE id = ?"), {mark, conversation}))
+    if (mark == start)
+        return mark;
+    if (QSqlQuery *q = d->run(QStringLiteral("UPDATE conversations SET last_seq = ? WHERE id = ?"), {mark, conversation}))
+        q->finish();
+    else
         return -1;
+    // Unread = incoming messages in (read_seq, last_seq]: with read_seq at or below the old
+    // watermark, it grows by the incoming ones just passed over; otherwise count again later.
+    auto cached = d->unreadCache.find(conversation);
+    if (cached != d->unreadCache.end()) {
+        if (readSeq <= start)
+            cached.value() += newlyUnread;
+        else
+            d->unreadCache.erase(cached);
+    }
     return mark;
 }
 
 MessageStore::InsertResult MessageStore::insertMessage(const ChatMessage &message, bool local)
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q,
-                 QStringLiteral("INSERT OR IGNORE INTO messages (conversation, seq, id, sender, text, ts, outgoing, local) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                 {message.conversation, message.seq, message.id, message.from, message.text,
-                  message.timestamp.toMSecsSinceEpoch(), message.outgoing ? 1 : 0, local ? 1 : 0}))
+    QSqlQuery *q = d->run(QStringLiteral("INSERT OR IGNORE INTO messages (conversation, seq, id, sender, text, ts, "
+                                         "outgoing, local) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                          {message.conversation, message.seq, message.id, message.from, message.text,
+                           message.timestamp.toMSecsSinceEpoch(), message.outgoing ? 1 : 0, local ? 1 : 0});
+    if (!q)
         return InsertResult::Error;
-    return q.numRowsAffected() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
+    const bool inserted = q->numRowsAffected() > 0;
+    q->finish();
+    return inserted ? InsertResult::Inserted : InsertResult::Duplicate;
 }
 
 std::optional<ChatMessage> MessageStore::message(const QString &conversation, qint64 seq) const
@@ -405,15 +501,14 @@ QList<ChatMessage> MessageStore::messagesInRange(const QString &conversation, qi
                                                  bool excludeLocal) const
 {
     QList<ChatMessage> result;
-    QSqlQuery q(d->db);
-    q.setForwardOnly(true);
-    if (!d->exec(q,
-                 QStringLiteral("SELECT conversation, seq, id, sender, text, ts, outgoing, local FROM messages "
-                                "WHERE conversation = ? AND seq > ? AND seq <= ? AND local <= ? ORDER BY seq"),
-                 {conversation, after, upTo, excludeLocal ? 0 : 1}))
+    QSqlQuery *q = d->run(QStringLiteral("SELECT conversation, seq, id, sender, text, ts, outgoing, local FROM messages "
+                                         "WHERE conversation = ? AND seq > ? AND seq <= ? AND local <= ? ORDER BY seq"),
+                          {conversation, after, upTo, excludeLocal ? 0 : 1});
+    if (!q)
         return result;
-    while (q.next())
-        result.append(d->messageFromRow(q));
+    while (q->next())
+        result.append(d->messageFromRow(*q));
+    q->finish();
     return result;
 }
 
@@ -448,8 +543,11 @@ QList<ChatMessage> MessageStore::messages(const QString &conversation) const
 
 bool MessageStore::hasOutgoingMessage(const QString &id) const
 {
-    QSqlQuery q(d->db);
-    return d->exec(q, QStringLiteral("SELECT 1 FROM messages WHERE id = ? AND outgoing = 1 LIMIT 1"), {id}) && q.next();
+    QSqlQuery *q = d->run(QStringLiteral("SELECT 1 FROM messages WHERE id = ? AND outgoing = 1 LIMIT 1"), {id});
+    const bool found = q && q->next();
+    if (q)
+        q->finish();
+    return found;
 }
 
 int MessageStore::messageCount(const QString &conversation) const
@@ -471,46 +569,66 @@ bool MessageStore::enqueue(const OutboxEntry &entry, int limit, QString *errorCo
         d->lastError = QStringLiteral("the outbox holds %1 unsent messages (its limit)").arg(limit);
         return fail(QStringLiteral("outbox_full"));
     }
-    if (!d->exec(QStringLiteral("INSERT INTO outbox (id, conversation, text, created, state, error, attempts) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                 {entry.id, entry.conversation, entry.text, entry.created.toMSecsSinceEpoch(), stateName(entry.state),
-                  entry.errorCode, entry.attempts}))
+    QSqlQuery *q = d->run(QStringLiteral("INSERT INTO outbox (id, conversation, text, created, state, error, attempts) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                          {entry.id, entry.conversation, entry.text, entry.created.toMSecsSinceEpoch(),
+                           stateName(entry.state), entry.errorCode, entry.attempts});
+    if (!q)
         return fail(QStringLiteral("storage_error"));
+    q->finish();
     return true;
 }
 
 std::optional<MessageStore::OutboxEntry> MessageStore::outboxEntry(const QString &id) const
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q,
-                 QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox WHERE id = ?"),
-                 {id})
-        || !q.next())
+    QSqlQuery *q = d->run(
+        QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox WHERE id = ?"), {id});
+    if (!q)
         return std::nullopt;
-    return d->entryFromRow(q);
+    std::optional<OutboxEntry> result;
+    if (q->next())
+        result = d->entryFromRow(*q);
+    q->finish();
+    return result;
 }
 
 QList<MessageStore::OutboxEntry> MessageStore::outbox() const
 {
     QList<OutboxEntry> result;
-    QSqlQuery q(d->db);
-    q.setForwardOnly(true);
-    if (!d->exec(q, QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox ORDER BY ord")))
+    QSqlQuery *q = d->run(
+        QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox ORDER BY ord"));
+    if (!q)
         return result;
-    while (q.next())
-        result.append(d->entryFromRow(q));
+    while (q->next())
+        result.append(d->entryFromRow(*q));
+    q->finish();
+    return result;
+}
+
+QList<MessageStore::OutboxEntry> MessageStore::queuedOutbox(int limit) const
+{
+    QList<OutboxEntry> result;
+    QSqlQuery *q = d->run(QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox "
+                                         "WHERE state = 'queued' ORDER BY ord LIMIT ?"),
+                          {limit});
+    if (!q)
+        return result;
+    while (q->next())
+        result.append(d->entryFromRow(*q));
+    q->finish();
     return result;
 }
 
 bool MessageStore::setOutboxState(const QString &id, ChatMessage::Delivery state, const QString &errorCode,
                                   bool countAttempt)
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q,
-                 QStringLiteral("UPDATE outbox SET state = ?, error = ?, attempts = attempts + ? WHERE id = ?"),
-                 {stateName(state), errorCode, countAttempt ? 1 : 0, id}))
+    QSqlQuery *q = d->run(QStringLiteral("UPDATE outbox SET state = ?, error = ?, attempts = attempts + ? WHERE id = ?"),
+                          {stateName(state), errorCode, countAttempt ? 1 : 0, id});
+    if (!q)
         return false;
-    return q.numRowsAffected() > 0;
+    const bool changed = q->numRowsAffected() > 0;
+    q->finish();
+    return changed;
 }
 
 bool MessageStore::resetSending()
@@ -520,10 +638,12 @@ bool MessageStore::resetSending()
 
 bool MessageStore::removeFromOutbox(const QString &id)
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q, QStringLiteral("DELETE FROM outbox WHERE id = ?"), {id}))
+    QSqlQuery *q = d->run(QStringLiteral("DELETE FROM outbox WHERE id = ?"), {id});
+    if (!q)
         return false;
-    return q.numRowsAffected() > 0;
+    const bool removed = q->numRowsAffected() > 0;
+    q->finish();
+    return removed;
 }
 
 bool MessageStore::acknowledge(const QString &id, qint64 seq, const QDateTime &timestamp, const QString &from)
@@ -545,10 +665,11 @@ bool MessageStore::acknowledge(const QString &id, qint64 seq, const QDateTime &t
 
 int MessageStore::outboxSize() const
 {
-    QSqlQuery q(d->db);
-    if (!d->exec(q, QStringLiteral("SELECT COUNT(*) FROM outbox")) || !q.next())
-        return 0;
-    return q.value(0).toInt();
+    QSqlQuery *q = d->run(QStringLiteral("SELECT COUNT(*) FROM outbox"));
+    const int result = q && q->next() ? q->value(0).toInt() : 0;
+    if (q)
+        q->finish();
+    return result;
 }
 
 ChatMessage MessageStore::toMessage(const OutboxEntry &entry, const QString &from)

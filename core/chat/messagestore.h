@@ -53,6 +53,7 @@ public:
     // Conversations. lastSeq is the watermark: every seq 1..lastSeq is held.
     QList<Conversation> conversations() const; // unread filled in, ordered by id
     std::optional<Conversation> conversation(const QString &id) const;
+    bool hasConversation(const QString &id) const; // cheaper than conversation(): no unread count
     bool upsertConversation(const QString &id, const QString &title);
     bool removeConversation(const QString &id); // with its messages (the outbox is kept)
     qint64 lastSeq(const QString &conversation) const;
@@ -78,6 +79,7 @@ public:
     bool enqueue(const OutboxEntry &entry, int limit, QString *errorCode = nullptr);
     std::optional<OutboxEntry> outboxEntry(const QString &id) const;
     QList<OutboxEntry> outbox() const; // oldest first
+    QList<OutboxEntry> queuedOutbox(int limit) const; // the oldest `limit` entries in state Queued
     bool setOutboxState(const QString &id, ChatMessage::Delivery state, const QString &errorCode = QString(),
                         bool countAttempt = false);
     bool resetSending(); // every Sending entry back to Queued (the link is gone)
