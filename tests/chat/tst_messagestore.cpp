@@ -212,6 +212,78 @@ private Q_SLOTS:
         QCOMPARE(store.conversations().first().unread, 2);
     }
 
+    // The unread count is kept as the watermark moves rather than counted each time: it must agree
+    // with a fresh count after each advance, a read mark beyond the watermark, and a rollback.
+    void unreadFollowsWatermark()
+    {
+        const QString file = path(QStringLiteral("unreadcache.sqlite"));
+        MessageStore store;
+        QVERIFY(store.open(file));
+        const QString c = QStringLiteral("w");
+        QVERIFY(store.upsertConversation(c, QString()));
+        QVERIFY(store.hasConversation(c));
+        QVERIFY(!store.hasConversation(QStringLiteral("nope")));
+        for (qint64 seq = 1; seq <= 3; ++seq)
+            store.insertMessage(received(c, seq), false);
+        QCOMPARE(store.advanceWatermark(c), qint64(3));
+        QCOMPARE(store.unread(c), 3);
+        store.insertMessage(received(c, 4), false);
+        ChatMessage own = received(c, 5, QStringLiteral("me"));
+        own.outgoing = true;
+        store.insertMessage(own, false);
+        QCOMPARE(store.advanceWatermark(c), qint64(5));
+        QCOMPARE(store.unread(c), 4);
+
+        // A rolled back batch leaves the count as it was on disk.
+        QVERIFY(store.beginTransaction());
+        store.insertMessage(received(c, 6), false);
+        QCOMPARE(store.advanceWatermark(c), qint64(6));
+        QCOMPARE(store.unread(c), 5);
+        store.rollback();
+        QCOMPARE(store.lastSeq(c), qint64(5));
+        QCOMPARE(store.unread(c), 4);
+
+        // A read mark past the watermark: nothing up to it counts once it arrives.
+        QVERIFY(store.setReadSeq(c, 7));
+        QCOMPARE(store.unread(c), 0);
+        for (qint64 seq = 6; seq <= 8; ++seq)
+            store.insertMessage(received(c, seq), false);
+        QCOMPARE(store.advanceWatermark(c), qint64(8));
+        QCOMPARE(store.unread(c), 1);
+
+        // The same figure from a store that counts from scratch.
+        store.close();
+        MessageStore fresh;
+        QVERIFY(fresh.open(file));
+        QCOMPARE(fresh.unread(c), 1);
+        QCOMPARE(fresh.conversation(c)->unread, 1);
+    }
+
+    // Only queued entries, oldest first, at most `limit` of them.
+    void queuedOutboxSkipsSendingAndFailed()
+    {
+        MessageStore store;
+        QVERIFY(store.open(path(QStringLiteral("queued.sqlite"))));
+        for (int i = 0; i < 5; ++i) {
+            MessageStore::OutboxEntry e;
+            e.id = QStringLiteral("q%1").arg(i);
+            e.conversation = QStringLiteral("c");
+            e.text = QStringLiteral("t%1").arg(i);
+            e.created = QDateTime::currentDateTimeUtc();
+            QVERIFY(store.enqueue(e, 100));
+        }
+        QVERIFY(store.setOutboxState(QStringLiteral("q0"), ChatMessage::Delivery::Sending));
+        QVERIFY(store.setOutboxState(QStringLiteral("q2"), ChatMessage::Delivery::Failed, QStringLiteral("x")));
+        QList<MessageStore::OutboxEntry> queued = store.queuedOutbox(10);
+        QCOMPARE(queued.size(), 3);
+        QCOMPARE(queued.at(0).id, QStringLiteral("q1"));
+        QCOMPARE(queued.at(1).id, QStringLiteral("q3"));
+        QCOMPARE(queued.at(2).id, QStringLiteral("q4"));
+        queued = store.queuedOutbox(2);
+        QCOMPARE(queued.size(), 2);
+        QCOMPARE(queued.at(1).id, QStringLiteral("q3"));
+    }
+
     void messagesPendingLast()
     {
         MessageStore store;
