@@ -142,24 +142,78 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     return l;
 }
 
+void MessageDelegate::watchModel(const QAbstractItemModel *constModel) const
+{
+    auto *self = const_cast<MessageDelegate *>(this);
+    if (m_cacheModel)
+        disconnect(m_cacheModel, nullptr, self, nullptr);
+    m_sizeCache.clear();
+    m_cacheModel = const_cast<QAbstractItemModel *>(constModel);
+    if (!m_cacheModel)
+        return;
+    QAbstractItemModel *model = m_cacheModel;
+    // A row's size depends on the row before it (grouping), so a change also invalidates the next row.
+    connect(model, &QAbstractItemModel::rowsInserted, self, [self](const QModelIndex &parent, int first, int last) {
+        if (parent.isValid() || first > self->m_sizeCache.size())
+            return self->m_sizeCache.clear();
+        self->m_sizeCache.insert(first, last - first + 1, QSize());
+        self->invalidateRows(last + 1, last + 1);
+    });
+    connect(model, &QAbstractItemModel::rowsRemoved, self, [self](const QModelIndex &parent, int first, int last) {
+        if (parent.isValid() || last >= self->m_sizeCache.size())
+            return self->m_sizeCache.clear();
+        self->m_sizeCache.remove(first, last - first + 1);
+        self->invalidateRows(first, first);
+    });
+    connect(model, &QAbstractItemModel::dataChanged, self,
+            [self](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                self->invalidateRows(topLeft.row(), bottomRight.row() + 1);
+            });
+    const auto clearAll = [self] { self->m_sizeCache.clear(); };
+    connect(model, &QAbstractItemModel::modelReset, self, clearAll);
+    connect(model, &QAbstractItemModel::layoutChanged, self, clearAll);
+    connect(model, &QAbstractItemModel::rowsMoved, self, clearAll);
+    connect(model, &QObject::destroyed, self, clearAll);
+}
+
+void MessageDelegate::invalidateRows(int first, int last)
+{
+    first = qMax(0, first);
+    last = qMin(last, int(m_sizeCache.size()) - 1);
+    for (int row = first; row <= last; ++row)
+        m_sizeCache[row] = QSize();
+}
+
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const int width = option.rect.width() > 0 ? option.rect.width()
         : (qobject_cast<const QAbstractItemView *>(option.widget)
                ? static_cast<const QAbstractItemView *>(option.widget)->viewport()->width() : 400);
-    const QString key = index.data(MessageModel::IdRole).toString() + QLatin1Char('|') + QString::number(width)
-        + QLatin1Char('|') + QString::number(index.data(MessageModel::GroupedRole).toBool())
-        + QLatin1Char('|') + QString::number(index.data(MessageModel::DeliveryRole).toInt());
-    const auto it = m_sizeCache.constFind(key);
-    if (it != m_sizeCache.constEnd())
-        return *it;
+    if (index.model() != m_cacheModel.data())
+        watchModel(index.model());
+    if (width != m_cacheWidth || option.font != m_cacheFont) {
+        m_sizeCache.clear();
+        m_cacheWidth = width;
+        m_cacheFont = option.font;
+    }
+    const int row = index.row();
+    if (index.parent().isValid() || row < 0)
+        return {};
+    const int rows = index.model()->rowCount();
+    if (m_sizeCache.size() != rows) {
+        // First sight of the model, or asked before our rowsInserted slot ran: start over rather
+        // than risk sizes of shifted rows.
+        m_sizeCache.clear();
+        m_sizeCache.resize(rows, QSize());
+    }
+    if (row < m_sizeCache.size() && m_sizeCache.at(row).isValid())
+        return m_sizeCache.at(row);
     QStyleOptionViewItem opt = option;
     opt.rect = QRect(0, 0, width, 0);
     const Layout l = layout(opt, index);
     const QSize size(width, l.bubble.bottom() + 4);
-    if (m_sizeCache.size() > 20000)
-        m_sizeCache.clear();
-    m_sizeCache.insert(key, size);
+    if (row < m_sizeCache.size())
+        m_sizeCache[row] = size;
     return size;
 }
 

@@ -3,8 +3,10 @@
 // and for our own messages the delivery state: a clock while pending, a check once sent, and
 // "Not sent" with Retry / Discard when it failed.
 
-#include <QHash>
+#include <QFont>
+#include <QPointer>
 #include <QStyledItemDelegate>
+#include <QVector>
 
 namespace Tether {
 
@@ -38,7 +40,15 @@ Q_SIGNALS:
     void discardRequested(const QString &id);
 
 private:
-    mutable QHash<QString, QSize> m_sizeCache; // "id|width|grouped|delivery" -> size
+    void watchModel(const QAbstractItemModel *model) const;
+    void invalidateRows(int first, int last);
+
+    // Sizes by row for one width and font. QListView lays out every row again after each insert,
+    // so sizeHint must be a lookup, not a text layout; the model's signals keep rows in step.
+    mutable QVector<QSize> m_sizeCache; // invalid QSize = not computed yet
+    mutable QPointer<QAbstractItemModel> m_cacheModel;
+    mutable int m_cacheWidth = -1;
+    mutable QFont m_cacheFont;
 };
 
 } // namespace Tether

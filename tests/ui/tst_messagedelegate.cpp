@@ -156,6 +156,53 @@ private Q_SLOTS:
         QCOMPARE(model.rowOf(QStringLiteral("5")), 3);
         QVERIFY(model.index(3).data(Qt::AccessibleTextRole).toString().contains(QLatin1String("Message 5")));
     }
+
+    // Sizes are cached by row; after every kind of model change each row's size must still equal
+    // what a delegate without a cache computes (grouping depends on the previous row).
+    void cachedSizesFollowTheModel()
+    {
+        MessageModel model;
+        QListView view;
+        view.resize(500, 400);
+        view.setModel(&model);
+        MessageDelegate delegate;
+        view.setItemDelegate(&delegate);
+        QStyleOptionViewItem option;
+        option.initFrom(&view);
+        option.widget = &view;
+        option.rect = QRect(0, 0, 480, 0);
+        const auto check = [&](const char *step) {
+            MessageDelegate fresh;
+            for (int row = 0; row < model.rowCount(); ++row) {
+                const QModelIndex i = model.index(row);
+                if (delegate.sizeHint(option, i) != fresh.sizeHint(option, i))
+                    QFAIL(qPrintable(QStringLiteral("%1: row %2 has a stale size").arg(QLatin1String(step)).arg(row)));
+            }
+        };
+        ChatMessage a = message(QStringLiteral("a"), D::Received, false, QStringLiteral("alice"));
+        ChatMessage b = message(QStringLiteral("b"), D::Received, false, QStringLiteral("alice"));
+        ChatMessage c = message(QStringLiteral("c"), D::Received, false, QStringLiteral("alice"));
+        model.appendMessages({a, b});
+        check("append");
+        const QSize grouped = delegate.sizeHint(option, model.index(1));
+        model.appendMessages({c});
+        check("append more");
+        model.removeMessage(QStringLiteral("a")); // b now leads its group: it gets a header
+        check("remove");
+        QVERIFY(delegate.sizeHint(option, model.index(0)).height() > grouped.height());
+        b.text = QString(400, QLatin1Char('w'));
+        model.updateMessage(b); // longer text: taller bubble
+        check("update");
+        ChatMessage mine = message(QStringLiteral("m"), D::Sending, true);
+        model.appendMessages({mine});
+        mine.delivery = D::Failed;
+        model.updateMessage(mine);
+        check("delivery");
+        option.rect = QRect(0, 0, 200, 0); // narrower: text wraps more
+        check("width");
+        model.resetMessages({c, a, b});
+        check("reset");
+    }
 };
 
 QTEST_MAIN(tst_MessageDelegate)
