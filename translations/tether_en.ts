@@ -382,6 +382,13 @@
             <translation type="unfinished" />
         </message>
         <message numerus="yes">
+            <source>Could not reach the server. Retrying in %n s…</source>
+            <translation>
+                <numerusform>Could not reach the server. Retrying in %n s…</numerusform>
+                <numerusform>Could not reach the server. Retrying in %n s…</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
             <source>Connection lost. Reconnecting in %n s…</source>
             <translation>
                 <numerusform>Connection lost. Reconnecting in %n s…</numerusform>

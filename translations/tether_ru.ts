@@ -385,6 +385,14 @@
             <translation>Подключение…</translation>
         </message>
         <message numerus="yes">
+            <source>Could not reach the server. Retrying in %n s…</source>
+            <translation>
+                <numerusform>Сервер недоступен. Повторная попытка через %n с…</numerusform>
+                <numerusform>Сервер недоступен. Повторная попытка через %n с…</numerusform>
+                <numerusform>Сервер недоступен. Повторная попытка через %n с…</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
             <source>Connection lost. Reconnecting in %n s…</source>
             <translation>
                 <numerusform>Соединение потеряно. Переподключение через %n с…</numerusform>

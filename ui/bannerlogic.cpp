@@ -116,6 +116,7 @@ BannerLogic::View BannerLogic::viewAt(qint64 now) const
         && m_nextAttemptAt > now) {
         v.kind = Kind::Countdown;
         v.seconds = int((m_nextAttemptAt - now + 999) / 1000);
+        v.neverConnected = !m_everConnected;
         return v;
     }
     v.kind = Kind::Connecting;

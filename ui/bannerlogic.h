@@ -29,7 +29,7 @@ public:
     enum class Kind {
         Hidden,
         Connecting,        // "Connecting…"
-        Countdown,         // "Connection lost. Reconnecting in N s… [Retry now]"
+        Countdown,         // "Connection lost. Reconnecting in N s… [Retry now]" (or "Could not reach the server…")
         WaitingForNetwork, // "Waiting for network…"
         SessionExpired,    // "Session expired — [Sign in]"
         Failed,            // "Could not connect after N attempts — [Retry]"
@@ -41,9 +41,11 @@ public:
         Kind kind = Kind::Hidden;
         int seconds = 0;  // Countdown: whole seconds left, rounded up
         int attempts = 0; // Failed: attempts made
+        bool neverConnected = false; // Countdown: nothing was lost, the server was never reached
         bool operator==(const View &o) const
         {
-            return kind == o.kind && seconds == o.seconds && attempts == o.attempts;
+            return kind == o.kind && seconds == o.seconds && attempts == o.attempts
+                    && neverConnected == o.neverConnected;
         }
         bool operator!=(const View &o) const { return !(*this == o); }
     };

@@ -132,7 +132,9 @@ void ConnectionBanner::render()
         text = tr("Connecting…");
         break;
     case Kind::Countdown:
-        text = tr("Connection lost. Reconnecting in %n s…", nullptr, m_shown.seconds);
+        // "Connection lost" would be untrue when there never was one (a wrong address, a server down at launch).
+        text = m_shown.neverConnected ? tr("Could not reach the server. Retrying in %n s…", nullptr, m_shown.seconds)
+                                      : tr("Connection lost. Reconnecting in %n s…", nullptr, m_shown.seconds);
         action = tr("Retry now");
         break;
     case Kind::WaitingForNetwork:

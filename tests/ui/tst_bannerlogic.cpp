@@ -119,6 +119,24 @@ private Q_SLOTS:
         QCOMPARE(l.shownState(), S::Disconnected);
     }
 
+    // The countdown says "lost" only when there was a connection to lose.
+    void countdownKnowsWhetherAnythingWasLost()
+    {
+        BannerLogic launch = make();
+        launch.setState(S::Connecting);
+        m_now += 500;
+        launch.setState(S::Reconnecting, 20000, 2);
+        m_now += 5000;
+        QCOMPARE(launch.view().kind, Kind::Countdown);
+        QVERIFY(launch.view().neverConnected);
+
+        BannerLogic running = connected();
+        running.setState(S::Reconnecting, 20000, 1);
+        m_now += 2000;
+        QCOMPARE(running.view().kind, Kind::Countdown);
+        QVERIFY(!running.view().neverConnected);
+    }
+
     void countdownCountsWholeSecondsDown()
     {
         BannerLogic l = connected();
