@@ -20,6 +20,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QWebSocket>
 
 #include <functional>
@@ -69,6 +70,14 @@ public:
 
     bool setUp(QString *error) override
     {
+        // Like any client, keep the link alive: the server closes a connection that sends nothing
+        // for its idle timeout (60 s), and the receiver only listens.
+        m_keepAlive.setInterval(10000);
+        QObject::connect(&m_keepAlive, &QTimer::timeout, &m_keepAlive, [this] {
+            m_sender.ping();
+            m_receiver.ping();
+        });
+        m_keepAlive.start();
         for (QWebSocket *socket : {&m_sender, &m_receiver}) {
             socket->setMaxAllowedIncomingMessageSize(16 * 1024 * 1024);
             QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
@@ -138,6 +147,7 @@ private:
     QString m_conversation;
     QWebSocket m_sender;
     QWebSocket m_receiver;
+    QTimer m_keepAlive;
     int m_synced = 0;
     int m_receiverJoins = 0;
     bool m_senderJoined = false;
