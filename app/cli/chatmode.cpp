@@ -272,7 +272,7 @@ void ChatMode::finish(int exitCode)
     auto done = [this] {
         m_printer->print(str("exit"), {{str("code"), m_exitCode},
                                        {str("unsent"), m_session ? m_session->outboxSize() : 0}});
-        emit finished(m_exitCode);
+        Q_EMIT finished(m_exitCode);
     };
     if (m_connection && m_connection->state() != ConnectionState::Disconnected
         && m_connection->state() != ConnectionState::Failed && m_connection->state() != ConnectionState::SignedOut) {

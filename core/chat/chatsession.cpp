@@ -265,7 +265,7 @@ QString ChatSession::sendWithId(const QString &id, const QString &conversation, 
         if (errorMessage)
             *errorMessage = message;
         qCWarning(lcChat).noquote() << "send refused:" << code << message;
-        emit errorOccurred(code, message);
+        Q_EMIT errorOccurred(code, message);
         return QString();
     };
     if (!d->opened)
@@ -294,7 +294,7 @@ QString ChatSession::sendWithId(const QString &id, const QString &conversation, 
         return fail(code, d->store.lastError());
 
     qCDebug(lcChat) << "queued" << id << "in" << conversation;
-    emit messagesAdded(conversation, {MessageStore::toMessage(entry, d->userId)});
+    Q_EMIT messagesAdded(conversation, {MessageStore::toMessage(entry, d->userId)});
     d->flushOutbox();
     d->emitPending();
     return id;
@@ -312,7 +312,7 @@ bool ChatSession::retry(const QString &id)
     auto updated = *entry;
     updated.state = ChatMessage::Delivery::Queued;
     updated.errorCode.clear();
-    emit messageUpdated(MessageStore::toMessage(updated, d->userId));
+    Q_EMIT messageUpdated(MessageStore::toMessage(updated, d->userId));
     d->flushOutbox();
     d->emitPending();
     return true;
@@ -328,7 +328,7 @@ bool ChatSession::discard(const QString &id)
         return false;
     if (!d->store.removeFromOutbox(id))
         return false;
-    emit messageRemoved(entry->conversation, id);
+    Q_EMIT messageRemoved(entry->conversation, id);
     return true;
 }
 
@@ -340,7 +340,7 @@ void ChatSession::markRead(const QString &conversation)
     d->store.setReadSeq(conversation, d->store.lastSeq(conversation));
     const int after = d->store.unread(conversation);
     if (after != before)
-        emit unreadChanged(conversation, after);
+        Q_EMIT unreadChanged(conversation, after);
 }
 
 void ChatSession::sendTyping(const QString &conversation)
@@ -889,20 +889,20 @@ void ChatSession::Private::emitPending()
     Pending p = std::move(pending);
     pending = Pending();
     if (p.conversations)
-        emit q->conversationsChanged();
+        Q_EMIT q->conversationsChanged();
     // Acks first: our message got its seq before anything that follows it is announced.
     for (const ChatMessage &m : std::as_const(p.updated))
-        emit q->messageUpdated(m);
+        Q_EMIT q->messageUpdated(m);
     for (const QString &conversation : std::as_const(p.addedOrder))
-        emit q->messagesAdded(conversation, p.added.value(conversation));
+        Q_EMIT q->messagesAdded(conversation, p.added.value(conversation));
     for (const QString &conversation : std::as_const(p.unread))
-        emit q->unreadChanged(conversation, store.unread(conversation));
+        Q_EMIT q->unreadChanged(conversation, store.unread(conversation));
     for (const auto &t : std::as_const(p.typing))
-        emit q->typing(t.first, t.second);
+        Q_EMIT q->typing(t.first, t.second);
     for (const auto &e : std::as_const(p.errors))
-        emit q->errorOccurred(e.first, e.second);
+        Q_EMIT q->errorOccurred(e.first, e.second);
     if (p.synced)
-        emit q->synced();
+        Q_EMIT q->synced();
 }
 
 } // namespace Tether

@@ -210,8 +210,8 @@ bool FaultProxy::setMode(Mode mode, int param, QString *errorMessage)
         // Drop is an action; afterwards new connections pass.
         d->mode = Mode::Pass;
         d->param = 0;
-        emit modeChanged(Mode::Drop, 0);
-        emit modeChanged(Mode::Pass, 0);
+        Q_EMIT modeChanged(Mode::Drop, 0);
+        Q_EMIT modeChanged(Mode::Pass, 0);
         return true;
     case Mode::Blackhole:
         for (const auto &l : d->links) {
@@ -233,7 +233,7 @@ bool FaultProxy::setMode(Mode mode, int param, QString *errorMessage)
     d->updateListening();
     for (size_t i = 0; i < d->links.size(); ++i)
         d->pump(d->links[i].get());
-    emit modeChanged(mode, param);
+    Q_EMIT modeChanged(mode, param);
     return true;
 }
 
@@ -368,7 +368,7 @@ void FaultProxy::Private::onNewConnection()
                              });
             upstream->connectToHost(upstreamHost, upstreamPort);
         }
-        emit q->connectionAccepted();
+        Q_EMIT q->connectionAccepted();
     }
 }
 
@@ -411,7 +411,7 @@ void FaultProxy::Private::onSocketGone(Link *link, bool client)
         link->up.destinationClosed = true;
         link->up.chunks.clear();
     }
-    emit q->connectionClosed();
+    Q_EMIT q->connectionClosed();
     if (!link->blackholed && client && !link->upstreamConnected && link->upstream) {
         // The client left before the server answered: nothing to deliver.
         resetSocket(link->upstream);
