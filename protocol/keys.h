@@ -52,6 +52,11 @@ inline constexpr QLatin1String Version{ "version" };
 inline constexpr QLatin1String UptimeS{ "uptime_s" };
 inline constexpr QLatin1String Connections{ "connections" };
 
+// tether-server's "listening" line on stdout: {"event":"listening","ws":"ws://...","http":"http://..."}
+inline constexpr QLatin1String Event{ "event" };
+inline constexpr QLatin1String Ws{ "ws" };
+inline constexpr QLatin1String Http{ "http" };
+
 // JWT header and payload (the payload's "name" is Name)
 inline constexpr QLatin1String Alg{ "alg" };
 inline constexpr QLatin1String Typ{ "typ" };
@@ -66,6 +71,7 @@ inline constexpr QLatin1String Bearer{ "Bearer" };   // token_type, and the Auth
 inline constexpr QLatin1String StatusOk{ "ok" };     // /health "status"
 inline constexpr QLatin1String JwtAlgorithm{ "HS256" };
 inline constexpr QLatin1String JwtType{ "JWT" };
+inline constexpr QLatin1String Listening{ "listening" }; // tether-server's stdout "event"
 } // namespace Value
 
 } // namespace Tether::Protocol

@@ -22,12 +22,9 @@ std::optional<TypingFrame> TypingFrame::fromJson(const QJsonObject &o, FrameErro
         Detail::fail(error, ErrorCode::MissingField, QStringLiteral("typing needs \"conversation\""));
         return std::nullopt;
     }
-    const auto from = Detail::optionalString(o, Key::From, error);
-    if (!from)
-        return std::nullopt;
     TypingFrame typing;
     typing.conversation = conversation.toString();
-    typing.from = *from;
+    typing.from = o.value(Key::From).toString();
     return typing;
 }
 

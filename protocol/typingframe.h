@@ -18,7 +18,8 @@ public:
     QString from; // empty from a client; the typing user from the server
 
     QJsonObject toJson() const; // "from" only when set
-    // missing_field without a string "conversation"; "from" a string when present.
+    // missing_field without a string "conversation". A "from" that is not a string counts as
+    // absent: a client's own "from" was never looked at.
     static std::optional<TypingFrame> fromJson(const QJsonObject &o, FrameError *error = nullptr);
 };
 

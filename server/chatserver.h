@@ -1,6 +1,10 @@
 #pragma once
 // The reference chat server: one port for the JSON HTTP API and the /ws WebSocket endpoint,
-// SQLite storage, JWT auth, limits and graceful shutdown (protocol: docs/protocol.md).
+// SQLite storage, JWT auth, limits and graceful shutdown (protocol: docs/protocol.md). This class
+// wires the parts together (FrontDoor, HttpApi, FrameHandlers, ServerStorage, MessageBroker) and
+// owns the connections' lives: admission, idle timeout and shutdown.
+
+#include "protocollimits.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -11,16 +15,17 @@
 
 #include <memory>
 
-class QJsonObject;
-class QTcpServer;
-class QTcpSocket;
 class QTimer;
 class QWebSocket;
-class QWebSocketServer;
 
 namespace Tether {
 
-class ChatStore;
+class ClientConnection;
+class FrameHandlers;
+class FrontDoor;
+class HttpApi;
+class MessageBroker;
+class ServerStorage;
 class TokenService;
 
 struct ServerConfig
@@ -36,7 +41,7 @@ struct ServerConfig
     int idleTimeoutMs = 60000;
     int restartSpreadMs = 5000;
     int maxConnections = 0;      // 0 = unlimited
-    qint64 maxFrameBytes = 512 * 1024;
+    qint64 maxFrameBytes = Protocol::Limits::MaxFrameBytes;
 
     // Additions beyond the cross-team contract.
     qint64 refreshTtlMs = 30LL * 24 * 60 * 60 * 1000;
@@ -73,46 +78,28 @@ Q_SIGNALS:
     void finished();
 
 private:
-    struct Client;
-
     bool openStorage(QString *errorMessage);
     bool loadSecret(QString *errorMessage);
-    void onTcpConnection();
-    void onTcpReadyRead(QTcpSocket *socket);
-    void handleHttp(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body);
-    void writeHttp(QTcpSocket *socket, int status, const QJsonObject &body, const QByteArray &extraHeaders = QByteArray());
-    QJsonObject tokenResponse(const QString &userId);
-
-    void onWebSocket();
-    void onTextMessage(Client *client, const QString &text);
-    void onDisconnected(Client *client);
-    bool authenticate(Client *client, const QString &token);
-    void dispatch(Client *client, const QJsonObject &frame);
-    void handleHello(Client *client, const QJsonObject &frame);
-    void handleSend(Client *client, const QJsonObject &frame);
-    void handleHistory(Client *client, const QJsonObject &frame);
-    void handleJoin(Client *client, const QJsonObject &frame);
-    void handleLeave(Client *client, const QJsonObject &frame);
-    void handleTyping(Client *client, const QJsonObject &frame);
-    void storeAndBroadcast(const QString &conversation, const QString &clientId, const QString &from,
-                           const QString &text, Client *sender, const QJsonValue &frameId);
-    void broadcast(const QString &conversation, const QJsonObject &frame, Client *except = nullptr);
-    void sendFrame(Client *client, const QJsonObject &frame);
-    void sendError(Client *client, const QString &code, const QString &message, const QJsonValue &id);
-    void closeClient(Client *client, int code, const QString &reason);
+    void onWebSocket(QWebSocket *socket);
+    void onDisconnected(ClientConnection *client);
+    // The broker's delivery: a frame to this instance's connections of the conversation's members.
+    void deliver(const QString &conversation, const QString &frameText, quint64 exceptConnectionId);
+    void closeClient(ClientConnection *client, int code, const QString &reason);
     void checkIdle();
     void finishShutdown();
 
     ServerConfig m_config;
     QString m_databasePath;
-    std::unique_ptr<ChatStore> m_store;
+    QElapsedTimer m_clock; // monotonic; declared before everything that keeps a reference to it
+    std::unique_ptr<ServerStorage> m_store;
     std::unique_ptr<TokenService> m_tokens;
-    QTcpServer *m_tcpServer = nullptr;
-    QWebSocketServer *m_wsServer = nullptr;
+    std::unique_ptr<MessageBroker> m_broker;
+    std::unique_ptr<HttpApi> m_httpApi;
+    std::unique_ptr<FrameHandlers> m_handlers;
+    std::unique_ptr<FrontDoor> m_frontDoor;
     QTimer *m_idleTimer = nullptr;
-    QHash<QWebSocket *, Client *> m_clients;
-    QHash<QString, qint64> m_lastReceived; // "addr:port" of a raw socket -> monotonic ms of last bytes
-    QElapsedTimer m_clock;
+    QHash<QWebSocket *, ClientConnection *> m_clients;
+    quint64 m_nextConnectionId = 1;
     bool m_started = false;
     bool m_shuttingDown = false;
     bool m_finished = false;

@@ -1,9 +1,11 @@
 // tether-server: the reference chat server as a command-line program (see docs/protocol.md).
 
 #include "chatserver.h"
+#include "keys.h"
 #include "serveroptions.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
 #include <QJsonObject>
@@ -103,12 +105,14 @@ int main(int argc, char *argv[])
     ::sigaction(SIGINT, &action, nullptr);
     QObject::connect(&server, &Tether::ChatServer::finished, &app, [] { QCoreApplication::exit(0); });
 
-    // The one stdout line scripts and tests wait for (field order as documented).
-    auto quoted = [](const QUrl &url) {
-        return QJsonDocument(QJsonObject{ { QStringLiteral("v"), url.toString() } }).toJson(QJsonDocument::Compact).mid(5).chopped(1);
+    // The one stdout line scripts and tests wait for (field order as documented, so not QJsonObject's).
+    auto quoted = [](const QString &value) {
+        return QJsonDocument(QJsonArray{ value }).toJson(QJsonDocument::Compact).mid(1).chopped(1);
     };
-    const QByteArray line = "{\"event\":\"listening\",\"ws\":" + quoted(server.webSocketUrl()) + ",\"http\":"
-            + quoted(server.httpUrl()) + "}\n";
+    namespace Key = Tether::Protocol::Key;
+    const QByteArray line = '{' + quoted(Key::Event) + ':' + quoted(Tether::Protocol::Value::Listening) + ','
+            + quoted(Key::Ws) + ':' + quoted(server.webSocketUrl().toString()) + ','
+            + quoted(Key::Http) + ':' + quoted(server.httpUrl().toString()) + "}\n";
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
 

@@ -1,0 +1,69 @@
+#pragma once
+// One WebSocket client of the server: its socket, who it is, its rate limiter and activity, and
+// how the server talks to it and closes it (a goodbye frame first, then the close frame).
+
+#include "errorcode.h"
+#include "ratelimiter.h"
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+
+class QWebSocket;
+
+namespace Tether {
+
+class ClientConnection
+{
+public:
+    // The socket is not owned: the server deletes it when the connection is gone.
+    ClientConnection(QWebSocket *socket, quint64 id, qint64 connectedAtMs, const RateLimiter &limiter);
+    ClientConnection(const ClientConnection &) = delete;
+    ClientConnection &operator=(const ClientConnection &) = delete;
+
+    QWebSocket *socket() const { return m_socket; }
+    quint64 id() const { return m_id; }           // unique in this server instance, never 0
+    const QString &peer() const { return m_peer; } // "addr|port", the front door's key for it
+    qint64 connectedAtMs() const { return m_connectedAtMs; }
+
+    // Who: set once by a token or as a guest.
+    bool isAuthenticated() const { return m_authenticated; }
+    bool isGuest() const { return m_guest; }
+    const QString &userId() const { return m_userId; }
+    void setUser(const QString &userId, bool guest);
+
+    // Receives broadcasts only after its hello.
+    bool helloDone() const { return m_helloDone; }
+    void setHelloDone() { m_helloDone = true; }
+
+    qint64 lastFrameMs() const { return m_lastFrameMs; }
+    void setLastFrameMs(qint64 ms) { m_lastFrameMs = ms; }
+    RateLimiter &limiter() { return m_limiter; }
+
+    bool isClosing() const { return m_closing; }
+    int closeCode() const { return m_closeCode; } // 0 unless the server closed it
+
+    // Nothing is sent once the connection is closing.
+    void sendText(const QString &frameText);
+    void sendFrame(const QJsonObject &frame);
+    void sendError(Protocol::ErrorCode code, const QString &message, const QJsonValue &requestId);
+    // goodbye, then the close frame; the TCP connection is aborted after graceMs (at least 200)
+    // whether or not the peer answered.
+    void close(int code, const QString &reason, int graceMs);
+
+private:
+    QWebSocket *m_socket;
+    quint64 m_id;
+    QString m_peer;
+    QString m_userId;
+    bool m_authenticated = false;
+    bool m_guest = false;
+    bool m_helloDone = false;
+    bool m_closing = false;
+    int m_closeCode = 0;
+    qint64 m_connectedAtMs;
+    qint64 m_lastFrameMs;
+    RateLimiter m_limiter;
+};
+
+} // namespace Tether

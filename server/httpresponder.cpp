@@ -1,0 +1,64 @@
+#include "httpresponder.h"
+
+#include "framecodec.h"
+
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace Tether {
+
+namespace {
+const auto kTimerName = QLatin1String("tether-head-timer");
+} // namespace
+
+void HttpResponder::armTimeout(QTcpSocket *socket)
+{
+    auto *timer = new QTimer(socket);
+    timer->setObjectName(kTimerName);
+    timer->setSingleShot(true);
+    QObject::connect(timer, &QTimer::timeout, socket, [socket] { socket->abort(); });
+    timer->start(TimeoutMs);
+}
+
+void HttpResponder::disarmTimeout(QTcpSocket *socket)
+{
+    delete socket->findChild<QTimer *>(kTimerName);
+}
+
+void HttpResponder::write(QTcpSocket *socket, int status, const QJsonObject &body, const QByteArray &extraHeaders)
+{
+    QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
+    disarmTimeout(socket);
+    const QByteArray payload = Protocol::FrameCodec::encodeUtf8(body);
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    response += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(payload.size())
+            + "\r\nConnection: close\r\nCache-Control: no-store\r\n" + extraHeaders + "\r\n" + payload;
+    socket->write(response);
+    socket->disconnectFromHost();
+    // A peer that never reads its response must not keep the socket forever.
+    QTimer::singleShot(TimeoutMs, socket, [socket] { socket->abort(); });
+}
+
+const char *HttpResponder::reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 426: return "Upgrade Required";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+    }
+}
+
+} // namespace Tether
