@@ -45,6 +45,17 @@ QString echoBot()
 {
     return QString::fromLatin1(ChatServer::echoBotId);
 }
+
+// The typed frame, or nullopt after answering the client with why not (missing_field...).
+template<typename Frame>
+std::optional<Frame> decodeOrAnswer(ClientConnection *client, const QJsonObject &frame)
+{
+    FrameError error;
+    std::optional<Frame> decoded = Frame::fromJson(frame, &error);
+    if (!decoded)
+        client->sendError(error.code, error.message, frame.value(Key::Id));
+    return decoded;
+}
 } // namespace
 
 FrameHandlers::FrameHandlers(const ServerConfig &config, ServerStorage &storage, TokenService &tokens,
@@ -160,12 +171,9 @@ void FrameHandlers::dispatch(ClientConnection *client, const QJsonObject &frame)
 
 void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &frame)
 {
-    FrameError error;
-    const auto hello = HelloFrame::fromJson(frame, &error);
-    if (!hello) {
-        client->sendError(error.code, error.message, frame.value(Key::Id));
+    const auto hello = decodeOrAnswer<HelloFrame>(client, frame);
+    if (!hello)
         return;
-    }
     const QList<ServerStorage::Conversation> conversations = m_storage.conversationsFor(client->userId());
     WelcomeFrame welcome;
     welcome.user = UserInfo{ client->userId(), client->userId(), client->isGuest() };
@@ -193,12 +201,9 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
 void FrameHandlers::handleSend(ClientConnection *client, const QJsonObject &frame)
 {
     const QJsonValue id = frame.value(Key::Id);
-    FrameError error;
-    const auto send = SendFrame::fromJson(frame, &error);
-    if (!send) {
-        client->sendError(error.code, error.message, id);
+    const auto send = decodeOrAnswer<SendFrame>(client, frame);
+    if (!send)
         return;
-    }
     if (!m_storage.isMember(send->conversation, client->userId())) {
         client->sendError(ErrorCode::NotMember,
                           QStringLiteral("not a member of \"%1\"").arg(send->conversation.left(Limits::MaxConversationIdLength)), id);
@@ -238,12 +243,9 @@ void FrameHandlers::publish(const QString &conversation, const QJsonObject &fram
 
 void FrameHandlers::handleHistory(ClientConnection *client, const QJsonObject &frame)
 {
-    FrameError error;
-    const auto request = HistoryRequestFrame::fromJson(frame, &error);
-    if (!request) {
-        client->sendError(error.code, error.message, frame.value(Key::Id));
+    const auto request = decodeOrAnswer<HistoryRequestFrame>(client, frame);
+    if (!request)
         return;
-    }
     if (!m_storage.isMember(request->conversation, client->userId())) {
         client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), request->requestId);
         return;
@@ -263,12 +265,9 @@ void FrameHandlers::handleHistory(ClientConnection *client, const QJsonObject &f
 
 void FrameHandlers::handleJoin(ClientConnection *client, const QJsonObject &frame)
 {
-    FrameError error;
-    const auto join = JoinFrame::fromJson(frame, &error);
-    if (!join) {
-        client->sendError(error.code, error.message, frame.value(Key::Id));
+    const auto join = decodeOrAnswer<JoinFrame>(client, frame);
+    if (!join)
         return;
-    }
     QString storageError;
     if (!m_storage.ensureConversation(join->conversation, join->effectiveTitle(), false, &storageError)
         || !m_storage.addMember(join->conversation, client->userId(), &storageError)) {
@@ -288,12 +287,9 @@ void FrameHandlers::handleJoin(ClientConnection *client, const QJsonObject &fram
 
 void FrameHandlers::handleLeave(ClientConnection *client, const QJsonObject &frame)
 {
-    FrameError error;
-    const auto leave = LeaveFrame::fromJson(frame, &error);
-    if (!leave) {
-        client->sendError(error.code, error.message, frame.value(Key::Id));
+    const auto leave = decodeOrAnswer<LeaveFrame>(client, frame);
+    if (!leave)
         return;
-    }
     const auto info = m_storage.conversation(leave->conversation);
     if (!info || !m_storage.isMember(info->id, client->userId())) {
         client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), leave->requestId);
@@ -318,12 +314,9 @@ void FrameHandlers::handleLeave(ClientConnection *client, const QJsonObject &fra
 
 void FrameHandlers::handleTyping(ClientConnection *client, const QJsonObject &frame)
 {
-    FrameError error;
-    const auto typing = TypingFrame::fromJson(frame, &error);
-    if (!typing) {
-        client->sendError(error.code, error.message, frame.value(Key::Id));
+    const auto typing = decodeOrAnswer<TypingFrame>(client, frame);
+    if (!typing)
         return;
-    }
     if (!m_storage.isMember(typing->conversation, client->userId())) {
         client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), frame.value(Key::Id));
         return;

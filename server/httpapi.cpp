@@ -28,6 +28,17 @@ QJsonObject httpError(ErrorCode code, const QString &message)
     return Protocol::HttpErrorBody(code, message).toJson();
 }
 
+// The typed body, or nullopt after answering 400 with why not (missing_field).
+template<typename Body>
+std::optional<Body> decodeOrAnswer(QTcpSocket *socket, const QJsonObject &request)
+{
+    Protocol::FrameError error;
+    std::optional<Body> decoded = Body::fromJson(request, &error);
+    if (!decoded)
+        HttpResponder::write(socket, 400, httpError(error.code, error.message));
+    return decoded;
+}
+
 void writeStorageError(QTcpSocket *socket)
 {
     HttpResponder::write(socket, 500, httpError(ErrorCode::StorageError, QStringLiteral("cannot store the refresh token")));
@@ -87,12 +98,9 @@ void HttpApi::health(QTcpSocket *socket, const QByteArray &method)
 
 void HttpApi::refresh(QTcpSocket *socket, const QJsonObject &request)
 {
-    Protocol::FrameError error;
-    const auto parsed = Protocol::RefreshRequest::fromJson(request, &error);
-    if (!parsed) {
-        HttpResponder::write(socket, 400, httpError(error.code, error.message));
+    const auto parsed = decodeOrAnswer<Protocol::RefreshRequest>(socket, request);
+    if (!parsed)
         return;
-    }
     const auto userId = m_storage.consumeRefreshToken(TokenService::refreshTokenHash(parsed->refreshToken),
                                                       QDateTime::currentMSecsSinceEpoch());
     if (!userId || !m_storage.hasUser(*userId)) {
@@ -111,12 +119,9 @@ void HttpApi::refresh(QTcpSocket *socket, const QJsonObject &request)
 
 void HttpApi::registration(QTcpSocket *socket, const QJsonObject &request)
 {
-    Protocol::FrameError error;
-    const auto credentials = Protocol::CredentialsRequest::fromJson(request, &error);
-    if (!credentials) {
-        HttpResponder::write(socket, 400, httpError(error.code, error.message));
+    const auto credentials = decodeOrAnswer<Protocol::CredentialsRequest>(socket, request);
+    if (!credentials)
         return;
-    }
     if (!m_server.config().openRegistration) {
         HttpResponder::write(socket, 403, httpError(ErrorCode::RegistrationClosed, QStringLiteral("registration is not open")));
         return;
@@ -140,12 +145,9 @@ void HttpApi::registration(QTcpSocket *socket, const QJsonObject &request)
 
 void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
 {
-    Protocol::FrameError error;
-    const auto credentials = Protocol::CredentialsRequest::fromJson(request, &error);
-    if (!credentials) {
-        HttpResponder::write(socket, 400, httpError(error.code, error.message));
+    const auto credentials = decodeOrAnswer<Protocol::CredentialsRequest>(socket, request);
+    if (!credentials)
         return;
-    }
     const auto stored = m_storage.passwordHash(credentials->username);
     // Unknown users cost a derivation too, so timing does not reveal which names exist.
     const bool ok = stored ? PasswordHasher::verify(credentials->password, *stored)

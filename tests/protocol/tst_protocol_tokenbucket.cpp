@@ -22,20 +22,20 @@ private Q_SLOTS:
 
 void TestProtocolTokenBucket::burstAndRefill()
 {
-    TokenBucket bucket(10, 5); // 10/s, burst 5
-    for (int i = 0; i < 5; ++i)
-        QVERIFY(bucket.tryTake(1000));
-    QVERIFY(!bucket.tryTake(1000));
-    QVERIFY(!bucket.tryTake(1050));
-    QCOMPARE(bucket.consecutiveRejections(), 2);
-    QVERIFY(bucket.tryTake(1100)); // 100 ms at 10/s = one token
-    QCOMPARE(bucket.consecutiveRejections(), 0);
-    QVERIFY(!bucket.tryTake(1100));
-    // A long pause refills only up to the burst.
-    int taken = 0;
-    for (int i = 0; i < 20; ++i)
-        taken += bucket.tryTake(100000) ? 1 : 0;
-    QCOMPARE(taken, 5);
+    // 20 per second (one token per 50 ms), burst 3, as a script of (clock, take succeeds).
+    const QList<QPair<qint64, bool>> script = {
+        { 0, true }, { 0, true }, { 0, true }, { 0, false }, // the burst, then empty
+        { 49, false }, { 50, true }, { 50, false },           // one token per 50 ms
+        { 60000, true }, { 60000, true }, { 60000, true },    // a long pause refills the burst only
+        { 60000, false },
+    };
+    TokenBucket bucket(20, 3);
+    int refusedInARow = 0;
+    for (const auto &[nowMs, expected] : script) {
+        QCOMPARE(bucket.tryTake(nowMs), expected);
+        refusedInARow = expected ? 0 : refusedInARow + 1;
+        QCOMPARE(bucket.consecutiveRejections(), refusedInARow);
+    }
 }
 
 void TestProtocolTokenBucket::injectedClock()
