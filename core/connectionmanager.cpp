@@ -7,25 +7,21 @@
 #include "eventlog.h"
 #include "heartbeat.h"
 #include "networkmonitor.h"
-#include "redaction.h"
 #include "resumedetector.h"
+#include "secretredactor.h"
 #include "systemnetworkmonitor.h"
 #include "tokenrefresher.h"
+#include "tokenschedule.h"
+#include "transport.h"
+#include "websockettransport.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QNetworkRequest>
-#include <QPointer>
 #include <QQueue>
 #include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QSet>
 #include <QTimer>
-#include <QUrlQuery>
-#include <QWebSocket>
-
-#include <limits>
 
 Q_LOGGING_CATEGORY(lcConnection, "tether.connection", QtInfoMsg)
 
@@ -35,11 +31,9 @@ using SM = ConnectionStateMachine;
 using Event = ConnectionStateMachine::Event;
 
 namespace {
-constexpr int GracefulCloseTimeoutMs = 2000;
 constexpr int ResumeCheckIntervalMs = 5000;
 constexpr int ResumeThresholdMs = 10000;
 constexpr int MinAuthResetMs = 1000;
-constexpr qint64 MinProactiveRefreshMs = 1000;
 
 QString closeCodeText(int code)
 {
@@ -59,30 +53,23 @@ public:
     void apply(Event event, const SM::Transition &t);
 
     // actions
-    void openSocket();
-    void endSocket(bool abortIt);
+    void openLink();
+    void endLink(); // the link is dead: abort it, and handle its end like any other
     void closeGracefully();
-    void finishClosing(QWebSocket *socket);
-    void releaseSocket(QWebSocket *socket, bool abortIt);
+    void finishClosing(Transport *closing);
+    void releaseLink(Transport *released); // cut it loose without hearing how it ended
     void prepareRetry();
     void startSession();
     void startRefresh();
     void scheduleProactiveRefresh();
     void sendNow(const QString &text);
-    // QWebSocket silently drops frames unless its socket is open (e.g. while a close is under way).
-    bool canWrite() const
-    {
-        return socket && !awaitingAuthAnswer && socket->state() == QAbstractSocket::ConnectedState;
-    }
+    bool canWrite() const { return link && link->isWritable(); }
 
-    // socket callbacks
-    void onSocketConnected();
-    void onSocketError(quint64 id);
+    // link callbacks
+    void onLinkClosed(const TransportEnd &end);
     void onText(const QString &text);
 
     // tokens
-    bool tokenDue() const;
-    bool canRefresh() const;
     void checkTokenReadable();
     void onRefreshFinished(const TokenRefresher::Outcome &outcome);
 
@@ -95,6 +82,7 @@ public:
     std::unique_ptr<NetworkMonitor> ownMonitor;
     NetworkMonitor *monitor = nullptr;
     Backoff backoff;
+    Transport::Factory transportFactory;
 
     ConnectionState state = ConnectionState::Disconnected;
     QQueue<Event> pendingEvents;
@@ -108,22 +96,12 @@ public:
     int scheduledDelayMs = 0;
     QDateTime nextAttemptAt;
     int refreshFailures = 0;
-    QDateTime tokenExpiryOverride; // from expires_in, for tokens that are not JWTs
-    QDateTime tokenIssuedAt;       // when that expires_in arrived
+    TokenSchedule tokenSchedule;
     QString refreshingWith;        // the refresh token of the request under way
 
-    QWebSocket *socket = nullptr;
-    quint64 socketId = 0;
-    bool handshakeDone = false;
-    bool awaitingAuthAnswer = false;
-    bool closeFrameReceived = false;
-    bool handshakeUnauthorized = false;
-    int goodbyeCode = 0;  // from the server's goodbye frame on this socket, 0 = none
-    QString goodbyeReason;
-    QString socketError;
-    QSet<QWebSocket *> closingSockets;
+    Transport *link = nullptr;     // the attempt or connection of the moment; ours
+    QSet<Transport *> closingLinks; // closed by close(), waiting for the server's acknowledgement
 
-    QTimer connectTimer;
     QTimer retryTimer;
     QTimer uptimeTimer;
     QTimer authResetTimer; // a server that accepts and refuses at once must not loop refresh+reconnect
@@ -142,8 +120,10 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     , config(cfg)
     , monitor(mon)
     , backoff(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); })
+    , transportFactory([] { return new WebSocketTransport; })
     , eventLog(cfg.eventLogLimit)
 {
+    tokenSchedule.setSkewMs(cfg.tokenRefreshSkewMs);
     if (!monitor) {
         ownMonitor = std::make_unique<SystemNetworkMonitor>();
         monitor = ownMonitor.get();
@@ -155,16 +135,6 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     QObject::connect(monitor, &NetworkMonitor::networkChanged, q, [this] {
         log(ConnectionEvent::Kind::Network, QStringLiteral("network changed: probing"));
         fire(Event::Probe);
-    });
-
-    connectTimer.setSingleShot(true);
-    QObject::connect(&connectTimer, &QTimer::timeout, q, [this] {
-        const QString what = awaitingAuthAnswer ? QStringLiteral("no answer to the auth message")
-                                                : QStringLiteral("no WebSocket upgrade");
-        const QString msg = QStringLiteral("%1 within %2 ms").arg(what).arg(config.connectTimeoutMs);
-        log(ConnectionEvent::Kind::Error, QStringLiteral("handshake timeout: ") + msg);
-        Q_EMIT q->errorOccurred(Error::HandshakeTimeout, msg);
-        endSocket(true);
     });
 
     retryTimer.setSingleShot(true);
@@ -187,14 +157,10 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
         const QString msg = QStringLiteral("no answer to ping within %1 ms: link is dead").arg(waitedMs);
         log(ConnectionEvent::Kind::Heartbeat, msg);
         Q_EMIT q->errorOccurred(Error::PongTimeout, msg);
-        endSocket(true);
+        endLink();
     });
     QObject::connect(&heartbeat, &Heartbeat::rtt, q, [this](int ms) {
-        stats.rttLastMs = ms;
-        stats.rttMaxMs = qMax(stats.rttMaxMs, ms);
-        stats.rttAvgMs = stats.pongs == 0 ? ms : (stats.rttAvgMs * stats.pongs + ms) / (stats.pongs + 1);
-        ++stats.pongs;
-        stats.lastPongAt = QDateTime::currentDateTimeUtc();
+        stats.addRtt(ms, QDateTime::currentDateTimeUtc());
         Q_EMIT q->pongReceived(ms);
         setStatsChanged();
     });
@@ -213,23 +179,23 @@ ConnectionManager::Private::~Private()
 {
     QObject::disconnect(monitor, nullptr, q, nullptr);
     refresher.cancel();
-    auto kill = [](QWebSocket *s) {
-        QObject::disconnect(s, nullptr, nullptr, nullptr);
-        s->abort();
-        delete s;
+    auto kill = [](Transport *t) {
+        QObject::disconnect(t, nullptr, nullptr, nullptr);
+        t->abort();
+        delete t;
     };
-    if (socket)
-        kill(socket);
-    socket = nullptr;
-    const auto closing = closingSockets;
-    closingSockets.clear();
-    for (QWebSocket *s : closing)
-        kill(s);
+    if (link)
+        kill(link);
+    link = nullptr;
+    const auto closing = closingLinks;
+    closingLinks.clear();
+    for (Transport *t : closing)
+        kill(t);
 }
 
 QString ConnectionManager::Private::redact(const QString &text) const
 {
-    return redactedText(text, { config.credentials.accessToken, config.credentials.refreshToken });
+    return SecretRedactor::text(text, { config.credentials.accessToken, config.credentials.refreshToken });
 }
 
 void ConnectionManager::Private::log(ConnectionEvent::Kind kind, const QString &text)
@@ -237,27 +203,6 @@ void ConnectionManager::Private::log(ConnectionEvent::Kind kind, const QString &
     const ConnectionEvent event = eventLog.append(kind, redact(text));
     qCInfo(lcConnection).noquote() << event.text;
     Q_EMIT q->eventLogged(event);
-}
-
-bool ConnectionManager::Private::canRefresh() const
-{
-    return !config.credentials.refreshToken.isEmpty() && config.credentials.refreshUrl.isValid();
-}
-
-bool ConnectionManager::Private::tokenDue() const
-{
-    const Credentials &c = config.credentials;
-    if (c.accessToken.isEmpty())
-        return !c.refreshToken.isEmpty(); // only a refresh token: get an access token first
-    const AccessToken token = AccessToken::parse(c.accessToken);
-    if (!token.isValid())
-        return true;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (token.expiresAt())
-        return token.needsRefresh(now, config.tokenRefreshSkewMs);
-    if (tokenExpiryOverride.isValid())
-        return now.msecsTo(tokenExpiryOverride) <= config.tokenRefreshSkewMs;
-    return false;
 }
 
 void ConnectionManager::Private::checkTokenReadable()
@@ -277,8 +222,8 @@ SM::Conditions ConnectionManager::Private::conditions() const
 {
     SM::Conditions c;
     c.online = monitor->isOnline();
-    c.tokenDue = tokenDue();
-    c.canRefresh = canRefresh();
+    c.tokenDue = tokenSchedule.isDue(config.credentials);
+    c.canRefresh = TokenSchedule::canRefresh(config.credentials);
     c.attemptsLeft = backoff.allowsAttempt(attempt + 1);
     return c;
 }
@@ -313,10 +258,10 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
             || (previous == ConnectionState::RefreshingToken && event == Event::RefreshFailed)))
         attempt = qMax(0, attempt - 1);
 
-    if ((t.actions & SM::AbortSocket) && socket) {
-        QWebSocket *s = socket;
-        socket = nullptr;
-        releaseSocket(s, true);
+    if ((t.actions & SM::AbortSocket) && link) {
+        Transport *l = link;
+        link = nullptr;
+        releaseLink(l);
     }
     if (t.actions & SM::CloseSocket)
         closeGracefully();
@@ -333,12 +278,10 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
         retryTimer.stop();
         nextAttemptAt = QDateTime();
     }
-    if (t.next != ConnectionState::Connecting)
-        connectTimer.stop();
-    if (socket && t.next != ConnectionState::Connecting && t.next != ConnectionState::Connected) {
-        QWebSocket *s = socket;
-        socket = nullptr;
-        releaseSocket(s, true);
+    if (link && t.next != ConnectionState::Connecting && t.next != ConnectionState::Connected) {
+        Transport *l = link;
+        link = nullptr;
+        releaseLink(l);
     }
 
     if (t.actions & SM::ScheduleRetry)
@@ -363,7 +306,7 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
     if (t.actions & SM::StartSession)
         Q_EMIT q->connected();
     if (t.actions & SM::OpenSocket)
-        openSocket();
+        openLink();
     if (t.actions & SM::StartRefresh)
         startRefresh();
     if (t.actions & SM::SendProbe) {
@@ -393,133 +336,40 @@ void ConnectionManager::Private::prepareRetry()
     log(ConnectionEvent::Kind::Attempt, QStringLiteral("attempt %1 in %2 ms").arg(next).arg(delay));
 }
 
-void ConnectionManager::Private::openSocket()
+void ConnectionManager::Private::openLink()
 {
-    if (socket) {
-        QWebSocket *old = socket;
-        socket = nullptr;
-        releaseSocket(old, true);
+    if (link) {
+        Transport *old = link;
+        link = nullptr;
+        releaseLink(old);
     }
-    handshakeDone = false;
-    awaitingAuthAnswer = false;
-    closeFrameReceived = false;
-    handshakeUnauthorized = false;
-    goodbyeCode = 0;
-    goodbyeReason.clear();
-    socketError.clear();
-
-    const Credentials &cred = config.credentials;
-    QUrl url = config.url;
-    if (config.tokenTransport == ConnectionConfig::TokenTransport::Query && !cred.accessToken.isEmpty()) {
-        QUrlQuery query(url);
-        query.removeAllQueryItems(config.tokenQueryParameter);
-        query.addQueryItem(config.tokenQueryParameter,
-                           QString::fromLatin1(QUrl::toPercentEncoding(cred.accessToken)));
-        url.setQuery(query);
-    }
-    QNetworkRequest request(url);
-    if (config.tokenTransport == ConnectionConfig::TokenTransport::Header && !cred.accessToken.isEmpty())
-        request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + cred.accessToken.toUtf8());
-
-    auto *s = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest);
-    socket = s;
-    const quint64 id = ++socketId;
-    s->setMaxAllowedIncomingMessageSize(quint64(qMax<qint64>(1, config.maxIncomingMessageSize)));
-
-    QObject::connect(s, &QWebSocket::connected, q, [this, id] {
-        if (id == socketId && socket)
-            onSocketConnected();
-    });
-    QObject::connect(s, &QWebSocket::disconnected, q, [this, id] {
-        if (id == socketId && socket)
-            endSocket(false);
-    });
-    QObject::connect(s, &QWebSocket::aboutToClose, q, [this, id, s] {
-        // Our own closes disconnect first, so this is the server's close frame -- unless the
-        // socket failed: a write into a reset connection makes QTcpSocket abort(), which emits
-        // aboutToClose too, and taking that for a close frame would read the stale closeCode()
-        // 1000 as "closed on purpose" and never reconnect.
-        if (id == socketId && socket && socketError.isEmpty() && s->error() == QAbstractSocket::UnknownSocketError)
-            closeFrameReceived = true;
-    });
-    QObject::connect(s, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), q,
-                     [this, id](QAbstractSocket::SocketError) { onSocketError(id); });
-#ifndef QT_NO_SSL
-    // Direct connection: the TLS handshake waits for our answer, and we never ignore errors.
-    QObject::connect(s, &QWebSocket::sslErrors, q, [this, id](const QList<QSslError> &errors) {
-        if (id != socketId)
+    Transport *l = transportFactory();
+    link = l;
+    // Connected before open(): a transport may fail (and close) inside open() already.
+    QObject::connect(l, &Transport::opened, q, [this] { fire(Event::HandshakeSucceeded); });
+    QObject::connect(l, &Transport::closed, q, [this](const TransportEnd &end) { onLinkClosed(end); });
+    QObject::connect(l, &Transport::errorOccurred, q, [this](Transport::Error error, const QString &message) {
+        // Socket errors are reported with the close that follows (after a close frame they are expected).
+        if (error != Transport::Error::HandshakeTimeout)
             return;
-        QStringList texts;
-        for (const QSslError &e : errors)
-            texts << e.errorString();
-        socketError = QStringLiteral("TLS: ") + texts.join(QStringLiteral("; "));
-    }, Qt::DirectConnection);
-#endif
-    QObject::connect(s, &QWebSocket::textFrameReceived, q, [this, id](const QString &, bool) {
-        if (id == socketId)
-            heartbeat.frameReceived();
+        log(ConnectionEvent::Kind::Error, QStringLiteral("handshake timeout: ") + message);
+        Q_EMIT q->errorOccurred(Error::HandshakeTimeout, message);
     });
-    QObject::connect(s, &QWebSocket::binaryFrameReceived, q, [this, id](const QByteArray &, bool) {
-        if (id == socketId)
-            heartbeat.frameReceived();
-    });
-    QObject::connect(s, &QWebSocket::textMessageReceived, q, [this, id](const QString &text) {
-        if (id == socketId && socket)
-            onText(text);
-    });
-    QObject::connect(s, &QWebSocket::binaryMessageReceived, q, [this, id](const QByteArray &data) {
-        if (id != socketId)
-            return;
+    QObject::connect(l, &Transport::frameReceived, q, [this] { heartbeat.frameReceived(); });
+    QObject::connect(l, &Transport::pongReceived, q,
+                     [this](const QByteArray &payload) { heartbeat.pongFrameReceived(payload); });
+    QObject::connect(l, &Transport::textReceived, q, [this](const QString &text) { onText(text); });
+    QObject::connect(l, &Transport::binaryReceived, q, [this](qint64 bytes) {
         ++stats.messagesIn;
-        stats.bytesIn += data.size();
-        log(ConnectionEvent::Kind::Info, QStringLiteral("ignored a binary message of %1 bytes").arg(data.size()));
+        stats.bytesIn += bytes;
+        log(ConnectionEvent::Kind::Info, QStringLiteral("ignored a binary message of %1 bytes").arg(bytes));
         setStatsChanged();
-    });
-    QObject::connect(s, &QWebSocket::pong, q, [this, id](quint64, const QByteArray &payload) {
-        if (id == socketId)
-            heartbeat.pongFrameReceived(payload);
     });
 
     log(ConnectionEvent::Kind::Attempt,
         QStringLiteral("attempt %1: opening %2").arg(attempt).arg(q->displayUrl().toString()));
     setStatsChanged();
-    connectTimer.start(qMax(1, config.connectTimeoutMs));
-    s->open(request);
-}
-
-void ConnectionManager::Private::onSocketConnected()
-{
-    handshakeDone = true;
-    const bool messageAuth = config.tokenTransport == ConnectionConfig::TokenTransport::Message
-            && !config.credentials.accessToken.isEmpty();
-    if (messageAuth) {
-        // The server answers the auth frame (auth_ok) or closes; the connect timeout covers the wait.
-        const QJsonObject auth { { QStringLiteral("type"), QStringLiteral("auth") },
-                                 { QStringLiteral("token"), config.credentials.accessToken } };
-        socket->sendTextMessage(QString::fromUtf8(QJsonDocument(auth).toJson(QJsonDocument::Compact)));
-        awaitingAuthAnswer = true;
-        return;
-    }
-    connectTimer.stop();
-    fire(Event::HandshakeSucceeded);
-}
-
-void ConnectionManager::Private::onSocketError(quint64 id)
-{
-    if (id != socketId || !socket)
-        return;
-    const QString text = socket->errorString();
-    if (socketError.isEmpty() || !socketError.startsWith(QStringLiteral("TLS")))
-        socketError = text;
-    // Qt 6.4 reports a refused upgrade only through the error string ("Unhandled http status code: 401").
-    static const QRegularExpression unauthorized(QStringLiteral("\\b401\\b"));
-    if (!handshakeDone && unauthorized.match(text).hasMatch())
-        handshakeUnauthorized = true;
-    // Let QWebSocket finish its own handling first; then make sure the attempt ends exactly once.
-    QTimer::singleShot(0, q, [this, id] {
-        if (id == socketId && socket)
-            endSocket(true);
-    });
+    l->open(config);
 }
 
 void ConnectionManager::Private::onText(const QString &text)
@@ -537,75 +387,50 @@ void ConnectionManager::Private::onText(const QString &text)
             return; // our own heartbeat's answer, not a message for the app
         }
     }
-    if (!config.goodbyeType.isEmpty() && text.size() < 4096 && text.contains(config.goodbyeType)) {
-        const QJsonObject obj = QJsonDocument::fromJson(text.toUtf8()).object();
-        if (obj.value(QStringLiteral("type")).toString() == config.goodbyeType) {
-            goodbyeCode = obj.value(QStringLiteral("code")).toInt();
-            goodbyeReason = obj.value(QStringLiteral("reason")).toString();
-        }
-    }
-    if (awaitingAuthAnswer) {
-        awaitingAuthAnswer = false;
-        connectTimer.stop();
-        fire(Event::HandshakeSucceeded);
-        if (!socket)
-            return;
-    }
     Q_EMIT q->textMessageReceived(text);
 }
 
-void ConnectionManager::Private::releaseSocket(QWebSocket *s, bool abortIt)
+void ConnectionManager::Private::releaseLink(Transport *released)
 {
-    QObject::disconnect(s, nullptr, q, nullptr);
-    if (abortIt)
-        s->abort();
-    s->deleteLater();
+    // Disconnected first, as QWebSocketPrivate::releaseConnections does: its end is no news to us.
+    QObject::disconnect(released, nullptr, q, nullptr);
+    released->abort();
+    released->deleteLater();
 }
 
-void ConnectionManager::Private::endSocket(bool abortIt)
+void ConnectionManager::Private::endLink()
 {
-    QWebSocket *s = socket;
-    if (!s)
-        return;
-    socket = nullptr;
-    connectTimer.stop();
-    heartbeat.stop();
+    if (link)
+        link->abort(); // closed() arrives before this returns: onLinkClosed()
+}
 
-    CloseInfo info;
-    if (closeFrameReceived) {
-        info.code = int(s->closeCode());
-        info.reason = s->closeReason();
-    } else {
-        info.code = 1006; // QWebSocket keeps a stale 1000 here: no close frame means abnormal
-    }
-    if (goodbyeCode >= 1000 && goodbyeCode <= 4999) {
-        // The server said why it is closing; Qt may have mangled the close frame (1012 -> 1002).
-        info.code = goodbyeCode;
-        info.reason = goodbyeReason;
-    }
-    info.handshakeUnauthorized = handshakeUnauthorized;
-    const bool wasOpen = handshakeDone;
-    if (!wasOpen && socketError.isEmpty() && s->error() != QAbstractSocket::UnknownSocketError)
-        socketError = s->errorString(); // e.g. "Connection refused", reported before error() reached us
-    releaseSocket(s, abortIt);
+void ConnectionManager::Private::onLinkClosed(const TransportEnd &end)
+{
+    const CloseInfo &info = end.close;
+    Transport *l = link;
+    if (!l)
+        return;
+    link = nullptr;
+    heartbeat.stop();
+    releaseLink(l);
 
     stats.lastCloseCode = info.code;
     stats.lastCloseReason = info.reason;
-    if (wasOpen) {
+    if (end.wasOpen) {
         ++stats.disconnects;
         ++stats.disconnectsByCode[info.code];
         log(ConnectionEvent::Kind::Closed,
             QStringLiteral("connection closed: code %1, reason \"%2\"").arg(closeCodeText(info.code), info.reason));
     } else {
         log(ConnectionEvent::Kind::Error,
-            QStringLiteral("attempt %1 failed%2").arg(attempt).arg(socketError.isEmpty() ? QString()
-                                                                                          : QStringLiteral(": ") + socketError));
+            QStringLiteral("attempt %1 failed%2").arg(attempt).arg(end.error.isEmpty() ? QString()
+                                                                                      : QStringLiteral(": ") + end.error));
     }
     setStatsChanged();
     // After a close frame the TCP teardown ("remote host closed") is expected, not an error.
-    if (!socketError.isEmpty() && !closeFrameReceived && goodbyeCode == 0)
-        Q_EMIT q->errorOccurred(Error::SocketError, redact(socketError));
-    if (wasOpen)
+    if (!end.error.isEmpty() && !end.closedByServer)
+        Q_EMIT q->errorOccurred(Error::SocketError, redact(end.error));
+    if (end.wasOpen)
         Q_EMIT q->closed(info.code, redact(info.reason));
 
     const CloseDecision decision = decideAfterClose(info, authRetryUsed, config.credentials.isAnonymous());
@@ -636,38 +461,37 @@ void ConnectionManager::Private::endSocket(bool abortIt)
 
 void ConnectionManager::Private::closeGracefully()
 {
-    QWebSocket *s = socket;
-    if (!s)
+    Transport *l = link;
+    if (!l)
         return;
-    socket = nullptr;
-    ++socketId; // late signals of this socket are not ours any more
-    QObject::disconnect(s, nullptr, q, nullptr);
-    closingSockets.insert(s);
+    link = nullptr;
+    const bool wasOpen = l->state() == Transport::State::Open;
+    QObject::disconnect(l, nullptr, q, nullptr); // late signals of this link are not ours any more
+    closingLinks.insert(l);
     // Queued: closingFinished() always comes after close() has returned and the state was announced.
-    QObject::connect(s, &QWebSocket::disconnected, q, [this, s] { finishClosing(s); }, Qt::QueuedConnection);
-    QTimer::singleShot(GracefulCloseTimeoutMs, s, [this, s] { finishClosing(s); });
-    s->close(QWebSocketProtocol::CloseCodeNormal);
+    // The transport bounds the wait for the server's acknowledgement.
+    QObject::connect(l, &Transport::closed, q, [this, l] { finishClosing(l); }, Qt::QueuedConnection);
+    l->close(1000);
 
     stats.lastCloseCode = 1000;
     stats.lastCloseReason.clear();
-    if (handshakeDone) {
+    if (wasOpen) {
         ++stats.disconnects;
         ++stats.disconnectsByCode[1000];
     }
     log(ConnectionEvent::Kind::Closed, QStringLiteral("closed by us: code 1000"));
     setStatsChanged();
-    if (handshakeDone)
+    if (wasOpen)
         Q_EMIT q->closed(1000, QString());
 }
 
-void ConnectionManager::Private::finishClosing(QWebSocket *s)
+void ConnectionManager::Private::finishClosing(Transport *closing)
 {
-    if (!closingSockets.remove(s))
+    if (!closingLinks.remove(closing))
         return;
-    QObject::disconnect(s, nullptr, q, nullptr);
-    s->abort();
-    s->deleteLater();
-    if (closingSockets.isEmpty())
+    QObject::disconnect(closing, nullptr, q, nullptr);
+    closing->deleteLater();
+    if (closingLinks.isEmpty())
         Q_EMIT q->closingFinished();
 }
 
@@ -693,12 +517,12 @@ void ConnectionManager::Private::startSession()
     heartbeat.start(
             mode, config.heartbeatIntervalMs, config.pongTimeoutMs,
             [this](const QByteArray &payload) {
-                if (socket)
-                    socket->ping(payload);
+                if (link)
+                    link->ping(payload);
             },
             [this](const QByteArray &json) {
-                if (socket)
-                    socket->sendTextMessage(QString::fromUtf8(json));
+                if (link)
+                    link->sendText(QString::fromUtf8(json));
             },
             config.jsonPing);
 
@@ -714,21 +538,21 @@ void ConnectionManager::Private::startSession()
 
 void ConnectionManager::Private::sendNow(const QString &text)
 {
-    const qint64 bytes = socket->sendTextMessage(text);
+    const qint64 bytes = link->sendText(text);
     ++stats.messagesOut;
     stats.bytesOut += qMax<qint64>(0, bytes);
 }
 
 void ConnectionManager::Private::startRefresh()
 {
-    if (!canRefresh())
+    if (!TokenSchedule::canRefresh(config.credentials))
         return;
     if (refresher.isRunning()) {
         log(ConnectionEvent::Kind::TokenRefresh, QStringLiteral("waiting for the token refresh under way"));
         return;
     }
     log(ConnectionEvent::Kind::TokenRefresh,
-        QStringLiteral("refreshing the access token at %1").arg(redactedUrl(config.credentials.refreshUrl).toString()));
+        QStringLiteral("refreshing the access token at %1").arg(SecretRedactor::urlString(config.credentials.refreshUrl)));
     refreshingWith = config.credentials.refreshToken;
     refresher.refresh(config.credentials.refreshUrl, config.credentials.refreshToken,
                       qMax(1000, config.connectTimeoutMs));
@@ -737,27 +561,9 @@ void ConnectionManager::Private::startRefresh()
 void ConnectionManager::Private::scheduleProactiveRefresh()
 {
     refreshTimer.stop();
-    if (!canRefresh() || config.credentials.accessToken.isEmpty())
-        return;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const AccessToken token = AccessToken::parse(config.credentials.accessToken);
-    qint64 ms = -1;
-    qint64 remaining = -1;
-    if (token.expiresAt()) {
-        ms = token.msUntilProactiveRefresh(now, config.tokenRefreshSkewMs);
-        remaining = now.msecsTo(*token.expiresAt());
-    } else if (tokenExpiryOverride.isValid()) {
-        // An opaque token with expires_in: the same rule as a JWT's iat/exp, from when it arrived.
-        remaining = now.msecsTo(tokenExpiryOverride);
-        const qint64 lifetime = tokenIssuedAt.msecsTo(tokenExpiryOverride);
-        ms = qMax<qint64>(0, qMin(remaining - config.tokenRefreshSkewMs, now.msecsTo(tokenIssuedAt.addMSecs(lifetime * 8 / 10))));
-    }
-    if (ms < 0)
-        return;
-    // A token that lives shorter than the skew (or arrives expired) would be refreshed in a tight
-    // loop: wait at least half its remaining life, and never less than a second.
-    ms = qMax(ms, qMax<qint64>(remaining / 2, MinProactiveRefreshMs));
-    refreshTimer.start(int(qMin<qint64>(ms, std::numeric_limits<int>::max())));
+    const qint64 ms = tokenSchedule.msUntilRefresh(config.credentials);
+    if (ms >= 0)
+        refreshTimer.start(int(ms));
 }
 
 void ConnectionManager::Private::onRefreshFinished(const TokenRefresher::Outcome &o)
@@ -770,12 +576,10 @@ void ConnectionManager::Private::onRefreshFinished(const TokenRefresher::Outcome
     }
     switch (o.result) {
     case TokenRefresher::Result::Success: {
-        const QStringList oldSecrets { config.credentials.accessToken, config.credentials.refreshToken };
         config.credentials.accessToken = o.accessToken;
         if (!o.refreshToken.isEmpty())
             config.credentials.refreshToken = o.refreshToken;
-        tokenIssuedAt = QDateTime::currentDateTimeUtc();
-        tokenExpiryOverride = o.expiresInMs > 0 ? tokenIssuedAt.addMSecs(o.expiresInMs) : QDateTime();
+        tokenSchedule.tokensIssued(o.expiresInMs);
         ++stats.tokenRefreshes;
         refreshFailures = 0;
         log(ConnectionEvent::Kind::TokenRefresh, QStringLiteral("access token refreshed"));
@@ -830,9 +634,10 @@ void ConnectionManager::setConfig(const ConnectionConfig &config)
             || config.credentials.refreshUrl != d->config.credentials.refreshUrl;
     d->config = config;
     d->backoff = Backoff(config.backoff, [] { return QRandomGenerator::global()->generateDouble(); });
+    d->tokenSchedule.setSkewMs(config.tokenRefreshSkewMs);
     d->eventLog.setLimit(config.eventLogLimit);
     if (credentialsChanged) {
-        d->tokenExpiryOverride = QDateTime();
+        d->tokenSchedule.forgetIssuedExpiry();
         d->checkTokenReadable();
         Q_EMIT this->credentialsChanged();
     }
@@ -841,7 +646,7 @@ void ConnectionManager::setConfig(const ConnectionConfig &config)
 void ConnectionManager::setCredentials(const Credentials &credentials)
 {
     d->config.credentials = credentials;
-    d->tokenExpiryOverride = QDateTime();
+    d->tokenSchedule.forgetIssuedExpiry();
     d->authRetryUsed = false; // new credentials deserve their own chance
     d->log(ConnectionEvent::Kind::TokenRefresh, QStringLiteral("credentials set by the application"));
     d->checkTokenReadable();
@@ -893,7 +698,7 @@ QList<ConnectionEvent> ConnectionManager::events() const
 
 QUrl ConnectionManager::displayUrl() const
 {
-    return redactedUrl(d->config.url, { d->config.tokenQueryParameter });
+    return SecretRedactor::url(d->config.url, { d->config.tokenQueryParameter });
 }
 
 void ConnectionManager::open()
@@ -950,12 +755,17 @@ int ConnectionManager::queuedCount() const
 
 bool ConnectionManager::isClosing() const
 {
-    return !d->closingSockets.isEmpty();
+    return !d->closingLinks.isEmpty();
 }
 
 NetworkMonitor *ConnectionManager::networkMonitor() const
 {
     return d->monitor;
+}
+
+void ConnectionManager::setTransportFactory(Transport::Factory factory)
+{
+    d->transportFactory = factory ? std::move(factory) : Transport::Factory([] { return new WebSocketTransport; });
 }
 
 } // namespace Tether

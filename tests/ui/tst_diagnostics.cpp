@@ -4,7 +4,6 @@
 #include "chatserver.h"
 #include "diagnosticsreport.h"
 #include "diagnosticsrunner.h"
-#include "secretredactor.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -275,25 +274,6 @@ private Q_SLOTS:
         const QJsonObject env = json.value(QStringLiteral("environment")).toObject();
         for (const char *key : {"app_version", "qt_runtime", "os", "tls_backend", "network_backend", "proxy_mode"})
             QVERIFY2(env.contains(QLatin1String(key)), key);
-    }
-
-    void redactorUnit_data()
-    {
-        QTest::addColumn<QString>("input");
-        QTest::addColumn<QString>("mustNotContain");
-        QTest::newRow("jwt") << QStringLiteral("token eyJabcdefgh.eyJpayload1.sig_nature- end") << QStringLiteral("eyJpayload1");
-        QTest::newRow("bearer") << QStringLiteral("Authorization: Bearer abc123opaque") << QStringLiteral("abc123opaque");
-        QTest::newRow("query") << QStringLiteral("ws://h/ws?x=1&access_token=zzz999&y=2") << QStringLiteral("zzz999");
-        QTest::newRow("json") << QStringLiteral("{\"refresh_token\": \"qqq777\"}") << QStringLiteral("qqq777");
-        QTest::newRow("userinfo") << QStringLiteral("http://u:pw5555@proxy:8080") << QStringLiteral("pw5555");
-    }
-    void redactorUnit()
-    {
-        QFETCH(QString, input);
-        QFETCH(QString, mustNotContain);
-        const QString out = SecretRedactor::text(input);
-        QVERIFY2(!out.contains(mustNotContain), qPrintable(out));
-        QVERIFY2(out.contains(QLatin1String("REDACTED")), qPrintable(out));
     }
 };
 
