@@ -1,6 +1,7 @@
 #include "connectionmanager.h"
 
 #include "accesstoken.h"
+#include "authclient.h"
 #include "backoff.h"
 #include "closepolicy.h"
 #include "connectionstatemachine.h"
@@ -10,7 +11,6 @@
 #include "resumedetector.h"
 #include "secretredactor.h"
 #include "systemnetworkmonitor.h"
-#include "tokenrefresher.h"
 #include "tokenschedule.h"
 #include "transport.h"
 #include "websockettransport.h"
@@ -71,7 +71,7 @@ public:
 
     // tokens
     void checkTokenReadable();
-    void onRefreshFinished(const TokenRefresher::Outcome &outcome);
+    void onRefreshFinished(const AuthClient::Result &result);
 
     void log(ConnectionEvent::Kind kind, const QString &text);
     QString redact(const QString &text) const;
@@ -107,7 +107,7 @@ public:
     QTimer authResetTimer; // a server that accepts and refuses at once must not loop refresh+reconnect
     QTimer refreshTimer;
     Heartbeat heartbeat;
-    TokenRefresher refresher;
+    AuthClient auth; // token refresh
     ResumeDetector resumeDetector;
 
     QQueue<QString> queue;
@@ -165,8 +165,7 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
         setStatsChanged();
     });
 
-    QObject::connect(&refresher, &TokenRefresher::finished, q,
-                     [this](const TokenRefresher::Outcome &o) { onRefreshFinished(o); });
+    QObject::connect(&auth, &AuthClient::finished, q, [this](const AuthClient::Result &r) { onRefreshFinished(r); });
 
     QObject::connect(&resumeDetector, &ResumeDetector::resumed, q, [this](qint64 gapMs) {
         log(ConnectionEvent::Kind::Network, QStringLiteral("resumed from sleep (clock jump %1 s): probing").arg(gapMs / 1000));
@@ -178,7 +177,7 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
 ConnectionManager::Private::~Private()
 {
     QObject::disconnect(monitor, nullptr, q, nullptr);
-    refresher.cancel();
+    auth.cancel();
     auto kill = [](Transport *t) {
         QObject::disconnect(t, nullptr, nullptr, nullptr);
         t->abort();
@@ -547,15 +546,15 @@ void ConnectionManager::Private::startRefresh()
 {
     if (!TokenSchedule::canRefresh(config.credentials))
         return;
-    if (refresher.isRunning()) {
+    if (auth.isRunning()) { // one refresh at a time: its answer serves this need too
         log(ConnectionEvent::Kind::TokenRefresh, QStringLiteral("waiting for the token refresh under way"));
         return;
     }
     log(ConnectionEvent::Kind::TokenRefresh,
         QStringLiteral("refreshing the access token at %1").arg(SecretRedactor::urlString(config.credentials.refreshUrl)));
     refreshingWith = config.credentials.refreshToken;
-    refresher.refresh(config.credentials.refreshUrl, config.credentials.refreshToken,
-                      qMax(1000, config.connectTimeoutMs));
+    auth.setTimeoutMs(qMax(1000, config.connectTimeoutMs));
+    auth.refresh(config.credentials.refreshUrl, config.credentials.refreshToken);
 }
 
 void ConnectionManager::Private::scheduleProactiveRefresh()
@@ -566,7 +565,7 @@ void ConnectionManager::Private::scheduleProactiveRefresh()
         refreshTimer.start(int(ms));
 }
 
-void ConnectionManager::Private::onRefreshFinished(const TokenRefresher::Outcome &o)
+void ConnectionManager::Private::onRefreshFinished(const AuthClient::Result &r)
 {
     if (config.credentials.refreshToken != refreshingWith) {
         // The application set new credentials meanwhile: they win over this (now stale) answer.
@@ -574,12 +573,11 @@ void ConnectionManager::Private::onRefreshFinished(const TokenRefresher::Outcome
         fire(Event::RefreshSucceeded);
         return;
     }
-    switch (o.result) {
-    case TokenRefresher::Result::Success: {
-        config.credentials.accessToken = o.accessToken;
-        if (!o.refreshToken.isEmpty())
-            config.credentials.refreshToken = o.refreshToken;
-        tokenSchedule.tokensIssued(o.expiresInMs);
+    if (r.succeeded()) {
+        config.credentials.accessToken = r.credentials.accessToken;
+        if (!r.credentials.refreshToken.isEmpty())
+            config.credentials.refreshToken = r.credentials.refreshToken;
+        tokenSchedule.tokensIssued(r.expiresInMs);
         ++stats.tokenRefreshes;
         refreshFailures = 0;
         log(ConnectionEvent::Kind::TokenRefresh, QStringLiteral("access token refreshed"));
@@ -590,20 +588,17 @@ void ConnectionManager::Private::onRefreshFinished(const TokenRefresher::Outcome
         if (state == ConnectionState::Connected)
             scheduleProactiveRefresh();
         fire(Event::RefreshSucceeded);
-        break;
-    }
-    case TokenRefresher::Result::TransientError:
-        log(ConnectionEvent::Kind::TokenRefresh, o.error);
-        Q_EMIT q->errorOccurred(Error::TokenRefreshFailed, redact(o.error));
+    } else if (r.error == AuthClient::Error::InvalidToken) {
+        log(ConnectionEvent::Kind::TokenRefresh, r.errorString());
+        Q_EMIT q->errorOccurred(Error::AuthenticationRejected, redact(r.errorString()));
+        fire(Event::RefreshRejected);
+    } else {
+        // Unreachable, failing or confused: the refresh token may still be good, try again later.
+        log(ConnectionEvent::Kind::TokenRefresh, r.errorString());
+        Q_EMIT q->errorOccurred(Error::TokenRefreshFailed, redact(r.errorString()));
         if (state == ConnectionState::RefreshingToken)
             ++attempt; // a failed refresh before connecting is a failed attempt: back off
         fire(Event::RefreshFailed);
-        break;
-    case TokenRefresher::Result::Rejected:
-        log(ConnectionEvent::Kind::TokenRefresh, o.error);
-        Q_EMIT q->errorOccurred(Error::AuthenticationRejected, redact(o.error));
-        fire(Event::RefreshRejected);
-        break;
     }
 }
 
