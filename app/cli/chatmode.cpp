@@ -1,5 +1,6 @@
 #include "chatmode.h"
 
+#include "authclient.h"
 #include "chatsession.h"
 #include "connectionmanager.h"
 #include "eventprinter.h"
@@ -7,9 +8,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include <QRandomGenerator>
 
 namespace Tether {
 
@@ -38,8 +37,6 @@ ChatMode::ChatMode(const ConnectionConfig &connection, const ChatCliOptions &opt
     , m_printer(new EventPrinter(json, this))
     , m_stdin(new StdinReader(this))
 {
-    if (m_options.httpUrl.isEmpty())
-        m_options.httpUrl = ChatCliOptions::httpUrlFor(connection.url);
     m_loginRetry.setSingleShot(true);
     connect(&m_loginRetry, &QTimer::timeout, this, &ChatMode::login);
     m_flushTimer.setSingleShot(true);
@@ -143,56 +140,45 @@ void ChatMode::login()
 {
     if (m_finishing)
         return;
-    if (!m_network)
-        m_network = new QNetworkAccessManager(this);
-    QUrl url = m_options.httpUrl;
-    url.setPath(str("/api/auth/login"));
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, str("application/json"));
-    request.setTransferTimeout(qMax(1000, m_connectionConfig.connectTimeoutMs));
-    const QByteArray body = QJsonDocument(QJsonObject{{str("username"), m_options.user},
-                                                      {str("password"), m_options.password}})
-                                    .toJson(QJsonDocument::Compact);
+    if (!m_auth) {
+        m_auth = new AuthClient(this);
+        // --http, or the HTTP side of the WebSocket URL (same host and port).
+        m_auth->setServer(m_options.httpUrl.isEmpty() ? m_connectionConfig.url : m_options.httpUrl);
+        m_auth->setTimeoutMs(qMax(1000, m_connectionConfig.connectTimeoutMs));
+        connect(m_auth, &AuthClient::finished, this, &ChatMode::onLoginFinished);
+    }
     ++m_loginAttempts;
-    QNetworkReply *reply = m_network->post(request, body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, url] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-        if (status == 200 && answer.value(str("access_token")).isString()) {
-            Credentials credentials;
-            credentials.accessToken = answer.value(str("access_token")).toString();
-            credentials.refreshToken = answer.value(str("refresh_token")).toString();
-            QUrl refresh = m_options.httpUrl;
-            refresh.setPath(str("/api/auth/refresh"));
-            credentials.refreshUrl = refresh;
-            m_connection->setCredentials(credentials);
-            m_printer->print(str("login"), {{str("user"), m_options.user}, {str("attempts"), m_loginAttempts}});
-            startSession();
-            return;
-        }
-        if (status >= 400 && status < 500) {
-            // Wrong name or password will not get better by trying again.
-            m_printer->print(str("error"), {{str("code"), str("login_failed")},
-                                            {str("message"), QStringLiteral("login as %1 refused (HTTP %2): %3")
-                                                                 .arg(m_options.user)
-                                                                 .arg(status)
-                                                                 .arg(answer.value(str("error")).toString())}});
-            finish(1);
-            return;
-        }
-        // The server is not there (yet): try again like a reconnect would.
-        const BackoffPolicy &policy = m_connectionConfig.backoff;
-        double delay = policy.initialMs;
-        for (int i = 1; i < m_loginAttempts && delay < policy.maxMs; ++i)
-            delay *= policy.multiplier;
-        const int delayMs = int(qMin<double>(delay, policy.maxMs));
-        m_printer->print(str("error"), {{str("code"), str("login_unreachable")},
-                                        {str("message"), QStringLiteral("%1: %2; retrying in %3 ms")
-                                                             .arg(url.toString(), reply->errorString())
-                                                             .arg(delayMs)}});
-        m_loginRetry.start(qMax(1, delayMs));
-    });
+    m_auth->login(m_options.user, m_options.password);
+}
+
+void ChatMode::onLoginFinished(const AuthClient::Result &result)
+{
+    if (m_finishing)
+        return;
+    if (result.succeeded()) {
+        m_connection->setCredentials(result.credentials);
+        m_printer->print(str("login"), {{str("user"), m_options.user}, {str("attempts"), m_loginAttempts}});
+        startSession();
+        return;
+    }
+    if (!result.isTransient()) {
+        // Wrong name or password will not get better by trying again.
+        m_printer->print(str("error"), {{str("code"), str("login_failed")},
+                                        {str("message"), QStringLiteral("login as %1 refused (HTTP %2): %3")
+                                                             .arg(m_options.user)
+                                                             .arg(result.httpStatus)
+                                                             .arg(result.serverError)}});
+        finish(1);
+        return;
+    }
+    // The server is not there (yet): try again like a reconnect would, with the same backoff.
+    const Backoff backoff(m_connectionConfig.backoff, [] { return QRandomGenerator::global()->generateDouble(); });
+    const int delayMs = backoff.delayMs(m_loginAttempts);
+    m_printer->print(str("error"), {{str("code"), str("login_unreachable")},
+                                    {str("message"), QStringLiteral("%1: %2; retrying in %3 ms")
+                                                         .arg(m_auth->server().toString(), result.errorString())
+                                                         .arg(delayMs)}});
+    m_loginRetry.start(qMax(1, delayMs));
 }
 
 void ChatMode::startSession()
