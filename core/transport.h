@@ -65,8 +65,8 @@ public:
     // A transport-level ping; the answer arrives as pongReceived(payload). False when this
     // transport has no pings of its own (an application JSON ping still works).
     virtual bool ping(const QByteArray &payload) = 0;
-    // Ends the connection politely with code; closed() follows once the peer acknowledged or a
-    // short grace period passed. Ignored unless Connecting or Open.
+    // Ends the connection politely with code; closed() follows (possibly before this returns) once
+    // the close is through or a short grace period passed. Ignored unless Connecting or Open.
     virtual void close(int code = 1000, const QString &reason = QString()) = 0;
     // Ends the connection at once (the link is dead); closed() is emitted before this returns,
     // unless it already was.

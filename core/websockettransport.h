@@ -22,7 +22,7 @@ class WebSocketTransport : public Transport
 {
     Q_OBJECT
 public:
-    // How long close() waits for the server's close frame before it aborts.
+    // How long close() waits for the close frame to go out and the connection to end, then aborts.
     static constexpr int GracefulCloseTimeoutMs = 2000;
 
     explicit WebSocketTransport(QObject *parent = nullptr);
