@@ -1,5 +1,13 @@
 #include "authclient.h"
 
+#include "credentialsrequest.h"
+#include "endpoints.h"
+#include "framecodec.h"
+#include "httperrorbody.h"
+#include "keys.h"
+#include "refreshrequest.h"
+#include "userinfo.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -100,7 +108,7 @@ QUrl AuthClient::httpBaseFor(const QUrl &serverUrl)
 QUrl AuthClient::refreshUrlFor(const QUrl &serverUrl)
 {
     QUrl url = httpBaseFor(serverUrl);
-    url.setPath(QStringLiteral("/api/auth/refresh"));
+    url.setPath(Protocol::Path::Refresh);
     return url;
 }
 
@@ -117,23 +125,28 @@ bool AuthClient::isRunning() const
 bool AuthClient::login(const QString &userName, const QString &password)
 {
     QUrl url = m_base;
-    url.setPath(QStringLiteral("/api/auth/login"));
-    const QJsonObject body { { QStringLiteral("username"), userName }, { QStringLiteral("password"), password } };
-    return post(Operation::Login, url, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    url.setPath(Protocol::Path::Login);
+    Protocol::CredentialsRequest body;
+    body.username = userName;
+    body.password = password;
+    return post(Operation::Login, url, Protocol::FrameCodec::encodeUtf8(body.toJson()));
 }
 
 bool AuthClient::registerAccount(const QString &userName, const QString &password)
 {
     QUrl url = m_base;
-    url.setPath(QStringLiteral("/api/auth/register"));
-    const QJsonObject body { { QStringLiteral("username"), userName }, { QStringLiteral("password"), password } };
-    return post(Operation::Register, url, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    url.setPath(Protocol::Path::Register);
+    Protocol::CredentialsRequest body;
+    body.username = userName;
+    body.password = password;
+    return post(Operation::Register, url, Protocol::FrameCodec::encodeUtf8(body.toJson()));
 }
 
 bool AuthClient::refresh(const QUrl &refreshUrl, const QString &refreshToken)
 {
-    const QJsonObject body { { QStringLiteral("refresh_token"), refreshToken } };
-    return post(Operation::Refresh, refreshUrl, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    Protocol::RefreshRequest body;
+    body.refreshToken = refreshToken;
+    return post(Operation::Refresh, refreshUrl, Protocol::FrameCodec::encodeUtf8(body.toJson()));
 }
 
 bool AuthClient::post(Operation operation, const QUrl &url, const QByteArray &body)
@@ -183,20 +196,24 @@ void AuthClient::onReplyFinished(QNetworkReply *reply)
         result.networkError = reply->errorString();
     } else if (status < 200 || status >= 300) {
         result.error = errorForStatus(m_operation, status);
-        result.serverError = answer.value(QStringLiteral("error")).toString().left(MaxServerErrorChars);
+        if (const auto body = Protocol::HttpErrorBody::fromJson(answer))
+            result.serverError = body->wireCode().left(MaxServerErrorChars);
     } else {
-        const QString access = answer.value(QStringLiteral("access_token")).toString();
+        // Read by hand rather than with Protocol::TokenResponse: a refresh URL may belong to another
+        // server, which need not rotate the refresh token or say when the access token expires.
+        const QString access = answer.value(Protocol::Key::AccessToken).toString();
         if (parseError.error != QJsonParseError::NoError || !doc.isObject() || access.isEmpty()) {
             result.error = Error::InvalidAnswer;
         } else {
             result.error = Error::NoError;
             result.credentials.accessToken = access;
-            result.credentials.refreshToken = answer.value(QStringLiteral("refresh_token")).toString();
+            result.credentials.refreshToken = answer.value(Protocol::Key::RefreshToken).toString();
             result.credentials.refreshUrl = m_operation == Operation::Refresh ? m_requestUrl : refreshUrlFor(m_base);
-            const QJsonValue expiresIn = answer.value(QStringLiteral("expires_in"));
+            const QJsonValue expiresIn = answer.value(Protocol::Key::ExpiresIn);
             if (expiresIn.isDouble() && expiresIn.toDouble() > 0)
                 result.expiresInMs = qint64(expiresIn.toDouble() * 1000.0);
-            result.userName = answer.value(QStringLiteral("user")).toObject().value(QStringLiteral("name")).toString();
+            if (const auto user = Protocol::UserInfo::fromJson(answer.value(Protocol::Key::User).toObject()))
+                result.userName = user->name;
         }
     }
     Q_EMIT finished(result);

@@ -4,6 +4,7 @@
 #include "authclient.h"
 #include "backoff.h"
 #include "closepolicy.h"
+#include "closecode.h"
 #include "connectionstatemachine.h"
 #include "eventlog.h"
 #include "heartbeat.h"
@@ -15,8 +16,8 @@
 #include "transport.h"
 #include "websockettransport.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "framecodec.h"
+
 #include <QLoggingCategory>
 #include <QQueue>
 #include <QRandomGenerator>
@@ -37,8 +38,11 @@ constexpr int MinAuthResetMs = 1000;
 
 QString closeCodeText(int code)
 {
-    return code == 1006 ? QStringLiteral("1006 (no close frame)") : QString::number(code);
+    return code == Protocol::toInt(Protocol::CloseCode::Abnormal) ? QStringLiteral("%1 (no close frame)").arg(code)
+                                                                  : QString::number(code);
 }
+
+constexpr int NormalClose = Protocol::toInt(Protocol::CloseCode::Normal);
 } // namespace
 
 class ConnectionManager::Private
@@ -380,8 +384,8 @@ void ConnectionManager::Private::onText(const QString &text)
 
     if (config.heartbeatMode == ConnectionConfig::HeartbeatMode::Json && text.size() < 1024
         && text.contains(config.jsonPongType)) {
-        const QJsonObject obj = QJsonDocument::fromJson(text.toUtf8()).object();
-        if (obj.value(QStringLiteral("type")).toString() == config.jsonPongType) {
+        const auto frame = Protocol::FrameCodec::decode(text);
+        if (frame && Protocol::FrameCodec::typeOf(*frame) == config.jsonPongType) {
             heartbeat.jsonPongReceived();
             return; // our own heartbeat's answer, not a message for the app
         }
@@ -470,18 +474,18 @@ void ConnectionManager::Private::closeGracefully()
     // Queued: closingFinished() always comes after close() has returned and the state was announced.
     // The transport bounds the wait for the server's acknowledgement.
     QObject::connect(l, &Transport::closed, q, [this, l] { finishClosing(l); }, Qt::QueuedConnection);
-    l->close(1000);
+    l->close(NormalClose);
 
-    stats.lastCloseCode = 1000;
+    stats.lastCloseCode = NormalClose;
     stats.lastCloseReason.clear();
     if (wasOpen) {
         ++stats.disconnects;
-        ++stats.disconnectsByCode[1000];
+        ++stats.disconnectsByCode[NormalClose];
     }
-    log(ConnectionEvent::Kind::Closed, QStringLiteral("closed by us: code 1000"));
+    log(ConnectionEvent::Kind::Closed, QStringLiteral("closed by us: code %1").arg(NormalClose));
     setStatsChanged();
     if (wasOpen)
-        Q_EMIT q->closed(1000, QString());
+        Q_EMIT q->closed(NormalClose, QString());
 }
 
 void ConnectionManager::Private::finishClosing(Transport *closing)

@@ -3,6 +3,7 @@
 // exactly one closed(). WebSocketTransport is the one implementation today; nothing above the
 // connection layer sees which transport carries the frames.
 
+#include "closecode.h"
 #include "closepolicy.h"
 #include "connectionconfig.h"
 
@@ -23,6 +24,7 @@ struct TransportEnd
     bool wasOpen = false;        // it had connected (with the auth frame: before the server's answer)
     bool closedByServer = false; // a close frame or a goodbye announcement arrived: the server chose to end it
     QString error;               // what went wrong on the socket (network, TLS, HTTP); empty if nothing
+    int socketError = -1;        // the QAbstractSocket::SocketError behind error, -1 when none
 };
 
 class Transport : public QObject
@@ -67,7 +69,7 @@ public:
     virtual bool ping(const QByteArray &payload) = 0;
     // Ends the connection politely with code; closed() follows (possibly before this returns) once
     // the close is through or a short grace period passed. Ignored unless Connecting or Open.
-    virtual void close(int code = 1000, const QString &reason = QString()) = 0;
+    virtual void close(int code = Protocol::toInt(Protocol::CloseCode::Normal), const QString &reason = QString()) = 0;
     // Ends the connection at once (the link is dead); closed() is emitted before this returns,
     // unless it already was.
     virtual void abort() = 0;

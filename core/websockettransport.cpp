@@ -1,7 +1,9 @@
 #include "websockettransport.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "authframe.h"
+#include "framecodec.h"
+#include "goodbyeframe.h"
+
 #include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QUrlQuery>
@@ -24,10 +26,14 @@ WebSocketTransport::WebSocketTransport(QObject *parent)
 
 WebSocketTransport::~WebSocketTransport()
 {
-    if (m_socket) {
-        releaseConnections();
+    if (!m_socket || m_state == State::Closed)
+        return;
+    releaseConnections();
+    // Dropped while open (diagnostics is done with it): say goodbye rather than vanish.
+    if (m_state == State::Open)
+        m_socket->close(QWebSocketProtocol::CloseCodeGoingAway);
+    else
         m_socket->abort();
-    }
 }
 
 QUrl WebSocketTransport::requestUrl(const ConnectionConfig &config)
@@ -148,9 +154,9 @@ void WebSocketTransport::onConnected()
     m_upgraded = true;
     if (m_authFrame) {
         // The server answers the auth frame (auth_ok) or closes; the handshake timeout covers the wait.
-        const QJsonObject auth { { QStringLiteral("type"), QStringLiteral("auth") },
-                                 { QStringLiteral("token"), m_accessToken } };
-        m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(auth).toJson(QJsonDocument::Compact)));
+        Protocol::AuthFrame auth;
+        auth.token = m_accessToken;
+        m_socket->sendTextMessage(Protocol::FrameCodec::encode(auth.toJson()));
         m_awaitingAuthAnswer = true;
         return;
     }
@@ -177,6 +183,7 @@ void WebSocketTransport::onError()
     const QString text = m_socket->errorString();
     if (m_error.isEmpty() || !m_error.startsWith(QStringLiteral("TLS")))
         m_error = text;
+    m_socketError = int(m_socket->error());
     // Qt 6.4 reports a refused upgrade only through the error string ("Unhandled http status code: 401").
     static const QRegularExpression unauthorized(QStringLiteral("\\b401\\b"));
     if (!m_upgraded && unauthorized.match(text).hasMatch())
@@ -206,10 +213,14 @@ void WebSocketTransport::onText(const QString &text)
     if (!m_goodbyeType.isEmpty() && text.size() < 4096 && text.contains(m_goodbyeType)) {
         // The server announces its close: Qt 6.4 turns close codes 1012-2999 into 1002 and drops
         // the reason, so this frame is the only place they survive.
-        const QJsonObject obj = QJsonDocument::fromJson(text.toUtf8()).object();
-        if (obj.value(QStringLiteral("type")).toString() == m_goodbyeType) {
-            m_goodbyeCode = obj.value(QStringLiteral("code")).toInt();
-            m_goodbyeReason = obj.value(QStringLiteral("reason")).toString();
+        const auto frame = Protocol::FrameCodec::decode(text);
+        if (frame && Protocol::FrameCodec::typeOf(*frame) == m_goodbyeType) {
+            QJsonObject goodbye = *frame; // the configured type may differ from the protocol's
+            goodbye.insert(Protocol::Key::Type, Protocol::FrameType::Goodbye);
+            if (const auto parsed = Protocol::GoodbyeFrame::fromJson(goodbye)) {
+                m_goodbyeCode = parsed->code;
+                m_goodbyeReason = parsed->reason;
+            }
         }
     }
     if (m_awaitingAuthAnswer) {
@@ -249,9 +260,10 @@ void WebSocketTransport::finish(bool abortSocket)
         close.code = int(m_socket->closeCode());
         close.reason = m_socket->closeReason();
     } else {
-        close.code = 1006; // QWebSocket keeps a stale 1000 here: no close frame means abnormal
+        // QWebSocket keeps a stale 1000 here: no close frame means abnormal.
+        close.code = Protocol::toInt(Protocol::CloseCode::Abnormal);
     }
-    if (!m_closingByUs && m_goodbyeCode >= 1000 && m_goodbyeCode <= 4999) {
+    if (!m_closingByUs && m_goodbyeCode != 0) {
         // The server said why it is closing; Qt may have mangled the close frame (1012 -> 1002).
         close.code = m_goodbyeCode;
         close.reason = m_goodbyeReason;
@@ -259,9 +271,12 @@ void WebSocketTransport::finish(bool abortSocket)
     close.handshakeUnauthorized = m_unauthorized;
     end.wasOpen = m_upgraded;
     end.closedByServer = m_closeFrameReceived || m_goodbyeCode != 0;
-    if (!m_upgraded && m_error.isEmpty() && m_socket->error() != QAbstractSocket::UnknownSocketError)
+    if (!m_upgraded && m_error.isEmpty() && m_socket->error() != QAbstractSocket::UnknownSocketError) {
         m_error = m_socket->errorString(); // e.g. "Connection refused", reported before error() reached us
+        m_socketError = int(m_socket->error());
+    }
     end.error = m_error;
+    end.socketError = m_socketError;
     m_end = end;
 
     releaseConnections();

@@ -34,7 +34,7 @@ public:
     bool isWritable() const override;
     qint64 sendText(const QString &text) override;
     bool ping(const QByteArray &payload) override;
-    void close(int code = 1000, const QString &reason = QString()) override;
+    void close(int code = Protocol::toInt(Protocol::CloseCode::Normal), const QString &reason = QString()) override;
     void abort() override;
 
     // The upgrade URL with the token in it when the transport is Query (not for display).
@@ -67,11 +67,12 @@ private:
     bool m_closeFrameReceived = false;
     bool m_unauthorized = false;
     bool m_closingByUs = false;
-    int m_ownCloseCode = 1000;
+    int m_ownCloseCode = 0;
     QString m_ownCloseReason;
-    int m_goodbyeCode = 0; // from the server's goodbye frame, 0 = none
+    int m_goodbyeCode = 0; // from the server's goodbye frame (a valid close code), 0 = none
     QString m_goodbyeReason;
     QString m_error;
+    int m_socketError = -1;
     TransportEnd m_end;
 };
 

@@ -4,6 +4,8 @@
 #include "chatsession.h"
 #include "connectionmanager.h"
 #include "eventprinter.h"
+#include "keys.h"
+#include "messageframe.h"
 #include "stdinreader.h"
 
 #include <QJsonDocument>
@@ -16,14 +18,19 @@ namespace {
 
 QString str(const char *latin1) { return QString::fromLatin1(latin1); }
 
+namespace Key = Protocol::Key;
+
+// A received message printed with the wire message's fields: a history entry without "type".
 QJsonObject messageFields(const ChatMessage &m)
 {
-    return {{str("conversation"), m.conversation},
-            {str("seq"), double(m.seq)},
-            {str("id"), m.id},
-            {str("from"), m.from},
-            {str("text"), m.text},
-            {str("ts"), double(m.timestamp.toMSecsSinceEpoch())}};
+    Protocol::MessageFrame frame;
+    frame.conversation = m.conversation;
+    frame.seq = m.seq;
+    frame.id = m.id;
+    frame.from = m.from;
+    frame.text = m.text;
+    frame.ts = m.timestamp.toMSecsSinceEpoch();
+    return frame.toJson(Protocol::MessageFrame::Form::HistoryEntry);
 }
 
 } // namespace
@@ -99,11 +106,11 @@ void ChatMode::start()
     });
     connect(m_session, &ChatSession::messageUpdated, this, [this](const ChatMessage &m) {
         if (m.delivery == ChatMessage::Delivery::Sent)
-            m_printer->print(str("ack"), {{str("id"), m.id}, {str("conversation"), m.conversation},
-                                          {str("seq"), double(m.seq)}});
+            m_printer->print(str("ack"), {{Key::Id, m.id}, {Key::Conversation, m.conversation},
+                                          {Key::Seq, double(m.seq)}});
         else if (m.delivery == ChatMessage::Delivery::Failed)
-            m_printer->print(str("failed"), {{str("id"), m.id}, {str("conversation"), m.conversation},
-                                             {str("code"), m.errorCode}});
+            m_printer->print(str("failed"), {{Key::Id, m.id}, {Key::Conversation, m.conversation},
+                                             {Key::Code, m.errorCode}});
         if (m_eof)
             checkDrained();
     });
@@ -115,7 +122,7 @@ void ChatMode::start()
             checkDrained();
     });
     connect(m_session, &ChatSession::typing, this, [this](const QString &conversation, const QString &from) {
-        m_printer->print(str("typing"), {{str("conversation"), conversation}, {str("from"), from}});
+        m_printer->print(str("typing"), {{Key::Conversation, conversation}, {Key::From, from}});
     });
     connect(m_session, &ChatSession::errorOccurred, this, [this](const QString &code, const QString &message) {
         m_printer->print(str("error"), {{str("code"), code}, {str("message"), message}});
@@ -199,16 +206,16 @@ void ChatMode::onLine(const QString &line)
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &parseError);
         const QJsonObject o = doc.object();
-        if (!doc.isObject() || !o.value(str("text")).isString()) {
+        if (!doc.isObject() || !o.value(Key::Text).isString()) {
             m_printer->print(str("error"), {{str("code"), str("bad_input")},
                                             {str("message"), QStringLiteral("expected {\"text\":...,\"id\"?,\"conversation\"?}: %1")
                                                                  .arg(doc.isObject() ? str("no text") : parseError.errorString())}});
             return;
         }
-        text = o.value(str("text")).toString();
-        id = o.value(str("id")).toString();
-        if (o.value(str("conversation")).isString())
-            conversation = o.value(str("conversation")).toString();
+        text = o.value(Key::Text).toString();
+        id = o.value(Key::Id).toString();
+        if (o.value(Key::Conversation).isString())
+            conversation = o.value(Key::Conversation).toString();
     }
     if (text.trimmed().isEmpty())
         return; // an empty line is not a message
@@ -216,7 +223,7 @@ void ChatMode::onLine(const QString &line)
     const QString sent = id.isEmpty() ? m_session->send(conversation, text, &error)
                                       : m_session->sendWithId(id, conversation, text, &error);
     if (!sent.isEmpty())
-        m_printer->print(str("queued"), {{str("id"), sent}, {str("conversation"), conversation}});
+        m_printer->print(str("queued"), {{Key::Id, sent}, {Key::Conversation, conversation}});
     // A refusal was printed through ChatSession::errorOccurred.
 }
 

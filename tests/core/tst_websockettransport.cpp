@@ -76,6 +76,7 @@ private Q_SLOTS:
         QVERIFY(end.wasOpen);
         QVERIFY(!end.closedByServer);
         QVERIFY(end.error.isEmpty());
+        QCOMPARE(end.socketError, -1);
         QCOMPARE(t.end().close.code, 1000);
         QTRY_COMPARE_WITH_TIMEOUT(server.closeCodes(), QList<int> { 1000 }, Long);
         t.abort(); // nothing more to say
@@ -199,6 +200,7 @@ private Q_SLOTS:
         const TransportEnd end = endOf(closed);
         QVERIFY(!end.wasOpen);
         QVERIFY(!end.error.isEmpty());
+        QCOMPARE(end.socketError, int(QAbstractSocket::ConnectionRefusedError));
         QCOMPARE(end.close.code, 1006);
     }
 
