@@ -161,7 +161,15 @@ bool AuthClient::post(Operation operation, const QUrl &url, const QByteArray &bo
     m_requestUrl = url;
     QNetworkReply *reply = m_nam->post(request, body);
     m_reply = reply;
+    m_answerTooLarge = false;
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onReplyFinished(reply); });
+    // QNetworkReply would buffer a body of any size: a hostile answer is cut off at the bound.
+    connect(reply, &QNetworkReply::downloadProgress, this, [this, reply](qint64 received) {
+        if (received > MaxAnswerBytes && reply == m_reply.data()) {
+            m_answerTooLarge = true;
+            reply->abort();
+        }
+    });
     return true;
 }
 
@@ -191,7 +199,9 @@ void AuthClient::onReplyFinished(QNetworkReply *reply)
     const QJsonObject answer = doc.object();
 
     const bool answered = status >= 200 && status < 300 ? reply->error() == QNetworkReply::NoError : status > 0;
-    if (!answered) { // no answer, or a 2xx cut short (timeout, reset)
+    if (m_answerTooLarge) {
+        result.error = Error::InvalidAnswer;
+    } else if (!answered) { // no answer, or a 2xx cut short (timeout, reset)
         result.error = Error::NetworkError;
         result.networkError = reply->errorString();
     } else if (status < 200 || status >= 300) {

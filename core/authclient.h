@@ -26,8 +26,8 @@ public:
         \value NoError             The request succeeded; Result::credentials holds the tokens.
         \value NetworkError        No HTTP answer: refused, unreachable, TLS failure or timeout. Transient.
         \value ServerError         A 5xx (or, for a refresh, any status not listed here). Transient.
-        \value InvalidAnswer       A 2xx without an access token, or not JSON at all. Transient: the
-                                   server may recover.
+        \value InvalidAnswer       A 2xx without an access token, not JSON at all, or an answer over
+                                   64 KiB (cut off). Transient: the server may recover.
         \value InvalidCredentials  Login: wrong user name or password (401).
         \value InvalidToken        Refresh: the refresh token is unknown, used or expired (400/401/403);
                                    sign in again.
@@ -101,6 +101,7 @@ private:
 
     QNetworkAccessManager *m_nam;
     QPointer<QNetworkReply> m_reply;
+    bool m_answerTooLarge = false;
     Operation m_operation = Operation::Login;
     QUrl m_requestUrl;
     QUrl m_base;

@@ -250,6 +250,20 @@ private Q_SLOTS:
         QCOMPARE(http.requests().at(0).path, QByteArray("/api/auth/login"));
     }
 
+    void hugeAnswerIsCutOff()
+    {
+        HttpServer http;
+        QVERIFY(http.listen());
+        const QByteArray huge = R"({"access_token":"A2","padding":")" + QByteArray(4 * 1024 * 1024, 'p') + "\"}";
+        http.responder = [huge](const HttpServer::Request &) { return qMakePair(200, huge); };
+        AuthClient client;
+        const Result r = run(client, [&] { return client.refresh(http.url(), QStringLiteral("R1")); });
+        QCOMPARE(r.error, E::InvalidAnswer);
+        QVERIFY(r.isTransient());
+        QVERIFY(r.credentials.accessToken.isEmpty());
+        QVERIFY(!client.isRunning());
+    }
+
     void oneRequestAtATime()
     {
         HttpServer http;
