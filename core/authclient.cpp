@@ -199,7 +199,7 @@ void AuthClient::onReplyFinished(QNetworkReply *reply)
     const QJsonObject answer = doc.object();
 
     const bool answered = status >= 200 && status < 300 ? reply->error() == QNetworkReply::NoError : status > 0;
-    if (m_answerTooLarge) {
+    if (m_answerTooLarge && status >= 200 && status < 300) {
         result.error = Error::InvalidAnswer;
     } else if (!answered) { // no answer, or a 2xx cut short (timeout, reset)
         result.error = Error::NetworkError;

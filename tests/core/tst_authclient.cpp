@@ -254,7 +254,9 @@ private Q_SLOTS:
     {
         HttpServer http;
         QVERIFY(http.listen());
-        const QByteArray huge = R"({"access_token":"A2","padding":")" + QByteArray(4 * 1024 * 1024, 'p') + "\"}";
+        const QJsonObject answer { { QStringLiteral("access_token"), QStringLiteral("A2") },
+                                   { QStringLiteral("padding"), QString(4 * 1024 * 1024, QLatin1Char('p')) } };
+        const QByteArray huge = QJsonDocument(answer).toJson(QJsonDocument::Compact);
         http.responder = [huge](const HttpServer::Request &) { return qMakePair(200, huge); };
         AuthClient client;
         const Result r = run(client, [&] { return client.refresh(http.url(), QStringLiteral("R1")); });
