@@ -1,5 +1,7 @@
 #include "accesstoken.h"
 
+#include "keys.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -47,8 +49,8 @@ AccessToken AccessToken::parse(const QString &token)
         return result;
     }
     const QJsonObject claims = payload.object();
-    result.m_expiresAt = secondsClaim(claims, QLatin1String("exp"), &result.m_error);
-    result.m_issuedAt = secondsClaim(claims, QLatin1String("iat"), &result.m_error);
+    result.m_expiresAt = secondsClaim(claims, Protocol::Key::Exp, &result.m_error);
+    result.m_issuedAt = secondsClaim(claims, Protocol::Key::Iat, &result.m_error);
     return result;
 }
 

@@ -1,37 +1,36 @@
 #include "closepolicy.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "closecode.h"
 
 #include <algorithm>
 
 namespace Tether {
 
+using Protocol::CloseCode;
+
 int retryAfterFromReason(const QString &reason)
 {
-    if (!reason.trimmed().startsWith(QLatin1Char('{')))
+    const std::optional<qint64> ms = Protocol::retryAfterFromReason(reason);
+    if (!ms)
         return -1;
-    const QJsonDocument doc = QJsonDocument::fromJson(reason.toUtf8());
-    const QJsonValue value = doc.object().value(QLatin1String("retry_after_ms"));
-    if (!value.isDouble() || value.toDouble() < 0)
-        return -1;
-    return static_cast<int>(std::min<double>(value.toDouble(), MaxRetryAfterMs));
+    return static_cast<int>(std::min<qint64>(*ms, MaxRetryAfterMs));
 }
 
 static bool isAuthFailure(const CloseInfo &info)
 {
-    return info.handshakeUnauthorized || info.code == 1008 || info.code == 4001;
+    return info.handshakeUnauthorized || info.code == Protocol::toInt(CloseCode::PolicyViolated)
+        || info.code == Protocol::toInt(CloseCode::TokenExpired);
 }
 
 static bool isTerminal(int code)
 {
-    return code == 4003 || (code >= 4500 && code <= 4999);
+    return code == Protocol::toInt(CloseCode::AuthRejected) || (code >= FirstTerminalCode && code <= LastTerminalCode);
 }
 
 CloseDecision decideAfterClose(const CloseInfo &info, bool authRetryUsed, bool anonymous)
 {
     CloseDecision decision;
-    if (info.code == 1000 && !info.handshakeUnauthorized) {
+    if (info.code == Protocol::toInt(CloseCode::Normal) && !info.handshakeUnauthorized) {
         decision.action = CloseDecision::Action::Stay;
         return decision;
     }
@@ -50,7 +49,7 @@ CloseDecision decideAfterClose(const CloseInfo &info, bool authRetryUsed, bool a
         decision.action = CloseDecision::Action::Reconnect;
     }
 
-    if (info.code == 1013)
+    if (info.code == Protocol::toInt(CloseCode::TryAgainLater))
         decision.delayFloorMs = TryAgainLaterFloorMs;
     const int retryAfter = retryAfterFromReason(info.reason);
     if (retryAfter >= 0 && decision.action != CloseDecision::Action::SignOut) {

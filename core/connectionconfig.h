@@ -2,6 +2,10 @@
 // Everything tunable about one connection. Defaults are the desktop app's; tests use ms-scale values.
 
 #include "backoff.h"
+#include "framecodec.h"
+#include "frametype.h"
+#include "keys.h"
+#include "pingframe.h"
 
 #include <QByteArray>
 #include <QString>
@@ -13,7 +17,7 @@ struct Credentials
 {
     QString accessToken;   // empty = anonymous / guest
     QString refreshToken;  // optional
-    QUrl refreshUrl;       // POST {"refresh_token"} -> {"access_token","refresh_token"?,"expires_in"}
+    QUrl refreshUrl;       // where AuthClient::refresh() exchanges the refresh token for new tokens
     bool isAnonymous() const { return accessToken.isEmpty() && refreshToken.isEmpty(); }
 };
 
@@ -25,13 +29,13 @@ struct ConnectionConfig
     QUrl url;
     Credentials credentials;
     TokenTransport tokenTransport = TokenTransport::Header;
-    QString tokenQueryParameter = QStringLiteral("access_token");
+    QString tokenQueryParameter = QString(Protocol::Key::AccessToken);
 
     HeartbeatMode heartbeatMode = HeartbeatMode::Frame;
     int heartbeatIntervalMs = 20000; // under the 60 s idle limit of common proxies
     int pongTimeoutMs = 10000;
-    QByteArray jsonPing = QByteArrayLiteral(R"({"type":"ping"})");
-    QString jsonPongType = QStringLiteral("pong"); // a received {"type":<this>} is a pong
+    QByteArray jsonPing = Protocol::FrameCodec::encodeUtf8(Protocol::PingFrame().toJson());
+    QString jsonPongType = QString(Protocol::FrameType::Pong); // a received frame of this type is a pong
 
     int connectTimeoutMs = 10000;  // TCP + TLS + upgrade (+ first-message auth)
     int probeTimeoutMs = 3000;     // pong timeout of a probe after a network change / resume
@@ -42,10 +46,10 @@ struct ConnectionConfig
     qint64 maxIncomingMessageSize = 16 * 1024 * 1024;
     int tokenRefreshSkewMs = 30000; // refresh when the token expires within this
     int eventLogLimit = 500;
-    // A text frame {"type":<this>,"code":N,"reason":"..."} announces the server's next close. Qt 6.4
+    // A text frame of this type (Protocol::GoodbyeFrame) announces the server's next close. Qt 6.4
     // turns close codes 1012-2999 into 1002 and drops the reason; the announcement restores them.
     // Empty = ignore announcements.
-    QString goodbyeType = QStringLiteral("goodbye");
+    QString goodbyeType = QString(Protocol::FrameType::Goodbye);
 };
 
 } // namespace Tether

@@ -1,7 +1,7 @@
 #pragma once
-// ConnectionManager drives one logical WebSocket connection through an explicit state machine:
-// backoff with jitter, handshake timeout, heartbeat, close-code policy, token refresh before
-// reconnect, network awareness, an outbound queue, statistics and an event log.
+// ConnectionManager drives one logical connection through an explicit state machine: backoff with
+// jitter, heartbeat, close-code policy, token refresh before reconnect, network awareness, an
+// outbound queue, statistics and an event log. Each attempt is one Transport (a WebSocket today).
 //
 // CONTRACT NOTE (for everyone building on core): the public API below is what the chat layer,
 // the UI, tether-cli and the benchmarks use. Additions are fine; renames are not.
@@ -10,6 +10,7 @@
 #include "connectionevent.h"
 #include "connectionstate.h"
 #include "connectionstats.h"
+#include "transport.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -80,6 +81,9 @@ public:
     // True while a graceful close (after close()) waits for the server's close frame (bounded).
     bool isClosing() const;
     NetworkMonitor *networkMonitor() const;
+    // What each attempt connects through; default: a WebSocketTransport. Takes effect from the
+    // next attempt. An empty factory restores the default.
+    void setTransportFactory(Transport::Factory factory);
 
 Q_SIGNALS:
     void stateChanged(Tether::ConnectionState state, Tether::ConnectionState previous);

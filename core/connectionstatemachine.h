@@ -34,7 +34,7 @@ public:
 
     enum Action : unsigned {
         NoAction = 0,
-        OpenSocket = 1u << 0,      // start a fresh QWebSocket attempt (counts an attempt)
+        OpenSocket = 1u << 0,      // start a fresh Transport attempt (counts an attempt)
         AbortSocket = 1u << 1,     // kill the current socket without a close handshake
         CloseSocket = 1u << 2,     // close the current socket gracefully with 1000
         StartRefresh = 1u << 3,    // refresh the access token (joins a refresh already running)

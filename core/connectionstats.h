@@ -26,6 +26,16 @@ struct ConnectionStats
     QDateTime connectedSince;     // invalid unless connected
     QDateTime lastPongAt;
     int tokenRefreshes = 0;
+
+    // One answered ping: last, average and maximum round trip.
+    void addRtt(int ms, const QDateTime &at)
+    {
+        rttLastMs = ms;
+        rttMaxMs = qMax(rttMaxMs, ms);
+        rttAvgMs = pongs == 0 ? ms : (rttAvgMs * pongs + ms) / (pongs + 1);
+        ++pongs;
+        lastPongAt = at;
+    }
 };
 
 } // namespace Tether

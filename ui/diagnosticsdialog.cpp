@@ -252,7 +252,7 @@ void DiagnosticsDialog::runChecks()
     m_run->setEnabled(false);
     if (m_connection) {
         DiagnosticsOptions options = m_runner->options();
-        options.accessToken = m_connection->credentials().accessToken;
+        options.useConnection(m_connection->config()); // the token, sent the way the app sends it
         m_runner->setOptions(options);
     }
     m_runner->start(m_checkedUrl);

@@ -1,15 +1,12 @@
 #include "signindialog.h"
 
+#include "authclient.h"
+
 #include <QDialogButtonBox>
 #include <QEvent>
 #include <QFormLayout>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -17,7 +14,7 @@ namespace Tether {
 
 SignInDialog::SignInDialog(QWidget *parent)
     : QDialog(parent)
-    , m_network(new QNetworkAccessManager(this))
+    , m_auth(new AuthClient(this))
 {
     setObjectName(QStringLiteral("signInDialog"));
     m_intro = new QLabel;
@@ -65,6 +62,7 @@ SignInDialog::SignInDialog(QWidget *parent)
         accept();
     });
     connect(m_cancel, &QPushButton::clicked, this, &QDialog::reject);
+    connect(m_auth, &AuthClient::finished, this, &SignInDialog::onSignInFinished);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_intro);
@@ -74,16 +72,6 @@ SignInDialog::SignInDialog(QWidget *parent)
     layout->addWidget(buttons);
     retranslateUi();
     setMinimumWidth(420);
-}
-
-QUrl SignInDialog::httpBase(const QUrl &ws)
-{
-    QUrl http;
-    http.setScheme(ws.scheme() == QLatin1String("wss") || ws.scheme() == QLatin1String("https")
-                       ? QStringLiteral("https") : QStringLiteral("http"));
-    http.setHost(ws.host());
-    http.setPort(ws.port());
-    return http;
 }
 
 void SignInDialog::setServerUrl(const QUrl &url)
@@ -142,45 +130,40 @@ void SignInDialog::signIn()
         m_status->setText(tr("Enter your username and password, or continue as a guest."));
         return;
     }
-    QUrl login = httpBase(server);
-    login.setPath(QStringLiteral("/api/auth/login"));
-    QNetworkRequest request(login);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    request.setTransferTimeout(15000);
-    QJsonObject body;
-    body.insert(QStringLiteral("username"), m_user->text().trimmed());
-    body.insert(QStringLiteral("password"), m_password->text());
+    m_auth->setServer(server);
+    m_auth->setTimeoutMs(15000);
+    if (!m_auth->login(m_user->text().trimmed(), m_password->text()))
+        return; // the sign-in under way answers
     m_status->setText(tr("Signing in…"));
     setBusy(true);
-    QNetworkReply *reply = m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    connect(reply, &QNetworkReply::finished, this, [this, reply, server] {
-        reply->deleteLater();
-        setBusy(false);
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
-        if (status == 200 && json.contains(QStringLiteral("access_token"))) {
-            m_password->clear(); // the password is not kept anywhere
-            m_guest = false;
-            m_credentials.accessToken = json.value(QStringLiteral("access_token")).toString();
-            m_credentials.refreshToken = json.value(QStringLiteral("refresh_token")).toString();
-            QUrl refresh = httpBase(server);
-            refresh.setPath(QStringLiteral("/api/auth/refresh"));
-            m_credentials.refreshUrl = refresh;
-            const QJsonObject user = json.value(QStringLiteral("user")).toObject();
-            m_userName = user.value(QStringLiteral("name")).toString(m_user->text().trimmed());
-            m_status->clear();
-            accept();
-            return;
-        }
-        if (status == 401)
-            m_status->setText(tr("Wrong username or password."));
-        else if (status == 429)
-            m_status->setText(tr("Too many attempts. Wait a minute and try again."));
-        else if (status > 0)
-            m_status->setText(tr("The server refused the sign-in (HTTP %1).").arg(status));
-        else
-            m_status->setText(tr("Could not reach the server: %1").arg(reply->errorString()));
-    });
+}
+
+void SignInDialog::onSignInFinished(const AuthClient::Result &result)
+{
+    setBusy(false);
+    if (result.succeeded()) {
+        m_password->clear(); // the password is not kept anywhere
+        m_guest = false;
+        m_credentials = result.credentials;
+        m_userName = result.userName.isEmpty() ? m_user->text().trimmed() : result.userName;
+        m_status->clear();
+        accept();
+        return;
+    }
+    switch (result.error) {
+    case AuthClient::Error::InvalidCredentials:
+        m_status->setText(tr("Wrong username or password."));
+        break;
+    case AuthClient::Error::RateLimited:
+        m_status->setText(tr("Too many attempts. Wait a minute and try again."));
+        break;
+    case AuthClient::Error::NetworkError:
+        m_status->setText(tr("Could not reach the server: %1").arg(result.networkError));
+        break;
+    default:
+        m_status->setText(tr("The server refused the sign-in (HTTP %1).").arg(result.httpStatus));
+        break;
+    }
 }
 
 void SignInDialog::retranslateUi()

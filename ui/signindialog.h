@@ -2,6 +2,7 @@
 // Sign in with a username and password (POST /api/auth/login on the server's HTTP side), or
 // continue as a guest. Says where the sign-in will be kept (keychain or memory only).
 
+#include "authclient.h"
 #include "connectionconfig.h"
 
 #include <QDialog>
@@ -10,7 +11,6 @@
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
-class QNetworkAccessManager;
 class QPushButton;
 
 namespace Tether {
@@ -32,9 +32,6 @@ public:
     QString userName() const { return m_userName; }
     Credentials credentials() const { return m_credentials; }
 
-    // ws://host:port/ws -> http://host:port (wss -> https).
-    static QUrl httpBase(const QUrl &webSocketUrl);
-
     QLineEdit *serverEdit() const { return m_server; }
     QLineEdit *userEdit() const { return m_user; }
     QLineEdit *passwordEdit() const { return m_password; }
@@ -48,6 +45,7 @@ protected:
 private:
     void retranslateUi();
     void signIn();
+    void onSignInFinished(const Tether::AuthClient::Result &result);
     void setBusy(bool busy);
 
     QLineEdit *m_server = nullptr;
@@ -62,7 +60,7 @@ private:
     QPushButton *m_signIn = nullptr;
     QPushButton *m_guestButton = nullptr;
     QPushButton *m_cancel = nullptr;
-    QNetworkAccessManager *m_network = nullptr;
+    AuthClient *m_auth = nullptr;
     bool m_persistent = true;
     QString m_keychainReason;
     bool m_guest = false;

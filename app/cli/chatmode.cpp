@@ -1,15 +1,16 @@
 #include "chatmode.h"
 
+#include "authclient.h"
 #include "chatsession.h"
 #include "connectionmanager.h"
 #include "eventprinter.h"
+#include "keys.h"
+#include "messageframe.h"
 #include "stdinreader.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include <QRandomGenerator>
 
 namespace Tether {
 
@@ -17,14 +18,19 @@ namespace {
 
 QString str(const char *latin1) { return QString::fromLatin1(latin1); }
 
+namespace Key = Protocol::Key;
+
+// A received message printed with the wire message's fields: a history entry without "type".
 QJsonObject messageFields(const ChatMessage &m)
 {
-    return {{str("conversation"), m.conversation},
-            {str("seq"), double(m.seq)},
-            {str("id"), m.id},
-            {str("from"), m.from},
-            {str("text"), m.text},
-            {str("ts"), double(m.timestamp.toMSecsSinceEpoch())}};
+    Protocol::MessageFrame frame;
+    frame.conversation = m.conversation;
+    frame.seq = m.seq;
+    frame.id = m.id;
+    frame.from = m.from;
+    frame.text = m.text;
+    frame.ts = m.timestamp.toMSecsSinceEpoch();
+    return frame.toJson(Protocol::MessageFrame::Form::HistoryEntry);
 }
 
 } // namespace
@@ -38,8 +44,6 @@ ChatMode::ChatMode(const ConnectionConfig &connection, const ChatCliOptions &opt
     , m_printer(new EventPrinter(json, this))
     , m_stdin(new StdinReader(this))
 {
-    if (m_options.httpUrl.isEmpty())
-        m_options.httpUrl = ChatCliOptions::httpUrlFor(connection.url);
     m_loginRetry.setSingleShot(true);
     connect(&m_loginRetry, &QTimer::timeout, this, &ChatMode::login);
     m_flushTimer.setSingleShot(true);
@@ -102,11 +106,11 @@ void ChatMode::start()
     });
     connect(m_session, &ChatSession::messageUpdated, this, [this](const ChatMessage &m) {
         if (m.delivery == ChatMessage::Delivery::Sent)
-            m_printer->print(str("ack"), {{str("id"), m.id}, {str("conversation"), m.conversation},
-                                          {str("seq"), double(m.seq)}});
+            m_printer->print(str("ack"), {{Key::Id, m.id}, {Key::Conversation, m.conversation},
+                                          {Key::Seq, double(m.seq)}});
         else if (m.delivery == ChatMessage::Delivery::Failed)
-            m_printer->print(str("failed"), {{str("id"), m.id}, {str("conversation"), m.conversation},
-                                             {str("code"), m.errorCode}});
+            m_printer->print(str("failed"), {{Key::Id, m.id}, {Key::Conversation, m.conversation},
+                                             {Key::Code, m.errorCode}});
         if (m_eof)
             checkDrained();
     });
@@ -118,7 +122,7 @@ void ChatMode::start()
             checkDrained();
     });
     connect(m_session, &ChatSession::typing, this, [this](const QString &conversation, const QString &from) {
-        m_printer->print(str("typing"), {{str("conversation"), conversation}, {str("from"), from}});
+        m_printer->print(str("typing"), {{Key::Conversation, conversation}, {Key::From, from}});
     });
     connect(m_session, &ChatSession::errorOccurred, this, [this](const QString &code, const QString &message) {
         m_printer->print(str("error"), {{str("code"), code}, {str("message"), message}});
@@ -143,56 +147,45 @@ void ChatMode::login()
 {
     if (m_finishing)
         return;
-    if (!m_network)
-        m_network = new QNetworkAccessManager(this);
-    QUrl url = m_options.httpUrl;
-    url.setPath(str("/api/auth/login"));
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, str("application/json"));
-    request.setTransferTimeout(qMax(1000, m_connectionConfig.connectTimeoutMs));
-    const QByteArray body = QJsonDocument(QJsonObject{{str("username"), m_options.user},
-                                                      {str("password"), m_options.password}})
-                                    .toJson(QJsonDocument::Compact);
+    if (!m_auth) {
+        m_auth = new AuthClient(this);
+        // --http, or the HTTP side of the WebSocket URL (same host and port).
+        m_auth->setServer(m_options.httpUrl.isEmpty() ? m_connectionConfig.url : m_options.httpUrl);
+        m_auth->setTimeoutMs(qMax(1000, m_connectionConfig.connectTimeoutMs));
+        connect(m_auth, &AuthClient::finished, this, &ChatMode::onLoginFinished);
+    }
     ++m_loginAttempts;
-    QNetworkReply *reply = m_network->post(request, body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, url] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-        if (status == 200 && answer.value(str("access_token")).isString()) {
-            Credentials credentials;
-            credentials.accessToken = answer.value(str("access_token")).toString();
-            credentials.refreshToken = answer.value(str("refresh_token")).toString();
-            QUrl refresh = m_options.httpUrl;
-            refresh.setPath(str("/api/auth/refresh"));
-            credentials.refreshUrl = refresh;
-            m_connection->setCredentials(credentials);
-            m_printer->print(str("login"), {{str("user"), m_options.user}, {str("attempts"), m_loginAttempts}});
-            startSession();
-            return;
-        }
-        if (status >= 400 && status < 500) {
-            // Wrong name or password will not get better by trying again.
-            m_printer->print(str("error"), {{str("code"), str("login_failed")},
-                                            {str("message"), QStringLiteral("login as %1 refused (HTTP %2): %3")
-                                                                 .arg(m_options.user)
-                                                                 .arg(status)
-                                                                 .arg(answer.value(str("error")).toString())}});
-            finish(1);
-            return;
-        }
-        // The server is not there (yet): try again like a reconnect would.
-        const BackoffPolicy &policy = m_connectionConfig.backoff;
-        double delay = policy.initialMs;
-        for (int i = 1; i < m_loginAttempts && delay < policy.maxMs; ++i)
-            delay *= policy.multiplier;
-        const int delayMs = int(qMin<double>(delay, policy.maxMs));
-        m_printer->print(str("error"), {{str("code"), str("login_unreachable")},
-                                        {str("message"), QStringLiteral("%1: %2; retrying in %3 ms")
-                                                             .arg(url.toString(), reply->errorString())
-                                                             .arg(delayMs)}});
-        m_loginRetry.start(qMax(1, delayMs));
-    });
+    m_auth->login(m_options.user, m_options.password);
+}
+
+void ChatMode::onLoginFinished(const AuthClient::Result &result)
+{
+    if (m_finishing)
+        return;
+    if (result.succeeded()) {
+        m_connection->setCredentials(result.credentials);
+        m_printer->print(str("login"), {{str("user"), m_options.user}, {str("attempts"), m_loginAttempts}});
+        startSession();
+        return;
+    }
+    if (!result.isTransient()) {
+        // Wrong name or password will not get better by trying again.
+        m_printer->print(str("error"), {{str("code"), str("login_failed")},
+                                        {str("message"), QStringLiteral("login as %1 refused (HTTP %2): %3")
+                                                             .arg(m_options.user)
+                                                             .arg(result.httpStatus)
+                                                             .arg(result.serverError)}});
+        finish(1);
+        return;
+    }
+    // The server is not there (yet): try again like a reconnect would, with the same backoff.
+    const Backoff backoff(m_connectionConfig.backoff, [] { return QRandomGenerator::global()->generateDouble(); });
+    const int delayMs = backoff.delayMs(m_loginAttempts);
+    m_printer->print(str("error"), {{str("code"), str("login_unreachable")},
+                                    {str("message"), QStringLiteral("%1: %2; retrying in %3 ms")
+                                                         .arg(m_auth->server().toString(), result.errorString())
+                                                         .arg(delayMs)}});
+    m_loginRetry.start(qMax(1, delayMs));
 }
 
 void ChatMode::startSession()
@@ -213,16 +206,16 @@ void ChatMode::onLine(const QString &line)
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &parseError);
         const QJsonObject o = doc.object();
-        if (!doc.isObject() || !o.value(str("text")).isString()) {
+        if (!doc.isObject() || !o.value(Key::Text).isString()) {
             m_printer->print(str("error"), {{str("code"), str("bad_input")},
                                             {str("message"), QStringLiteral("expected {\"text\":...,\"id\"?,\"conversation\"?}: %1")
                                                                  .arg(doc.isObject() ? str("no text") : parseError.errorString())}});
             return;
         }
-        text = o.value(str("text")).toString();
-        id = o.value(str("id")).toString();
-        if (o.value(str("conversation")).isString())
-            conversation = o.value(str("conversation")).toString();
+        text = o.value(Key::Text).toString();
+        id = o.value(Key::Id).toString();
+        if (o.value(Key::Conversation).isString())
+            conversation = o.value(Key::Conversation).toString();
     }
     if (text.trimmed().isEmpty())
         return; // an empty line is not a message
@@ -230,7 +223,7 @@ void ChatMode::onLine(const QString &line)
     const QString sent = id.isEmpty() ? m_session->send(conversation, text, &error)
                                       : m_session->sendWithId(id, conversation, text, &error);
     if (!sent.isEmpty())
-        m_printer->print(str("queued"), {{str("id"), sent}, {str("conversation"), conversation}});
+        m_printer->print(str("queued"), {{Key::Id, sent}, {Key::Conversation, conversation}});
     // A refusal was printed through ChatSession::errorOccurred.
 }
 

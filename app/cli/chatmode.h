@@ -2,6 +2,7 @@
 // tether-cli --chat: a chat client on a ChatSession. Stdin lines go through the persistent outbox
 // to one conversation; received messages, acks and connection states are printed.
 
+#include "authclient.h"
 #include "chatclioptions.h"
 #include "connectionconfig.h"
 
@@ -9,8 +10,6 @@
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
-
-class QNetworkAccessManager;
 
 namespace Tether {
 
@@ -35,6 +34,7 @@ Q_SIGNALS:
 
 private:
     void login();
+    void onLoginFinished(const Tether::AuthClient::Result &result);
     void startSession();
     void onLine(const QString &line);
     void onStdinFinished();
@@ -47,7 +47,7 @@ private:
     int m_flushTimeoutMs;
     EventPrinter *m_printer;
     StdinReader *m_stdin;
-    QNetworkAccessManager *m_network = nullptr;
+    AuthClient *m_auth = nullptr;
     ConnectionManager *m_connection = nullptr;
     ChatSession *m_session = nullptr;
     QStringList m_early;        // lines read before the session was open

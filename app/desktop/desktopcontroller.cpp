@@ -1,5 +1,6 @@
 #include "desktopcontroller.h"
 
+#include "authclient.h"
 #include "chatserver.h"
 #include "chatsession.h"
 #include "chatwindow.h"
@@ -76,8 +77,7 @@ bool DesktopController::start(QString *errorMessage)
     connect(m_connection.get(), &ConnectionManager::tokenRefreshed, this, [this] {
         // Refresh tokens rotate: keep the newest one, or the next launch cannot sign in.
         if (!m_userName.isEmpty())
-            m_credentials->writeToken(CredentialStore::key(SignInDialog::httpBase(currentServerUrl()).toString(), m_userName),
-                                      m_connection->credentials().refreshToken);
+            m_credentials->writeToken(tokenKey(), m_connection->credentials().refreshToken);
     });
 
     m_window = std::make_unique<ChatWindow>();
@@ -127,6 +127,11 @@ QUrl DesktopController::currentServerUrl() const
     return QUrl::fromUserInput(m_rotation.current());
 }
 
+QString DesktopController::tokenKey() const
+{
+    return CredentialStore::key(AuthClient::httpBaseFor(currentServerUrl()).toString(), m_userName);
+}
+
 QString DesktopController::identityKey() const
 {
     const QString server = m_embedded ? QStringLiteral("local") : m_rotation.current();
@@ -163,9 +168,9 @@ void DesktopController::restoreSignIn()
         reconnectWith(Credentials());
         return;
     }
-    const QUrl http = SignInDialog::httpBase(currentServerUrl());
+    const QUrl server = currentServerUrl();
     QPointer<DesktopController> self(this);
-    m_credentials->readToken(CredentialStore::key(http.toString(), m_userName), [self, http](const QString &token) {
+    m_credentials->readToken(tokenKey(), [self, server](const QString &token) {
         if (!self)
             return;
         if (token.isEmpty()) {
@@ -176,9 +181,7 @@ void DesktopController::restoreSignIn()
         }
         Credentials c;
         c.refreshToken = token;
-        QUrl refresh = http;
-        refresh.setPath(QStringLiteral("/api/auth/refresh"));
-        c.refreshUrl = refresh;
+        c.refreshUrl = AuthClient::refreshUrlFor(server);
         self->reconnectWith(c);
     });
 }
@@ -213,8 +216,7 @@ void DesktopController::showSignIn()
         m_settings.userName = m_userName;
     const Credentials credentials = dialog.credentials();
     if (!m_userName.isEmpty() && !credentials.refreshToken.isEmpty())
-        m_credentials->writeToken(CredentialStore::key(SignInDialog::httpBase(currentServerUrl()).toString(), m_userName),
-                                  credentials.refreshToken);
+        m_credentials->writeToken(tokenKey(), credentials.refreshToken);
     saveSettings();
     m_connection->close();
     rebuildSession();
@@ -224,7 +226,7 @@ void DesktopController::showSignIn()
 void DesktopController::signOut()
 {
     if (!m_userName.isEmpty())
-        m_credentials->removeToken(CredentialStore::key(SignInDialog::httpBase(currentServerUrl()).toString(), m_userName));
+        m_credentials->removeToken(tokenKey());
     m_userName.clear();
     m_settings.userName.clear();
     saveSettings();

@@ -56,6 +56,7 @@ private:
     bool startEmbeddedServer(QString *errorMessage);
     QUrl currentServerUrl() const;
     QString identityKey() const; // which local message store to use
+    QString tokenKey() const;    // where the signed-in user's refresh token is kept
     void rebuildSession();
     void reconnectWith(const Credentials &credentials);
     void restoreSignIn();

@@ -2,30 +2,21 @@
 // Runs the connection checks support staff ask for, one after the other, against a server URL:
 // DNS lookup, TCP connect, TLS handshake, HTTP /health, WebSocket handshake, ping round trips,
 // the proxy in use and network reachability. Headless: used by the diagnostics dialog and by
-// `tether --diagnose URL`.
+// `tether --diagnose URL`. The checks themselves live in NetworkPathChecks, ServerChecks and
+// LocalChecks; each runs in its own DiagnosticStep.
 
 #include "diagnosticcheck.h"
+#include "diagnosticsoptions.h"
 
-#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
 
-#include <functional>
-
-QT_BEGIN_NAMESPACE
-class QWebSocket;
-QT_END_NAMESPACE
-
 namespace Tether {
 
-struct DiagnosticsOptions
-{
-    int timeoutMs = 5000; // per network step
-    int pings = 5;
-    QString accessToken;  // optional: sent as a Bearer header on the WebSocket handshake, never shown
-};
+class DiagnosticStep;
+class Transport;
 
 class DiagnosticsRunner : public QObject
 {
@@ -58,35 +49,16 @@ Q_SIGNALS:
 
 private:
     void next();
-    void finish(DiagnosticCheck check);
-    void skipRest(const QString &reason);
-    DiagnosticCheck begin(const QString &id);
-    // Runs fn after ms unless the step has already ended (generation changed).
-    void guardTimeout(const std::function<void()> &fn);
-
-    void checkNetwork();
-    void checkProxy();
-    void checkDns();
-    void checkTcp();
-    void checkTls();
-    void checkHttp();
-    void checkWebSocket();
-    void checkPing();
-
-    QUrl httpBaseUrl() const;
-    bool secure() const;
+    void onStepFinished(DiagnosticCheck check, const QString &skipRest);
 
     DiagnosticsOptions m_options;
     QUrl m_url;
     QList<DiagnosticCheck> m_results;
     QStringList m_pending;
     QString m_skipReason;
-    QElapsedTimer m_stepTimer;
-    quint64 m_generation = 0;
     bool m_running = false;
-    bool m_webSocketOk = false;
-    QObject *m_stepObjects = nullptr; // parent of everything a step creates; deleted when it ends
-    QPointer<QWebSocket> m_webSocket; // opened by the handshake check, pinged by the next one
+    QPointer<DiagnosticStep> m_step;  // the check under way
+    QPointer<Transport> m_link;       // opened by the handshake check, pinged by the next one
 };
 
 } // namespace Tether

@@ -194,11 +194,12 @@ private:
 
 // Accepts TCP and then either says nothing at all (Stall) or completes the WebSocket upgrade by
 // hand and then ignores everything, pings included (Silent): a half-open link as seen by the client.
+// Deaf upgrades and then stops reading altogether, so the client's writes back up.
 class RawServer : public QObject
 {
     Q_OBJECT
 public:
-    enum class Mode { Stall, Silent, Unauthorized };
+    enum class Mode { Stall, Silent, Unauthorized, Deaf };
 
     explicit RawServer(Mode mode, QObject *parent = nullptr)
         : QObject(parent)
@@ -252,6 +253,10 @@ private:
         s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                  "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
         s->setProperty("upgraded", true);
+        if (m_mode == Mode::Deaf) {
+            s->setReadBufferSize(1);
+            disconnect(s, &QTcpSocket::readyRead, this, nullptr);
+        }
         ++m_upgraded;
         Q_EMIT upgraded();
     }

@@ -4,6 +4,7 @@
 #include "connectionmanager.h"
 #include "manualnetworkmonitor.h"
 #include "testpeers.h"
+#include "websockettransport.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -776,6 +777,32 @@ private Q_SLOTS:
         QCOMPARE(server.received().at(1), QStringLiteral("after auth"));
         QVERIFY(server.requests().at(0).rawHeader("Authorization").isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, Long);
+    }
+
+    // Each attempt is a fresh transport from the factory: the seam a second transport plugs into.
+    void eachAttemptUsesTheTransportFactory()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        ManualNetworkMonitor net;
+        ConnectionManager cm(fastConfig(server.url()), &net);
+        int made = 0;
+        cm.setTransportFactory([&made] {
+            ++made;
+            return new WebSocketTransport;
+        });
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        QCOMPARE(made, 1);
+        server.last()->abort();
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 2, Long);
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        QCOMPARE(made, 2);
+        cm.setTransportFactory({}); // back to the default
+        server.last()->abort();
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 3, Long);
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        QCOMPARE(made, 2);
     }
 
     void oversizedIncomingMessageDoesNotCrash()

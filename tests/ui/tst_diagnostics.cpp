@@ -1,10 +1,10 @@
 // The diagnostics checks against a real tether server on 127.0.0.1, failures with their hints, and
 // the support report: its content and that no secret survives into it.
 
+#include "authclient.h"
 #include "chatserver.h"
 #include "diagnosticsreport.h"
 #include "diagnosticsrunner.h"
-#include "secretredactor.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -16,6 +16,8 @@
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QTest>
+#include <QUrlQuery>
+#include <QWebSocket>
 #include <QWebSocketServer>
 
 using namespace Tether;
@@ -76,6 +78,18 @@ private Q_SLOTS:
         m_server = std::make_unique<ChatServer>(config);
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY2(m_server->addUser(QStringLiteral("alice"), QStringLiteral("secret-pw"), &error), qPrintable(error));
+    }
+
+    QString login()
+    {
+        AuthClient auth;
+        auth.setServer(m_server->webSocketUrl());
+        QSignalSpy finished(&auth, &AuthClient::finished);
+        auth.login(QStringLiteral("alice"), QStringLiteral("secret-pw"));
+        if (!finished.wait(15000))
+            return QString();
+        return finished.at(0).at(0).value<AuthClient::Result>().credentials.accessToken;
     }
 
     void cleanupTestCase() { m_server.reset(); }
@@ -154,6 +168,100 @@ private Q_SLOTS:
         QVERIFY2(ping->detail.contains(QLatin1String("4003")), qPrintable(ping->detail));
         QVERIFY2(ping->hint.contains(QLatin1String("4003")), qPrintable(ping->hint));
         QVERIFY2(!ping->hint.contains(QLatin1String("firewall")), qPrintable(ping->hint));
+    }
+
+    // The handshake check connects the way the app does: the token in the configured transport.
+    void webSocketCheckUsesTheAppsTokenTransport_data()
+    {
+        QTest::addColumn<int>("transport");
+        QTest::newRow("header") << int(ConnectionConfig::TokenTransport::Header);
+        QTest::newRow("query") << int(ConnectionConfig::TokenTransport::Query);
+        QTest::newRow("auth frame") << int(ConnectionConfig::TokenTransport::Message);
+    }
+
+    void webSocketCheckUsesTheAppsTokenTransport()
+    {
+        QFETCH(int, transport);
+        const QString token = login();
+        QVERIFY(!token.isEmpty());
+        ConnectionConfig app;
+        app.url = m_server->webSocketUrl();
+        app.credentials.accessToken = token;
+        app.tokenTransport = ConnectionConfig::TokenTransport(transport);
+        DiagnosticsOptions options;
+        options.useConnection(app);
+        QCOMPARE(options.accessToken, token);
+
+        // What arrives at a plain WebSocket server.
+        QWebSocketServer plain(QStringLiteral("plain"), QWebSocketServer::NonSecureMode);
+        QVERIFY(plain.listen(QHostAddress::LocalHost, 0));
+        QList<QNetworkRequest> requests;
+        QStringList frames;
+        connect(&plain, &QWebSocketServer::newConnection, this, [&] {
+            while (QWebSocket *s = plain.nextPendingConnection()) {
+                s->setParent(&plain);
+                requests << s->request();
+                connect(s, &QWebSocket::textMessageReceived, s, [s, &frames](const QString &text) {
+                    frames << text;
+                    s->sendTextMessage(QStringLiteral(R"({"type":"auth_ok"})"));
+                });
+            }
+        });
+        QUrl plainUrl(QStringLiteral("ws://127.0.0.1/ws"));
+        plainUrl.setPort(plain.serverPort());
+        QCOMPARE(find(run(plainUrl, options), QStringLiteral("websocket"))->status, Status::Passed);
+        QCOMPARE(requests.size(), 1);
+        const QByteArray header = requests.at(0).rawHeader("Authorization");
+        const QString query = QUrlQuery(requests.at(0).url()).queryItemValue(QStringLiteral("access_token"));
+        QCOMPARE(header, app.tokenTransport == ConnectionConfig::TokenTransport::Header ? "Bearer " + token.toUtf8() : QByteArray());
+        QCOMPARE(query, app.tokenTransport == ConnectionConfig::TokenTransport::Query ? token : QString());
+        QCOMPARE(!frames.isEmpty() && frames.first().contains(token), app.tokenTransport == ConnectionConfig::TokenTransport::Message);
+
+        // And the real server accepts it: handshake and pings pass.
+        const QList<DiagnosticCheck> results = run(m_server->webSocketUrl(), options);
+        QCOMPARE(find(results, QStringLiteral("websocket"))->status, Status::Passed);
+        QCOMPARE(find(results, QStringLiteral("ping"))->status, Status::Passed);
+        for (const DiagnosticCheck &c : results)
+            QVERIFY2(!c.detail.contains(token), qPrintable(c.detail));
+    }
+
+    // With the auth frame a refused token is named too (the server's goodbye answers the frame).
+    void refusedAuthFrameIsNamed()
+    {
+        DiagnosticsOptions options;
+        options.accessToken = QStringLiteral("forged.token.value");
+        options.tokenTransport = ConnectionConfig::TokenTransport::Message;
+        const QList<DiagnosticCheck> results = run(m_server->webSocketUrl(), options);
+        const DiagnosticCheck *ping = find(results, QStringLiteral("ping"));
+        QCOMPARE(ping->status, Status::Failed);
+        QVERIFY2(ping->detail.contains(QLatin1String("4003")), qPrintable(ping->detail));
+        QVERIFY2(ping->hint.contains(QLatin1String("4003")), qPrintable(ping->hint));
+    }
+
+    // A server that closes instead of answering the auth frame fails the handshake check itself.
+    void closeInsteadOfAuthAnswerFailsTheHandshake()
+    {
+        QWebSocketServer plain(QStringLiteral("plain"), QWebSocketServer::NonSecureMode);
+        QVERIFY(plain.listen(QHostAddress::LocalHost, 0));
+        connect(&plain, &QWebSocketServer::newConnection, this, [&] {
+            while (QWebSocket *s = plain.nextPendingConnection()) {
+                s->setParent(&plain);
+                connect(s, &QWebSocket::textMessageReceived, s, [s] {
+                    s->close(QWebSocketProtocol::CloseCode(4003), QStringLiteral("refused"));
+                });
+            }
+        });
+        QUrl url(QStringLiteral("ws://127.0.0.1/ws"));
+        url.setPort(plain.serverPort());
+        DiagnosticsOptions options;
+        options.accessToken = QStringLiteral("forged.token.value");
+        options.tokenTransport = ConnectionConfig::TokenTransport::Message;
+        const QList<DiagnosticCheck> results = run(url, options);
+        const DiagnosticCheck *ws = find(results, QStringLiteral("websocket"));
+        QCOMPARE(ws->status, Status::Failed);
+        QVERIFY2(ws->detail.contains(QLatin1String("4003 refused")), qPrintable(ws->detail));
+        QVERIFY2(ws->hint.contains(QLatin1String("4003")), qPrintable(ws->hint));
+        QCOMPARE(find(results, QStringLiteral("ping"))->status, Status::Skipped);
     }
 
     void unresolvableNameFailsDns()
@@ -275,25 +383,6 @@ private Q_SLOTS:
         const QJsonObject env = json.value(QStringLiteral("environment")).toObject();
         for (const char *key : {"app_version", "qt_runtime", "os", "tls_backend", "network_backend", "proxy_mode"})
             QVERIFY2(env.contains(QLatin1String(key)), key);
-    }
-
-    void redactorUnit_data()
-    {
-        QTest::addColumn<QString>("input");
-        QTest::addColumn<QString>("mustNotContain");
-        QTest::newRow("jwt") << QStringLiteral("token eyJabcdefgh.eyJpayload1.sig_nature- end") << QStringLiteral("eyJpayload1");
-        QTest::newRow("bearer") << QStringLiteral("Authorization: Bearer abc123opaque") << QStringLiteral("abc123opaque");
-        QTest::newRow("query") << QStringLiteral("ws://h/ws?x=1&access_token=zzz999&y=2") << QStringLiteral("zzz999");
-        QTest::newRow("json") << QStringLiteral("{\"refresh_token\": \"qqq777\"}") << QStringLiteral("qqq777");
-        QTest::newRow("userinfo") << QStringLiteral("http://u:pw5555@proxy:8080") << QStringLiteral("pw5555");
-    }
-    void redactorUnit()
-    {
-        QFETCH(QString, input);
-        QFETCH(QString, mustNotContain);
-        const QString out = SecretRedactor::text(input);
-        QVERIFY2(!out.contains(mustNotContain), qPrintable(out));
-        QVERIFY2(out.contains(QLatin1String("REDACTED")), qPrintable(out));
     }
 };
 

@@ -37,14 +37,6 @@ private Q_SLOTS:
     }
     void cleanupTestCase() { m_server.reset(); }
 
-    void httpBaseFromWebSocketUrl()
-    {
-        QCOMPARE(SignInDialog::httpBase(QUrl(QStringLiteral("wss://chat.example.com:8443/ws"))),
-                 QUrl(QStringLiteral("https://chat.example.com:8443")));
-        QCOMPARE(SignInDialog::httpBase(QUrl(QStringLiteral("ws://127.0.0.1:5000/ws"))),
-                 QUrl(QStringLiteral("http://127.0.0.1:5000")));
-    }
-
     void signInWithThePassword()
     {
         SignInDialog dialog;
