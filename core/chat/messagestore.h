@@ -1,7 +1,8 @@
 #pragma once
 // MessageStore is the chat layer's local SQLite store: conversations with their gap-free seq
 // watermark, received messages, and the persistent outbox (written before anything is sent).
-// One instance owns one uniquely named QSqlDatabase connection; not thread-safe.
+// ChatDatabase holds the SQL connection, schema and transactions; this class holds the queries.
+// Not thread-safe.
 
 #include "chatsession.h"
 
