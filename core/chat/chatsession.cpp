@@ -51,6 +51,51 @@ QString deliveryName(ChatMessage::Delivery delivery)
     return QString();
 }
 
+namespace {
+
+struct ErrorNameEntry
+{
+    ChatSession::Error error;
+    const char *name;
+};
+
+constexpr ErrorNameEntry kErrorNames[] = {
+    {ChatSession::Error::NotOpen, "not_open"},
+    {ChatSession::Error::InvalidArgument, "invalid_argument"},
+    {ChatSession::Error::OutboxFull, "outbox_full"},
+    {ChatSession::Error::StorageError, "storage_error"},
+    {ChatSession::Error::ProtocolError, "protocol_error"},
+    {ChatSession::Error::AccountChanged, "account_changed"},
+    {ChatSession::Error::BadJson, "bad_json"},
+    {ChatSession::Error::UnknownType, "unknown_type"},
+    {ChatSession::Error::MissingField, "missing_field"},
+    {ChatSession::Error::InvalidField, "invalid_field"},
+    {ChatSession::Error::NotMember, "not_member"},
+    {ChatSession::Error::Forbidden, "forbidden"},
+    {ChatSession::Error::RateLimited, "rate_limited"},
+    {ChatSession::Error::UnknownServerError, "error"},
+};
+
+} // namespace
+
+QString ChatSession::errorName(Error error)
+{
+    for (const ErrorNameEntry &entry : kErrorNames) {
+        if (entry.error == error)
+            return QString::fromLatin1(entry.name);
+    }
+    return QString();
+}
+
+ChatSession::Error ChatSession::errorFromName(const QString &name)
+{
+    for (const ErrorNameEntry &entry : kErrorNames) {
+        if (name == QLatin1String(entry.name))
+            return entry.error;
+    }
+    return Error::UnknownServerError;
+}
+
 class ChatSession::Private
 {
 public:
@@ -89,6 +134,8 @@ public:
     // queued entries it can send.
     bool outboxScanNeeded = true;
 
+    int reportedOutboxSize = 0;                 // the last outboxSizeChanged() value
+
     QHash<QString, qint64> typingSentAt;
     QStringList pendingRequests;                // join/leave frames waiting for a synced link
 
@@ -100,7 +147,7 @@ public:
         QList<ChatMessage> updated;
         QSet<QString> unread;
         QList<QPair<QString, QString>> typing;
-        QList<QPair<QString, QString>> errors;
+        QList<QPair<Error, QString>> errors;
         bool conversations = false;
         bool synced = false;
     } pending;
@@ -133,10 +180,20 @@ public:
         return key;
     }
 
-    void error(const QString &code, const QString &message)
+    void error(Error code, const QString &message)
     {
-        qCWarning(lcChat).noquote() << code << message;
+        qCWarning(lcChat).noquote() << errorName(code) << message;
         pending.errors.append({code, message});
+    }
+
+    // An error frame's code: known ones by name; any other is named in the message.
+    void serverError(const QString &code, const QString &message)
+    {
+        const Error e = errorFromName(code);
+        if (e == Error::UnknownServerError && !code.isEmpty())
+            error(e, QStringLiteral("%1 (%2)").arg(message, code));
+        else
+            error(e, message);
     }
 
     void touch(const QString &conversation)
@@ -146,6 +203,15 @@ public:
     }
 
     void update(const ChatMessage &message) { pending.updated.append(message); }
+
+    void reportOutboxSize()
+    {
+        const int size = store.outboxSize(); // cached by the store: no query per message
+        if (size == reportedOutboxSize)
+            return;
+        reportedOutboxSize = size;
+        Q_EMIT q->outboxSizeChanged(size);
+    }
 
     // connection events
     void onConnected();
@@ -224,6 +290,7 @@ bool ChatSession::open(QString *errorMessage)
     // Whatever was in flight when the last process ended is unconfirmed: send it again.
     d->store.resetSending();
     qCInfo(lcChat).noquote() << "chat store" << path << "outbox" << d->store.outboxSize();
+    d->reportOutboxSize();
 
     connect(d->connection, &ConnectionManager::connected, this, [this] { d->onConnected(); });
     connect(d->connection, &ConnectionManager::stateChanged, this,
@@ -261,24 +328,24 @@ QString ChatSession::send(const QString &conversation, const QString &text, QStr
 QString ChatSession::sendWithId(const QString &id, const QString &conversation, const QString &text,
                                 QString *errorMessage)
 {
-    auto fail = [this, errorMessage](const QString &code, const QString &message) {
+    auto fail = [this, errorMessage](Error code, const QString &message) {
         if (errorMessage)
             *errorMessage = message;
-        qCWarning(lcChat).noquote() << "send refused:" << code << message;
+        qCWarning(lcChat).noquote() << "send refused:" << errorName(code) << message;
         Q_EMIT errorOccurred(code, message);
         return QString();
     };
     if (!d->opened)
-        return fail(str("not_open"), QStringLiteral("the chat store is not open"));
+        return fail(Error::NotOpen, QStringLiteral("the chat store is not open"));
     if (conversation.isEmpty())
-        return fail(str("invalid_argument"), QStringLiteral("no conversation given"));
+        return fail(Error::InvalidArgument, QStringLiteral("no conversation given"));
     if (text.trimmed().isEmpty())
-        return fail(str("invalid_argument"), QStringLiteral("an empty message is not sent"));
+        return fail(Error::InvalidArgument, QStringLiteral("an empty message is not sent"));
     if (text.toUtf8().size() > d->config.maxTextBytes)
-        return fail(str("invalid_argument"),
+        return fail(Error::InvalidArgument,
                     QStringLiteral("the message is longer than %1 bytes").arg(d->config.maxTextBytes));
     if (id.isEmpty() || id.size() > 128)
-        return fail(str("invalid_argument"), QStringLiteral("a message id must have 1 to 128 characters"));
+        return fail(Error::InvalidArgument, QStringLiteral("a message id must have 1 to 128 characters"));
 
     if (d->store.outboxEntry(id) || d->store.hasOutgoingMessage(id))
         return id; // already written (a re-fed line after a restart): exactly once
@@ -291,7 +358,7 @@ QString ChatSession::sendWithId(const QString &id, const QString &conversation, 
     QString code;
     // Write before send: the entry is committed before any byte of it goes out.
     if (!d->store.enqueue(entry, d->config.outboxLimit, &code))
-        return fail(code, d->store.lastError());
+        return fail(errorFromName(code), d->store.lastError());
 
     qCDebug(lcChat) << "queued" << id << "in" << conversation;
     Q_EMIT messagesAdded(conversation, {MessageStore::toMessage(entry, d->userId)});
@@ -329,6 +396,7 @@ bool ChatSession::discard(const QString &id)
     if (!d->store.removeFromOutbox(id))
         return false;
     Q_EMIT messageRemoved(entry->conversation, id);
+    d->reportOutboxSize();
     return true;
 }
 
@@ -459,7 +527,7 @@ void ChatSession::Private::processIncoming()
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
         if (!doc.isObject()) {
-            error(str("protocol_error"), QStringLiteral("the server sent a frame that is not a JSON object: %1")
+            error(Error::ProtocolError, QStringLiteral("the server sent a frame that is not a JSON object: %1")
                                              .arg(parseError.errorString()));
             continue;
         }
@@ -468,7 +536,7 @@ void ChatSession::Private::processIncoming()
     finishBatch();
     if (transaction && !store.commit()) {
         // Nothing of this batch is on disk: forget its effects and ask the server again.
-        error(str("storage_error"), QStringLiteral("cannot write to the chat store: %1").arg(store.lastError()));
+        error(Error::StorageError, QStringLiteral("cannot write to the chat store: %1").arg(store.lastError()));
         pending = Pending();
         inFlight.clear();
         outboxScanNeeded = true;
@@ -532,9 +600,9 @@ void ChatSession::Private::handleWelcome(const QJsonObject &frame)
         for (const Conversation &c : store.conversations())
             store.removeConversation(c.id);
         for (MessageStore::OutboxEntry e : store.outbox()) {
-            store.setOutboxState(e.id, ChatMessage::Delivery::Failed, str("account_changed"));
+            store.setOutboxState(e.id, ChatMessage::Delivery::Failed, errorName(Error::AccountChanged));
             e.state = ChatMessage::Delivery::Failed;
-            e.errorCode = str("account_changed");
+            e.errorCode = errorName(Error::AccountChanged);
             update(MessageStore::toMessage(e, userId));
         }
         touched.clear();
@@ -579,7 +647,7 @@ void ChatSession::Private::handleMessage(const QJsonObject &frame)
     m.text = frame.value(QLatin1String("text")).toString();
     m.timestamp = fromMs(frame.value(QLatin1String("ts")));
     if (m.conversation.isEmpty() || m.seq <= 0) {
-        error(str("protocol_error"), QStringLiteral("the server sent a message without conversation or seq"));
+        error(Error::ProtocolError, QStringLiteral("the server sent a message without conversation or seq"));
         return;
     }
     if (!store.hasConversation(m.conversation)) {
@@ -596,7 +664,7 @@ void ChatSession::Private::handleMessage(const QJsonObject &frame)
         return;
     }
     if (store.insertMessage(m, false) == MessageStore::InsertResult::Error)
-        error(str("storage_error"), QStringLiteral("cannot store a message: %1").arg(store.lastError()));
+        error(Error::StorageError, QStringLiteral("cannot store a message: %1").arg(store.lastError()));
 }
 
 std::optional<ChatMessage> ChatSession::Private::acknowledge(const QString &id, qint64 seq, const QDateTime &ts)
@@ -607,7 +675,7 @@ std::optional<ChatMessage> ChatSession::Private::acknowledge(const QString &id, 
         return std::nullopt; // a repeated ack (the server's answer to a retry): already done
     touch(entry->conversation);
     if (!store.acknowledge(id, seq, ts, userId)) {
-        error(str("storage_error"), QStringLiteral("cannot record an acknowledgement: %1").arg(store.lastError()));
+        error(Error::StorageError, QStringLiteral("cannot record an acknowledgement: %1").arg(store.lastError()));
         return std::nullopt;
     }
     ChatMessage m = MessageStore::toMessage(*entry, userId);
@@ -624,7 +692,7 @@ void ChatSession::Private::handleAck(const QJsonObject &frame)
     const QString id = frame.value(QLatin1String("id")).toString();
     const qint64 seq = qint64(frame.value(QLatin1String("seq")).toDouble());
     if (id.isEmpty() || seq <= 0) {
-        error(str("protocol_error"), QStringLiteral("the server sent an ack without id or seq"));
+        error(Error::ProtocolError, QStringLiteral("the server sent an ack without id or seq"));
         return;
     }
     acknowledge(id, seq, fromMs(frame.value(QLatin1String("ts"))));
@@ -677,7 +745,7 @@ void ChatSession::Private::handleError(const QJsonObject &frame)
             } else {
                 qCWarning(lcChat).noquote() << "send" << id << "failed:" << code << message;
                 e.state = ChatMessage::Delivery::Failed;
-                e.errorCode = code.isEmpty() ? str("error") : code;
+                e.errorCode = code.isEmpty() ? errorName(Error::UnknownServerError) : code;
                 store.setOutboxState(id, e.state, e.errorCode);
             }
             update(MessageStore::toMessage(e, userId));
@@ -695,7 +763,7 @@ void ChatSession::Private::handleError(const QJsonObject &frame)
                 });
                 return;
             }
-            error(code, QStringLiteral("history of %1: %2").arg(conversation, message));
+            serverError(code, QStringLiteral("history of %1: %2").arg(conversation, message));
             return;
         }
         if (id.startsWith(QLatin1String("hello:"))) {
@@ -708,7 +776,7 @@ void ChatSession::Private::handleError(const QJsonObject &frame)
                 return;
         }
     }
-    error(code.isEmpty() ? str("error") : code, message);
+    serverError(code, message);
 }
 
 void ChatSession::Private::handleJoined(const QJsonObject &frame)
@@ -858,7 +926,7 @@ void ChatSession::Private::flushOutbox()
         }
     }
     if (transaction && !store.commit()) {
-        error(str("storage_error"), QStringLiteral("cannot update the outbox: %1").arg(store.lastError()));
+        error(Error::StorageError, QStringLiteral("cannot update the outbox: %1").arg(store.lastError()));
         complete = false;
         outboxScanNeeded = true;
     }
@@ -897,6 +965,8 @@ void ChatSession::Private::emitPending()
         Q_EMIT q->messagesAdded(conversation, p.added.value(conversation));
     for (const QString &conversation : std::as_const(p.unread))
         Q_EMIT q->unreadChanged(conversation, store.unread(conversation));
+    if (opened)
+        reportOutboxSize();
     for (const auto &t : std::as_const(p.typing))
         Q_EMIT q->typing(t.first, t.second);
     for (const auto &e : std::as_const(p.errors))
