@@ -189,36 +189,7 @@ bool ChatServer::loadSecret(QString *errorMessage)
 {
     const QString path = m_config.secretFile.isEmpty() ? m_databasePath + QStringLiteral(".secret")
                                                        : m_config.secretFile;
-    QFile file(path);
-    if (file.exists()) {
-        if (!file.open(QIODevice::ReadOnly)) {
-            if (errorMessage)
-                *errorMessage = QStringLiteral("cannot read secret file %1: %2").arg(path, file.errorString());
-            return false;
-        }
-        const QByteArray secret = file.readAll().trimmed();
-        if (secret.size() < 16) {
-            if (errorMessage)
-                *errorMessage = QStringLiteral("secret file %1 is too short (need at least 16 bytes)").arg(path);
-            return false;
-        }
-        m_tokens->setSecret(secret);
-        return true;
-    }
-    QByteArray raw(32, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(raw.data()),
-                                         reinterpret_cast<quint32 *>(raw.data() + raw.size()));
-    const QByteArray secret = raw.toHex();
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly) || file.write(secret + '\n') != secret.size() + 1) {
-        if (errorMessage)
-            *errorMessage = QStringLiteral("cannot create secret file %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.close();
-    m_tokens->setSecret(secret);
-    return true;
+    return m_tokens->loadOrCreateSecret(path, errorMessage);
 }
 
 bool ChatServer::start(QString *errorMessage)

@@ -1,8 +1,8 @@
 #pragma once
-// Per-connection token bucket: how many frames a client may send, with the clock injected so the
-// decision is testable without waiting.
+// Per-connection frame limit: the server's view of the shared Protocol::TokenBucket (the client
+// paces its sends with the same bucket), kept for its allow() wording.
 
-#include <QtGlobal>
+#include "tokenbucket.h"
 
 namespace Tether {
 
@@ -10,20 +10,16 @@ class RateLimiter
 {
 public:
     // perSecond <= 0 disables limiting (allow() is always true).
-    RateLimiter(double perSecond = 0, double burst = 0);
+    RateLimiter(double perSecond = 0, double burst = 0) : m_bucket(perSecond, burst) { }
 
     // Takes one token at nowMs (a monotonic clock) if there is one.
-    bool allow(qint64 nowMs);
+    bool allow(qint64 nowMs) { return m_bucket.tryTake(nowMs); }
     // Frames refused in a row since the last allowed one.
-    int consecutiveRejections() const { return m_rejections; }
-    bool isEnabled() const { return m_perSecond > 0; }
+    int consecutiveRejections() const { return m_bucket.consecutiveRejections(); }
+    bool isEnabled() const { return m_bucket.isEnabled(); }
 
 private:
-    double m_perSecond = 0;
-    double m_burst = 0;
-    double m_tokens = 0;
-    qint64 m_lastMs = -1;
-    int m_rejections = 0;
+    Protocol::TokenBucket m_bucket;
 };
 
 } // namespace Tether

@@ -1,6 +1,11 @@
 #include "tokenservice.h"
 
+#include "keys.h"
+
 #include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
@@ -26,6 +31,47 @@ bool decodeBase64Url(const QByteArray &in, QByteArray *out)
 
 TokenService::TokenService(const QByteArray &secret) : m_secret(secret) { }
 
+bool TokenService::loadOrCreateSecret(const QString &path, QString *errorMessage)
+{
+    QFile file(path);
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly)) {
+            if (errorMessage)
+                *errorMessage = QStringLiteral("cannot read secret file %1: %2").arg(path, file.errorString());
+            return false;
+        }
+        const QByteArray secret = file.readAll().trimmed();
+        if (secret.size() < 16) {
+            if (errorMessage)
+                *errorMessage = QStringLiteral("secret file %1 is too short (need at least 16 bytes)").arg(path);
+            return false;
+        }
+        setSecret(secret);
+        return true;
+    }
+    QByteArray raw(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(raw.data()),
+                                         reinterpret_cast<quint32 *>(raw.data() + raw.size()));
+    const QByteArray secret = raw.toHex();
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    // NewOnly: never overwrite a secret another process created meanwhile. The file is created
+    // with the umask's mode and narrowed right after, before anything is written to it.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("cannot create secret file %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    if (file.write(secret + '\n') != secret.size() + 1) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("cannot create secret file %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    file.close();
+    setSecret(secret);
+    return true;
+}
+
 QByteArray TokenService::base64Url(const QByteArray &data)
 {
     return data.toBase64(kBase64Url);
@@ -48,14 +94,14 @@ QByteArray TokenService::sign(const QByteArray &signingInput) const
 
 QString TokenService::issue(const QString &subject, const QString &name, qint64 nowMs, qint64 ttlMs) const
 {
-    const QJsonObject header{ { QStringLiteral("alg"), QStringLiteral("HS256") },
-                              { QStringLiteral("typ"), QStringLiteral("JWT") } };
+    const QJsonObject header{ { Protocol::Key::Alg, Protocol::Value::JwtAlgorithm },
+                              { Protocol::Key::Typ, Protocol::Value::JwtType } };
     const qint64 expMs = nowMs + ttlMs;
-    QJsonObject payload{ { QStringLiteral("sub"), subject },
-                         { QStringLiteral("name"), name },
-                         { QStringLiteral("iat"), double(nowMs / 1000) } };
+    QJsonObject payload{ { Protocol::Key::Sub, subject },
+                         { Protocol::Key::Name, name },
+                         { Protocol::Key::Iat, double(nowMs / 1000) } };
     // Whole seconds stay integers in the JSON; sub-second TTLs (tests) need ms precision.
-    payload.insert(QStringLiteral("exp"), expMs % 1000 == 0 ? double(expMs / 1000) : double(expMs) / 1000.0);
+    payload.insert(Protocol::Key::Exp, expMs % 1000 == 0 ? double(expMs / 1000) : double(expMs) / 1000.0);
     const QByteArray input = base64Url(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.'
             + base64Url(QJsonDocument(payload).toJson(QJsonDocument::Compact));
     return QString::fromLatin1(input + '.' + base64Url(sign(input)));
@@ -79,18 +125,18 @@ TokenService::Verdict TokenService::verify(const QString &token, qint64 nowMs, C
     if (!decodeBase64Url(parts[0], &headerJson) || !decodeBase64Url(parts[1], &payloadJson))
         return Verdict::Invalid;
     const QJsonObject header = QJsonDocument::fromJson(headerJson).object();
-    if (header.value(QStringLiteral("alg")).toString() != QLatin1String("HS256"))
+    if (header.value(Protocol::Key::Alg).toString() != Protocol::Value::JwtAlgorithm)
         return Verdict::Invalid;
     const QJsonObject payload = QJsonDocument::fromJson(payloadJson).object();
-    const QString sub = payload.value(QStringLiteral("sub")).toString();
-    const QJsonValue exp = payload.value(QStringLiteral("exp"));
+    const QString sub = payload.value(Protocol::Key::Sub).toString();
+    const QJsonValue exp = payload.value(Protocol::Key::Exp);
     if (sub.isEmpty() || !exp.isDouble())
         return Verdict::Invalid;
     const qint64 expMs = qint64(std::llround(exp.toDouble() * 1000.0));
     if (claims) {
         claims->subject = sub;
-        claims->name = payload.value(QStringLiteral("name")).toString(sub);
-        claims->issuedAtMs = qint64(payload.value(QStringLiteral("iat")).toDouble() * 1000.0);
+        claims->name = payload.value(Protocol::Key::Name).toString(sub);
+        claims->issuedAtMs = qint64(payload.value(Protocol::Key::Iat).toDouble() * 1000.0);
         claims->expiresAtMs = expMs;
     }
     return nowMs >= expMs ? Verdict::Expired : Verdict::Valid;

@@ -1,5 +1,6 @@
 #pragma once
-// Issues and checks HS256 JWT access tokens, and makes opaque refresh tokens (stored only hashed).
+// Issues and checks HS256 JWT access tokens, makes opaque refresh tokens (stored only hashed),
+// and keeps the signing secret in its file.
 
 #include <QByteArray>
 #include <QString>
@@ -20,6 +21,12 @@ public:
 
     explicit TokenService(const QByteArray &secret = QByteArray());
     void setSecret(const QByteArray &secret) { m_secret = secret; }
+    bool hasSecret() const { return !m_secret.isEmpty(); }
+
+    // Reads the secret from path (at least 16 bytes, surrounding whitespace ignored) or, when the
+    // file does not exist, generates 32 random bytes and writes them hex-encoded with mode 0600.
+    // False with a message when the file cannot be read, is too short or cannot be created.
+    bool loadOrCreateSecret(const QString &path, QString *errorMessage);
 
     // exp is seconds since the epoch, fractional when ttlMs is not whole seconds.
     QString issue(const QString &subject, const QString &name, qint64 nowMs, qint64 ttlMs) const;

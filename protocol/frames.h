@@ -1,0 +1,42 @@
+#pragma once
+// Everything of the wire protocol in one include: constants, limits, close and error codes, the
+// typed frames and HTTP bodies, the codec and the token bucket.
+
+#include "closecode.h"
+#include "endpoints.h"
+#include "errorcode.h"
+#include "frameerror.h"
+#include "frametype.h"
+#include "keys.h"
+#include "protocollimits.h"
+
+#include "ackframe.h"
+#include "authframe.h"
+#include "authokframe.h"
+#include "conversationinfo.h"
+#include "errorframe.h"
+#include "framecodec.h"
+#include "goodbyeframe.h"
+#include "helloframe.h"
+#include "historyframe.h"
+#include "historyrequestframe.h"
+#include "joinedframe.h"
+#include "joinframe.h"
+#include "leaveframe.h"
+#include "leftframe.h"
+#include "messageframe.h"
+#include "pingframe.h"
+#include "pongframe.h"
+#include "sendframe.h"
+#include "syncedframe.h"
+#include "typingframe.h"
+#include "userinfo.h"
+#include "welcomeframe.h"
+
+#include "credentialsrequest.h"
+#include "healthstatus.h"
+#include "httperrorbody.h"
+#include "refreshrequest.h"
+#include "tokenresponse.h"
+
+#include "tokenbucket.h"

@@ -1,0 +1,36 @@
+#include "healthstatus.h"
+
+#include "jsonread.h"
+
+namespace Tether::Protocol {
+
+QJsonObject HealthStatus::toJson() const
+{
+    return QJsonObject{ { Key::Status, status.isEmpty() ? QString(Value::StatusOk) : status },
+                        { Key::Version, version },
+                        { Key::UptimeS, uptimeS },
+                        { Key::Connections, connections } };
+}
+
+std::optional<HealthStatus> HealthStatus::fromJson(const QJsonObject &o, FrameError *error)
+{
+    const auto status = Detail::requiredString(o, Key::Status, error, true);
+    const auto version = status ? Detail::optionalString(o, Key::Version, error) : std::nullopt;
+    if (!version)
+        return std::nullopt;
+    for (const QLatin1String key : { Key::UptimeS, Key::Connections }) {
+        const QJsonValue value = o.value(key);
+        if (!value.isUndefined() && !value.isDouble()) {
+            Detail::fail(error, ErrorCode::MissingField, QStringLiteral("\"%1\" must be a number").arg(key));
+            return std::nullopt;
+        }
+    }
+    HealthStatus health;
+    health.status = *status;
+    health.version = *version;
+    health.uptimeS = qMax(0.0, o.value(Key::UptimeS).toDouble());
+    health.connections = qMax(0, o.value(Key::Connections).toInt());
+    return health;
+}
+
+} // namespace Tether::Protocol
