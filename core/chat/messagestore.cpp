@@ -334,7 +334,7 @@ QList<ChatMessage> MessageStore::messages(const QString &conversation) const
         while (q.next())
             result.append(Private::messageFromRow(q));
     }
-    const QString self = value(QStringLiteral("user"));
+    const QString self = value(MetaUser);
     QSqlQuery q = d->db.query();
     if (!d->db.exec(q,
                     QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox "
@@ -369,14 +369,14 @@ bool MessageStore::enqueue(const OutboxEntry &entry, int limit, QString *errorCo
     };
     if (limit > 0 && outboxSize() >= limit) {
         d->db.setLastError(QStringLiteral("the outbox holds %1 unsent messages (its limit)").arg(limit));
-        return fail(QStringLiteral("outbox_full"));
+        return fail(ChatSession::errorName(ChatSession::Error::OutboxFull));
     }
     if (d->db.change(QStringLiteral("INSERT INTO outbox (id, conversation, text, created, state, error, attempts) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ?)"),
                      {entry.id, entry.conversation, entry.text, entry.created.toMSecsSinceEpoch(),
                       deliveryName(entry.state), entry.errorCode, entry.attempts})
         < 0)
-        return fail(QStringLiteral("storage_error"));
+        return fail(ChatSession::errorName(ChatSession::Error::StorageError));
     if (d->outboxCount >= 0)
         ++d->outboxCount;
     return true;

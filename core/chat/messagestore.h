@@ -48,6 +48,12 @@ public:
     bool commit();
     void rollback();
 
+    // Keys of the meta table (value(), setValue()).
+    static constexpr QLatin1String MetaUser{"user"};           // the last welcome's user id
+    static constexpr QLatin1String MetaUserName{"user_name"};
+    static constexpr QLatin1String MetaGuest{"guest"};         // "1" when that user was a guest
+    static constexpr QLatin1String MetaGuestKey{"guest_key"};  // a guest's secret, never logged
+
     QString value(const QString &key) const;
     bool setValue(const QString &key, const QString &value);
 
