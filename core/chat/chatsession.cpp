@@ -533,7 +533,7 @@ void ChatSession::Private::apply(const Protocol::ErrorFrame &frame)
 
 void ChatSession::Private::apply(const Protocol::TypingFrame &frame)
 {
-    if (!account.isSelf(frame.from))
+    if (frame.from != account.userId())
         changes.typing(frame.conversation, frame.from);
 }
 
