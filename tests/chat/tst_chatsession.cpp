@@ -691,14 +691,19 @@ private Q_SLOTS:
         QVERIFY(alice->session->open());
         alice->connection->open();
         scripted.waitFor(str("hello"));
+        QSignalSpy errors(alice->session.get(), &ChatSession::errorOccurred);
         scripted.socket->sendTextMessage(str("this is not json"));
         scripted.send({{str("type"), str("message"), }, {str("text"), str("no seq")}});
         scripted.send({{str("type"), str("ack"), }, {str("id"), str("nobody")}, {str("seq"), 9}});
         scripted.send({{str("type"), str("from-the-future")}});
         scripted.send({{str("type"), str("error")}, {str("code"), str("rate_limited")}, {str("message"), str("slow down")}});
-        QTRY_VERIFY_WITH_TIMEOUT(alice->errors.size() >= 3, kTimeout);
+        scripted.send({{str("type"), str("error")}, {str("code"), str("brand_new")}, {str("message"), str("new here")}});
+        QTRY_VERIFY_WITH_TIMEOUT(alice->errors.size() >= 4, kTimeout);
         QCOMPARE(alice->errors.count(str("protocol_error")), 2);
         QVERIFY(alice->errors.contains(str("rate_limited")));
+        // A code this build does not know: UnknownServerError, the code named in the message.
+        QCOMPARE(errors.last().at(0).value<ChatSession::Error>(), ChatSession::Error::UnknownServerError);
+        QVERIFY(errors.last().at(1).toString().contains(QLatin1String("brand_new")));
         QCOMPARE(alice->session->outboxSize(), 0);
     }
 
