@@ -194,6 +194,61 @@ private Q_SLOTS:
         QCOMPARE(m_written.size(), 3);
     }
 
+    void queueChecksAndKnowsIds()
+    {
+        ChatSessionConfig config;
+        config.outboxLimit = 2;
+        config.maxTextBytes = 10;
+        make(config);
+        ChatMessage queued;
+        ChatSession::Error error = ChatSession::Error::NotOpen;
+        QString message;
+        auto queue = [&](const QString &id, const QString &conversation, const QString &text) {
+            return m_outbox->queue(id, conversation, text, &queued, &error, &message);
+        };
+        using R = Outbox::QueueResult;
+        QCOMPARE(queue(QStringLiteral("a"), QString(), QStringLiteral("x")), R::Refused);
+        QCOMPARE(error, ChatSession::Error::InvalidArgument);
+        QCOMPARE(queue(QStringLiteral("a"), room, QStringLiteral("  ")), R::Refused);
+        QCOMPARE(queue(QStringLiteral("a"), room, QStringLiteral("more than ten bytes")), R::Refused);
+        QVERIFY(message.contains(QLatin1String("10 bytes")));
+        QCOMPARE(queue(QString(), room, QStringLiteral("x")), R::Refused);
+        QCOMPARE(queue(QString(129, QLatin1Char('i')), room, QStringLiteral("x")), R::Refused);
+        QCOMPARE(m_store.outboxSize(), 0);
+
+        QCOMPARE(queue(QString(128, QLatin1Char('i')), room, QStringLiteral("x")), R::Queued);
+        QCOMPARE(queued.delivery, ChatMessage::Delivery::Queued);
+        QCOMPARE(queued.from, QStringLiteral("me"));
+        QVERIFY(queued.outgoing);
+        QCOMPARE(queue(QString(128, QLatin1Char('i')), room, QStringLiteral("x")), R::Known); // exactly once
+        QCOMPARE(queue(QStringLiteral("b"), room, QStringLiteral("y")), R::Queued);
+        QCOMPARE(queue(QStringLiteral("c"), room, QStringLiteral("z")), R::Refused);
+        QCOMPARE(error, ChatSession::Error::OutboxFull);
+        // Acknowledged ids stay known: a re-fed line after a restart is not sent twice.
+        QVERIFY(m_outbox->acknowledge(QStringLiteral("b"), 1, QDateTime::currentDateTimeUtc()));
+        QCOMPARE(queue(QStringLiteral("b"), room, QStringLiteral("y")), R::Known);
+    }
+
+    void retryAndDiscard()
+    {
+        enqueue(QStringLiteral("a"));
+        enqueue(QStringLiteral("b"));
+        QVERIFY(!m_outbox->retry(QStringLiteral("a"))); // queued, not failed
+        m_outbox->flush(0);
+        QVERIFY(!m_outbox->discard(QStringLiteral("a"))); // on the wire: the server may have it
+        QVERIFY(m_outbox->refuse(QStringLiteral("a"), QStringLiteral("forbidden"), QString(), 1));
+        const auto retried = m_outbox->retry(QStringLiteral("a"));
+        QVERIFY(retried);
+        QCOMPARE(retried->delivery, ChatMessage::Delivery::Queued);
+        QVERIFY(retried->errorCode.isEmpty());
+        QCOMPARE(m_store.outboxEntry(QStringLiteral("a"))->errorCode, QString());
+        QVERIFY(m_outbox->refuse(QStringLiteral("b"), QStringLiteral("forbidden"), QString(), 1));
+        QCOMPARE(m_outbox->discard(QStringLiteral("b")), std::optional<QString>(room));
+        QVERIFY(!m_outbox->discard(QStringLiteral("b")));
+        QCOMPARE(m_outbox->messages().size(), 1);
+        QCOMPARE(m_outbox->messages().first().id, QStringLiteral("a"));
+    }
+
     void failAllForAnotherAccount()
     {
         enqueue(QStringLiteral("a"));
