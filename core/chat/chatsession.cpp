@@ -115,7 +115,6 @@ public:
     IncomingQueue incoming; // frames waiting to be applied
     bool opened = false;
 
-    bool helloSent = false;
     bool synced = false;
     int helloCounter = 0;
 
@@ -382,15 +381,14 @@ void ChatSession::Private::sendHello()
     hello.requestId = kHelloIdPrefix + QString::number(++helloCounter);
     if (connection->credentials().isAnonymous())
         hello.guestKey = account.guestKey();
-    helloSent = sendFrame(hello.toJson());
-    qCDebug(lcChat) << "hello sent:" << helloSent << "resume" << hello.resume.size() << "conversations";
+    const bool sent = sendFrame(hello.toJson());
+    qCDebug(lcChat) << "hello sent:" << sent << "resume" << hello.resume.size() << "conversations";
 }
 
 void ChatSession::Private::onLinkLost()
 {
     // Frames already received are still applied: they are true whatever happened to the link.
     processIncoming();
-    helloSent = false;
     synced = false;
     history.reset();
     outboxTimer.stop();
@@ -409,9 +407,10 @@ void ChatSession::Private::processIncoming()
     const bool transaction = store.beginTransaction();
     for (const QString &text : batch) {
         const FrameDecoder::Result decoded = FrameDecoder::decode(text);
-        if (decoded.isError())
+        if (decoded.isError()) {
             changes.error(Error::ProtocolError, decoded.error);
-        else
+            history.takeRefused(decoded.requestId); // an unreadable page: asked for again later
+        } else
             std::visit([this](const auto &frame) { apply(frame); }, decoded.frame);
     }
     finishBatch();

@@ -2,6 +2,7 @@
 
 #include "framecodec.h"
 #include "frametype.h"
+#include "keys.h"
 
 #include <QLoggingCategory>
 
@@ -15,10 +16,12 @@ template<typename T>
 void parse(const QJsonObject &object, FrameDecoder::Result &result)
 {
     Protocol::FrameError error;
-    if (auto frame = T::fromJson(object, &error))
+    if (auto frame = T::fromJson(object, &error)) {
         result.frame = std::move(*frame);
-    else
+    } else {
         result.error = QStringLiteral("the server sent a malformed \"%1\" frame: %2").arg(result.type, error.message);
+        result.requestId = object.value(Protocol::Key::Id).toString();
+    }
 }
 
 } // namespace

@@ -33,6 +33,7 @@ public:
         Frame frame;
         QString error; // set: a protocol error, and frame is std::monostate
         QString type;  // the "type" as received (cut to 64 characters)
+        QString requestId; // a malformed frame's "id" when it is a string: which request it answered
 
         bool isError() const { return !error.isEmpty(); }
         bool isIgnored() const { return error.isEmpty() && std::holds_alternative<std::monostate>(frame); }

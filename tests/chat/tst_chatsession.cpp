@@ -683,6 +683,40 @@ private Q_SLOTS:
         QCOMPARE(again.value(QLatin1String("resume")).toObject().value(QLatin1String("room")).toInt(), 6);
     }
 
+    void malformedHistoryPageIsAskedAgain()
+    {
+        ScriptedServer scripted;
+        QVERIFY(scripted.listen());
+        auto alice = std::make_unique<Peer>(ChatTest::fastConfig(scripted.url()), db(str("badpage.sqlite")));
+        QVERIFY(alice->session->open());
+        alice->connection->open();
+        scripted.waitFor(str("hello"));
+        scripted.send({{str("type"), str("welcome")}, {str("protocol"), 1},
+                       {str("user"), QJsonObject{{str("id"), str("alice")}, {str("name"), str("alice")}}},
+                       {str("conversations"), QJsonArray{QJsonObject{{str("id"), str("room")}, {str("title"), str("Room")},
+                                                                     {str("last_seq"), 0}}}}});
+        scripted.send({{str("type"), str("synced")}});
+        scripted.send(ScriptedServer::message(3)); // 1 and 2 are missing
+        const QJsonObject first = scripted.waitFor(str("history"));
+        QVERIFY(!first.isEmpty());
+        QCOMPARE(first.value(QLatin1String("after")).toInt(), 0);
+        // An unreadable answer: a protocol error, and the request is not waited for forever.
+        scripted.send({{str("type"), str("history")}, {str("id"), first.value(QLatin1String("id"))},
+                       {str("conversation"), str("room")}, {str("messages"), QJsonArray{QJsonObject{{str("seq"), str("x")}}}}});
+        QTRY_COMPARE_WITH_TIMEOUT(alice->errors.count(str("protocol_error")), 1, kTimeout);
+        scripted.send(ScriptedServer::message(4));
+        const QJsonObject again = scripted.waitFor(str("history"));
+        QVERIFY(!again.isEmpty());
+        QCOMPARE(again.value(QLatin1String("after")).toInt(), 0);
+        QVERIFY(again.value(QLatin1String("id")) != first.value(QLatin1String("id")));
+        scripted.send({{str("type"), str("history")}, {str("id"), again.value(QLatin1String("id"))},
+                       {str("conversation"), str("room")},
+                       {str("messages"), QJsonArray{ScriptedServer::message(1), ScriptedServer::message(2)}},
+                       {str("has_more"), false}});
+        QTRY_COMPARE_WITH_TIMEOUT(alice->receivedTexts(str("room")),
+                                  (QStringList{str("m1"), str("m2"), str("m3"), str("m4")}), kTimeout);
+    }
+
     void garbageFromServer()
     {
         ScriptedServer scripted;

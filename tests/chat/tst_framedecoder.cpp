@@ -65,6 +65,15 @@ private Q_SLOTS:
         QVERIFY(result.error.startsWith(QLatin1String("the server sent")));
     }
 
+    void malformedAnswerNamesItsRequest()
+    {
+        const auto result = FrameDecoder::decode(
+                s("{\"type\":\"history\",\"id\":\"h:4\",\"conversation\":\"room\",\"messages\":[{\"seq\":\"x\"}]}"));
+        QVERIFY(result.isError());
+        QCOMPARE(result.requestId, s("h:4"));
+        QVERIFY(FrameDecoder::decode(s("{\"type\":\"ack\",\"id\":7}")).requestId.isEmpty());
+    }
+
     void ignored_data()
     {
         QTest::addColumn<QString>("text");
