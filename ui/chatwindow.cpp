@@ -236,8 +236,8 @@ void ChatWindow::setSession(ChatSession *session)
         if (!m_session->userName().isEmpty())
             setUserName(m_session->userName());
     });
-    connect(session, &ChatSession::errorOccurred, this, [this](const QString &code, const QString &message) {
-        if (code == QLatin1String("outbox_full") || code == QLatin1String("storage_error")) {
+    connect(session, &ChatSession::errorOccurred, this, [this](ChatSession::Error error, const QString &message) {
+        if (error == ChatSession::Error::OutboxFull || error == ChatSession::Error::StorageError) {
             m_error->setText(message);
             m_error->show();
         }

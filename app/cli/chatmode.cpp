@@ -124,8 +124,8 @@ void ChatMode::start()
     connect(m_session, &ChatSession::typing, this, [this](const QString &conversation, const QString &from) {
         m_printer->print(str("typing"), {{Key::Conversation, conversation}, {Key::From, from}});
     });
-    connect(m_session, &ChatSession::errorOccurred, this, [this](const QString &code, const QString &message) {
-        m_printer->print(str("error"), {{str("code"), code}, {str("message"), message}});
+    connect(m_session, &ChatSession::errorOccurred, this, [this](ChatSession::Error error, const QString &message) {
+        m_printer->print(str("error"), {{str("code"), ChatSession::errorName(error)}, {str("message"), message}});
     });
 
     connect(m_stdin, &StdinReader::lineRead, this, &ChatMode::onLine);

@@ -224,8 +224,8 @@ public:
                              }
                          });
         QObject::connect(m_sender.get(), &ChatSession::errorOccurred, m_sender.get(),
-                         [](const QString &code, const QString &message) {
-                             qWarning("sender session error %s: %s", qPrintable(code), qPrintable(message));
+                         [](ChatSession::Error error, const QString &message) {
+                             qWarning("sender session error %s: %s", qPrintable(ChatSession::errorName(error)), qPrintable(message));
                          });
     }
 

@@ -66,6 +66,58 @@ class ChatSession : public QObject
     Q_OBJECT
 
 public:
+    /*!
+        \enum ChatSession::Error
+        What went wrong, as errorOccurred() reports it. errorName() gives each value's wire name:
+        the spelling the CLI prints, ChatMessage::errorCode holds and the server sends.
+
+        Raised by this client:
+        \value NotOpen          not_open: the chat store is not open (open() failed or was not called).
+        \value InvalidArgument  invalid_argument: send() refused its input: no conversation, an empty
+                                text, a text over ChatSessionConfig::maxTextBytes, an id that is empty
+                                or longer than the protocol allows.
+        \value OutboxFull       outbox_full: ChatSessionConfig::outboxLimit messages are unacknowledged.
+        \value StorageError     storage_error: the local store refused a write (a batch that could
+                                not be committed is asked for again), or the server's storage_error
+                                for a request that is not one of our sends.
+        \value ProtocolError    protocol_error: the server sent a frame this client cannot read (not
+                                a JSON object, or a known type with missing or mistyped fields).
+        \value AccountChanged   account_changed: never signalled; the ChatMessage::errorCode of
+                                messages queued under another account on this store, failed instead
+                                of sent.
+
+        Sent by the server in an error frame not tied to one of our messages (docs/protocol.md):
+        \value BadJson          bad_json: the server could not read one of our frames.
+        \value UnknownType      unknown_type: the server does not know one of our frame types.
+        \value MissingField     missing_field: one of our frames lacked a field the server needs.
+        \value InvalidField     invalid_field: one of our frames had a field the server refuses.
+        \value NotMember        not_member: a request for a conversation we are not in.
+        \value Forbidden        forbidden: e.g. leaving a public conversation.
+        \value RateLimited      rate_limited: we wrote faster than the server allows and it dropped
+                                the frame (sends and history requests are retried by themselves).
+        \value UnknownServerError error: an error frame without a code, or with one this build does
+                                not know (the message then names it).
+    */
+    enum class Error {
+        NotOpen,
+        InvalidArgument,
+        OutboxFull,
+        StorageError,
+        ProtocolError,
+        AccountChanged,
+        BadJson,
+        UnknownType,
+        MissingField,
+        InvalidField,
+        NotMember,
+        Forbidden,
+        RateLimited,
+        UnknownServerError,
+    };
+    Q_ENUM(Error)
+    static QString errorName(Error error);           // "outbox_full", ...
+    static Error errorFromName(const QString &name); // UnknownServerError for a name not listed above
+
     ChatSession(ConnectionManager *connection, const ChatSessionConfig &config, QObject *parent = nullptr);
     ~ChatSession() override;
 
@@ -89,7 +141,7 @@ public:
     void sendTyping(const QString &conversation);
     void join(const QString &conversation);
     void leave(const QString &conversation);
-    int outboxSize() const;                      // queued + sending + failed (everything not yet acked)
+    int outboxSize() const;                      // queued + sending + failed (everything not yet acked); cheap
     QList<ChatMessage> outbox() const;           // those entries, every conversation, oldest first
     int reconnects() const;                      // welcomes received after the first
 
@@ -101,9 +153,11 @@ Q_SIGNALS:
     void unreadChanged(const QString &conversation, int unread);
     void typing(const QString &conversation, const QString &user);
     void synced();
-    // code: "outbox_full", "storage_error", "not_open", "invalid_argument", "protocol_error", or the
-    // server's error code (e.g. "not_member", "rate_limited") for errors not tied to one of our messages.
-    void errorOccurred(const QString &code, const QString &message);
+    // outboxSize() changed: a message was queued, acknowledged or discarded (not on state changes).
+    void outboxSizeChanged(int size);
+    // Errors not tied to one of our messages (those fail the message: ChatMessage::errorCode).
+    // errorName(error) spells the code.
+    void errorOccurred(Tether::ChatSession::Error error, const QString &message);
 
 private:
     class Private;

@@ -1,7 +1,8 @@
 #pragma once
 // MessageStore is the chat layer's local SQLite store: conversations with their gap-free seq
 // watermark, received messages, and the persistent outbox (written before anything is sent).
-// One instance owns one uniquely named QSqlDatabase connection; not thread-safe.
+// ChatDatabase holds the SQL connection, schema and transactions; this class holds the queries.
+// Not thread-safe.
 
 #include "chatsession.h"
 
@@ -46,6 +47,12 @@ public:
     bool beginTransaction();
     bool commit();
     void rollback();
+
+    // Keys of the meta table (value(), setValue()).
+    static constexpr QLatin1String MetaUser{"user"};           // the last welcome's user id
+    static constexpr QLatin1String MetaUserName{"user_name"};
+    static constexpr QLatin1String MetaGuest{"guest"};         // "1" when that user was a guest
+    static constexpr QLatin1String MetaGuestKey{"guest_key"};  // a guest's secret, never logged
 
     QString value(const QString &key) const;
     bool setValue(const QString &key, const QString &value);

@@ -339,6 +339,33 @@ private Q_SLOTS:
         QCOMPARE(store.messageCount(QStringLiteral("n")), 1);
     }
 
+    void outboxSizeFollowsEveryChange()
+    {
+        // outboxSize() is counted once and then kept: it must still match the table after
+        // enqueue, removal, acknowledgement and a rollback.
+        MessageStore store;
+        QVERIFY(store.open(path(QStringLiteral("outboxsize.sqlite"))));
+        QVERIFY(store.upsertConversation(QStringLiteral("lobby"), QString()));
+        QCOMPARE(store.outboxSize(), 0);
+        QVERIFY(store.enqueue(entry(QStringLiteral("a")), 0));
+        QVERIFY(store.enqueue(entry(QStringLiteral("b")), 0));
+        QCOMPARE(store.outboxSize(), 2);
+        QVERIFY(!store.removeFromOutbox(QStringLiteral("nobody")));
+        QCOMPARE(store.outboxSize(), 2);
+        QVERIFY(store.acknowledge(QStringLiteral("a"), 1, QDateTime::currentDateTimeUtc(), QStringLiteral("me")));
+        QCOMPARE(store.outboxSize(), 1);
+        QVERIFY(store.beginTransaction());
+        QVERIFY(store.enqueue(entry(QStringLiteral("c")), 0));
+        QVERIFY(store.removeFromOutbox(QStringLiteral("b")));
+        QCOMPARE(store.outboxSize(), 1);
+        store.rollback();
+        QCOMPARE(store.outboxSize(), 1);
+        QCOMPARE(store.outbox().first().id, QStringLiteral("b"));
+        QVERIFY(!store.enqueue(entry(QStringLiteral("b")), 0)); // a duplicate id counts nothing
+        QCOMPARE(store.outboxSize(), 1);
+        QCOMPARE(int(store.outbox().size()), store.outboxSize());
+    }
+
     void twoStoresAtOnce()
     {
         MessageStore a;

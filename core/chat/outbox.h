@@ -1,0 +1,76 @@
+#pragma once
+// Outbox puts the persistent outbox on the wire: it writes queued entries as send frames as fast
+// as OutboxPacer allows and marks them sending, settles them from the server's answers (ack,
+// our own message echoed, error), and takes them back to the queue when the link drops. The
+// entries live in MessageStore, written there before any byte goes out; this class holds only
+// what is on the wire now. Every change is reported to a ChangeBatch.
+
+#include "chatsession.h"
+#include "messagestore.h"
+#include "outboxpacer.h"
+#include "sendframe.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace Tether {
+
+class ChangeBatch;
+
+class Outbox
+{
+public:
+    // Writes a frame; false when it could not (the link is down).
+    using Writer = std::function<bool(const Protocol::SendFrame &)>;
+
+    // Reads outboxLimit, maxTextBytes and, for its OutboxPacer, the pacing settings.
+    Outbox(MessageStore *store, ChangeBatch *changes, const ChatSessionConfig &config, Writer writer);
+
+    // The sender named in the messages this reports (the welcome's user id).
+    void setUserId(const QString &userId) { m_userId = userId; }
+
+    enum class QueueResult { Queued, Known, Refused };
+    // Queues a new message: checked (conversation, text, its size, the id), then written to the
+    // store before any byte of it goes out. An id already queued or acknowledged is not queued
+    // again (a re-fed line after a restart): Known, exactly once. Refused: *error and *message say
+    // why (invalid_argument, outbox_full, storage_error).
+    QueueResult queue(const QString &id, const QString &conversation, const QString &text, ChatMessage *queued,
+                      ChatSession::Error *error, QString *message);
+    // A failed entry back to the queue: the message as it now is, or nothing when it was not failed.
+    std::optional<ChatMessage> retry(const QString &id);
+    // Drops an entry that is not on the wire (the server may have stored one that is): its
+    // conversation, or nothing.
+    std::optional<QString> discard(const QString &id);
+    QList<ChatMessage> messages() const; // every entry, oldest first
+
+    bool contains(const QString &id) const; // the entry is in the outbox (not yet acknowledged)
+    // Writes what the pacer allows now. Returns when to flush again (ms), or -1.
+    qint64 flush(qint64 nowMs);
+    // The server confirmed the entry (ack, or our message echoed): it becomes a held message with
+    // this seq. False when it is not (any more) in the outbox, e.g. a repeated ack.
+    bool acknowledge(const QString &id, qint64 seq, const QDateTime &timestamp);
+    // An error answer for the entry: rate_limited/storage_error put it back in the queue after a
+    // pause, any other code fails it (ChatMessage::errorCode = code). False when id is not ours.
+    bool refuse(const QString &id, const QString &code, const QString &message, qint64 nowMs);
+    // Every entry fails with this code and is not sent (another account's outbox).
+    void failAll(const QString &code);
+    // The link is gone: everything in flight goes back to the queue, sent again after the next
+    // welcome (same ids).
+    void linkLost();
+    // A batch was not committed: what it recorded as answered may still be in the store.
+    void forgetInFlight();
+
+private:
+    MessageStore *m_store;
+    ChangeBatch *m_changes;
+    int m_limit;
+    int m_maxTextBytes;
+    OutboxPacer m_pacer;
+    Writer m_writer;
+    QString m_userId;
+};
+
+} // namespace Tether
