@@ -606,13 +606,15 @@ std::optional<ChatMessage> ChatSession::Private::acknowledge(const QString &id, 
     if (!entry)
         return std::nullopt; // a repeated ack (the server's answer to a retry): already done
     touch(entry->conversation);
-    if (!store.acknowledge(id, seq, ts, userId)) {
+    // Ours keeps the time it was written (shown while it waited), not the server's arrival time.
+    const QDateTime written = entry->created.isValid() ? entry->created : ts;
+    if (!store.acknowledge(id, seq, written, userId)) {
         error(str("storage_error"), QStringLiteral("cannot record an acknowledgement: %1").arg(store.lastError()));
         return std::nullopt;
     }
     ChatMessage m = MessageStore::toMessage(*entry, userId);
     m.seq = seq;
-    m.timestamp = ts;
+    m.timestamp = written;
     m.delivery = ChatMessage::Delivery::Sent;
     m.errorCode.clear();
     update(m);
