@@ -294,6 +294,41 @@ private Q_SLOTS:
         QVERIFY(l.text.height() >= lines.size() * QFontMetrics(view.font()).height() - 1);
     }
 
+    // Right-to-left text is drawn inside its (narrow) bubble, not at the far end of the wrap width.
+    void rightToLeftTextStaysInItsBubble()
+    {
+        MessageModel model;
+        ChatMessage m = message(QStringLiteral("r"), D::Received, false, QStringLiteral("alice"));
+        m.text = QStringLiteral("שלום עולם");
+        model.resetMessages({m});
+        QListView view;
+        MessageDelegate delegate;
+        view.setItemDelegate(&delegate);
+        view.setModel(&model);
+        view.resize(700, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QStyleOptionViewItem o;
+        o.initFrom(view.viewport());
+        o.font = view.font();
+        o.rect = view.visualRect(model.index(0));
+        const MessageDelegate::Layout l = delegate.layout(o, model.index(0));
+        const QImage image = view.viewport()->grab().toImage();
+        const QColor base = view.palette().color(QPalette::Base);
+        int inked = 0;
+        for (int y = l.text.top(); y <= l.text.bottom(); ++y) {
+            for (int x = l.bubble.right() + 4; x < image.width(); ++x) // past the focus outline
+                inked += image.pixelColor(x, y) != base ? 1 : 0;
+        }
+        QCOMPARE(inked, 0);
+        int inside = 0;
+        for (int y = l.text.top(); y <= l.text.bottom(); ++y) {
+            for (int x = l.text.left(); x <= l.text.right(); ++x)
+                inside += image.pixelColor(x, y).lightnessF() < 0.5 ? 1 : 0;
+        }
+        QVERIFY(inside > 10);
+    }
+
     // Finding 6: a long sender name is shown in full; the bubble grows to it. Only a name wider
     // than the whole row is elided.
     void senderNamesInFull()
