@@ -257,7 +257,6 @@ MessageDelegate::Colors MessageDelegate::Colors::from(const QPalette &palette)
     c.muted = readableOn(mix(text, base, 0.45), fills);
     c.link = readableOn(role(QPalette::Link), fills);
     c.failedText = readableOn(QColor(0xc0, 0x30, 0x25), {c.failed});
-    c.ownName = c.link;
     c.separatorFill = mix(base, text, dark ? 0.14 : 0.07);
     c.unreadLine = readableOn(role(QPalette::Highlight), {base, c.separatorFill});
     return c;
@@ -560,7 +559,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     }
     if (!l.headerText.isEmpty()) {
         painter->setFont(boldFont(option.font));
-        painter->setPen(outgoing ? colors.ownName : readableOn(senderColor, {fill}));
+        painter->setPen(readableOn(senderColor, {fill})); // the avatar's hue: a name, not a link
         painter->drawText(l.header, Qt::AlignLeft | Qt::AlignVCenter, l.headerText);
     }
     painter->setFont(option.font);

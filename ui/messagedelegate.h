@@ -61,7 +61,7 @@ public:
     struct Colors
     {
         QColor incoming, outgoing, failed;   // bubble fills
-        QColor text, muted, link, failedText, ownName, separatorFill, unreadLine;
+        QColor text, muted, link, failedText, separatorFill, unreadLine;
         static Colors from(const QPalette &palette);
     };
     // WCAG contrast ratio of two colours (1..21).
