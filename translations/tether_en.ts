@@ -303,18 +303,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Write a message… (Enter sends, Shift+Enter for a new line)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Message text</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Enter sends, Shift+Enter starts a new line. Messages written while offline are sent when the connection is back.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Conversations</source>
             <translation type="unfinished" />
         </message>
@@ -372,6 +360,25 @@
         </message>
         <message>
             <source>Connecting to the chat… Conversations appear on the left.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::Composer</name>
+        <message>
+            <source>Write a message…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Enter sends, Shift+Enter starts a new line.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Message text</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Enter sends, Shift+Enter starts a new line. Messages written while offline are sent when the connection is back.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1051,6 +1058,18 @@ Messages will not be kept on this computer until this is fixed.</source>
         </message>
         <message>
             <source>Discard</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Today</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unread messages</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -306,18 +306,6 @@
             <translation>Отправить сообщение</translation>
         </message>
         <message>
-            <source>Write a message… (Enter sends, Shift+Enter for a new line)</source>
-            <translation>Напишите сообщение… (Enter — отправить, Shift+Enter — новая строка)</translation>
-        </message>
-        <message>
-            <source>Message text</source>
-            <translation>Текст сообщения</translation>
-        </message>
-        <message>
-            <source>Enter sends, Shift+Enter starts a new line. Messages written while offline are sent when the connection is back.</source>
-            <translation>Enter отправляет, Shift+Enter начинает новую строку. Сообщения, написанные без связи, уйдут, когда соединение восстановится.</translation>
-        </message>
-        <message>
             <source>Conversations</source>
             <translation>Беседы</translation>
         </message>
@@ -376,6 +364,25 @@
         <message>
             <source>Connecting to the chat… Conversations appear on the left.</source>
             <translation>Подключение к чату… Беседы появятся слева.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Tether::Composer</name>
+        <message>
+            <source>Write a message…</source>
+            <translation>Напишите сообщение…</translation>
+        </message>
+        <message>
+            <source>Enter sends, Shift+Enter starts a new line.</source>
+            <translation>Enter отправляет, Shift+Enter начинает новую строку.</translation>
+        </message>
+        <message>
+            <source>Message text</source>
+            <translation>Текст сообщения</translation>
+        </message>
+        <message>
+            <source>Enter sends, Shift+Enter starts a new line. Messages written while offline are sent when the connection is back.</source>
+            <translation>Enter отправляет, Shift+Enter начинает новую строку. Сообщения, написанные без связи, уйдут, когда соединение восстановится.</translation>
         </message>
     </context>
     <context>
@@ -1063,6 +1070,18 @@ Messages will not be kept on this computer until this is fixed.</source>
         <message>
             <source>Discard</source>
             <translation>Удалить</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>Сегодня</translation>
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation>Вчера</translation>
+        </message>
+        <message>
+            <source>Unread messages</source>
+            <translation>Непрочитанные сообщения</translation>
         </message>
     </context>
     <context>

@@ -382,10 +382,6 @@ void ChatWindow::retranslateUi()
     m_send->setText(tr("Send"));
     m_send->setToolTip(tr("Send the message (Enter). Shift+Enter starts a new line."));
     m_send->setAccessibleName(tr("Send message"));
-    m_composer->setPlaceholderText(tr("Write a message… (Enter sends, Shift+Enter for a new line)"));
-    m_composer->setAccessibleName(tr("Message text"));
-    m_composer->setAccessibleDescription(tr("Enter sends, Shift+Enter starts a new line. Messages written "
-                                            "while offline are sent when the connection is back."));
     m_conversationView->setAccessibleName(tr("Conversations"));
     m_messageView->setAccessibleName(tr("Messages"));
     m_messageView->setPlaceholderText(currentConversation().isEmpty()

@@ -121,10 +121,11 @@ void ConversationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
         painter->setRenderHint(QPainter::Antialiasing);
         const QRect r(option.rect.right() - badgeW - 6, option.rect.center().y() - (bfm.height() + 4) / 2,
                       badgeW, bfm.height() + 4);
+        // The palette's selection colours: readable in light and dark themes alike.
         painter->setPen(Qt::NoPen);
-        painter->setBrush(QColor(0x2a, 0x5a, 0xa8));
+        painter->setBrush(option.palette.color(QPalette::Active, QPalette::Highlight));
         painter->drawRoundedRect(r, r.height() / 2.0, r.height() / 2.0);
-        painter->setPen(Qt::white);
+        painter->setPen(option.palette.color(QPalette::Active, QPalette::HighlightedText));
         painter->setFont(badgeFont);
         painter->drawText(r, Qt::AlignCenter, badge);
         painter->restore();

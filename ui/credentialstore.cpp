@@ -102,17 +102,23 @@ void CredentialStore::readToken(const QString &key, const std::function<void(con
 void CredentialStore::writeToken(const QString &key, const QString &token)
 {
     m_memory.insert(key, token);
-    if (m_memoryOnly || !m_persistent)
+    if (m_memoryOnly || !m_persistent) {
+        Q_EMIT tokenWritten(key, false);
         return;
+    }
 #if TETHER_HAVE_KEYCHAIN
     auto *job = new QKeychain::WritePasswordJob(m_service, this);
     job->setKey(key);
     job->setTextData(token);
     job->setAutoDelete(true);
     QPointer<CredentialStore> self(this);
-    connect(job, &QKeychain::Job::finished, this, [self](QKeychain::Job *j) {
-        if (self && j->error() != QKeychain::NoError)
+    connect(job, &QKeychain::Job::finished, this, [self, key](QKeychain::Job *j) {
+        if (!self)
+            return;
+        const bool ok = j->error() == QKeychain::NoError;
+        if (!ok)
             self->markUnavailable(j->errorString());
+        Q_EMIT self->tokenWritten(key, ok);
     });
     job->start();
 #endif

@@ -36,6 +36,8 @@ public:
 
 Q_SIGNALS:
     void persistenceChanged(bool persistent);
+    // A writeToken() is done: persisted = it is in the keychain (false: kept in memory only).
+    void tokenWritten(const QString &key, bool persisted);
 
 private:
     void markUnavailable(const QString &reason);

@@ -6,6 +6,13 @@
 
 namespace Tether {
 
+namespace {
+QDate localDay(const QDateTime &ts)
+{
+    return ts.isValid() ? ts.toLocalTime().date() : QDate();
+}
+} // namespace
+
 MessageModel::MessageModel(QObject *parent)
     : QAbstractListModel(parent)
 {
@@ -31,21 +38,47 @@ void MessageModel::setSession(ChatSession *session)
         if (conversation == m_conversation)
             removeMessage(id);
     });
-    if (!m_conversation.isEmpty())
+    // Messages that stay unread after they arrived (the window was hidden): the line goes above
+    // them. Read at once, they count 0 here and no line appears in a chat the user is watching.
+    connect(session, &ChatSession::unreadChanged, this, [this](const QString &conversation, int unread) {
+        if (conversation == m_conversation && unread > 0)
+            markUnread(unread);
+    });
+    if (!m_conversation.isEmpty()) {
         resetMessages(session->messages(m_conversation));
+        markUnread(unreadCountOfSession());
+    }
 }
 
 void MessageModel::setConversation(const QString &conversation)
 {
     m_conversation = conversation;
     resetMessages(m_session && !conversation.isEmpty() ? m_session->messages(conversation) : QList<ChatMessage>());
+    // Before the window marks the conversation read: this is the count the user has not seen.
+    markUnread(unreadCountOfSession());
+}
+
+int MessageModel::unreadCountOfSession() const
+{
+    if (!m_session || m_conversation.isEmpty())
+        return 0;
+    for (const Conversation &c : m_session->conversations()) {
+        if (c.id == m_conversation)
+            return c.unread;
+    }
+    return 0;
 }
 
 void MessageModel::resetMessages(const QList<ChatMessage> &messages)
 {
     beginResetModel();
     m_messages = messages;
+    m_days.clear();
+    m_days.reserve(messages.size());
+    for (const ChatMessage &m : messages)
+        m_days.append(localDay(m.timestamp));
     m_rows.clear();
+    m_unreadMarker.clear();
     reindex(0);
     endResetModel();
 }
@@ -68,6 +101,8 @@ void MessageModel::appendMessages(const QList<ChatMessage> &messages)
     const int first = int(m_messages.size());
     beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
     m_messages.append(fresh);
+    for (const ChatMessage &m : std::as_const(fresh))
+        m_days.append(localDay(m.timestamp));
     reindex(first);
     endInsertRows();
 }
@@ -79,9 +114,13 @@ void MessageModel::updateMessage(const ChatMessage &message)
         appendMessages({message});
         return;
     }
-    m_messages[row] = message;
-    const QModelIndex i = index(row);
-    Q_EMIT dataChanged(i, i);
+    ChatMessage &shown = m_messages[row];
+    // Our message shows the time it was written; delivery (the server's ts) does not move it.
+    const QDateTime written = shown.outgoing && shown.timestamp.isValid() ? shown.timestamp : message.timestamp;
+    shown = message;
+    shown.timestamp = written;
+    m_days[row] = localDay(written);
+    changed(row);
 }
 
 void MessageModel::removeMessage(const QString &id)
@@ -89,15 +128,54 @@ void MessageModel::removeMessage(const QString &id)
     const int row = m_rows.value(id, -1);
     if (row < 0)
         return;
+    if (id == m_unreadMarker)
+        m_unreadMarker.clear();
     beginRemoveRows(QModelIndex(), row, row);
     m_messages.removeAt(row);
+    m_days.removeAt(row);
     m_rows.remove(id);
     reindex(row);
     endRemoveRows();
     if (row < m_messages.size()) {
         const QModelIndex i = index(row);
-        Q_EMIT dataChanged(i, i); // its grouping may have changed
+        Q_EMIT dataChanged(i, i); // its grouping and day separator may have changed
     }
+}
+
+void MessageModel::markUnread(int unread)
+{
+    if (unread <= 0)
+        return; // read now: the line stays where the new messages began
+    // Unread = incoming messages after the read position; ours never count.
+    int seen = 0;
+    for (int row = int(m_messages.size()) - 1; row >= 0; --row) {
+        if (m_messages.at(row).outgoing)
+            continue;
+        if (++seen == unread) {
+            setUnreadMarker(m_messages.at(row).id);
+            return;
+        }
+    }
+    setUnreadMarker(m_messages.isEmpty() ? QString() : m_messages.first().id);
+}
+
+void MessageModel::setUnreadMarker(const QString &id)
+{
+    if (id == m_unreadMarker)
+        return;
+    const int before = rowOf(m_unreadMarker);
+    m_unreadMarker = m_rows.contains(id) ? id : QString();
+    if (before >= 0)
+        changed(before);
+    const int after = rowOf(m_unreadMarker);
+    if (after >= 0)
+        changed(after);
+}
+
+void MessageModel::changed(int row)
+{
+    const int last = qMin(row + 1, int(m_messages.size()) - 1);
+    Q_EMIT dataChanged(index(row), index(last));
 }
 
 void MessageModel::reindex(int from)
@@ -111,12 +189,22 @@ int MessageModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : int(m_messages.size());
 }
 
+bool MessageModel::dayBreakAt(int row) const
+{
+    const QDate day = m_days.at(row);
+    if (!day.isValid())
+        return false;
+    return row == 0 || m_days.at(row - 1) != day;
+}
+
 bool MessageModel::groupedWithPrevious(int row) const
 {
-    if (row <= 0)
+    if (row <= 0 || dayBreakAt(row))
         return false;
     const ChatMessage &a = m_messages.at(row - 1);
     const ChatMessage &b = m_messages.at(row);
+    if (!m_unreadMarker.isEmpty() && b.id == m_unreadMarker)
+        return false; // the line splits the group: the name is shown again below it
     return a.from == b.from && a.outgoing == b.outgoing && a.timestamp.isValid() && b.timestamp.isValid()
         && qAbs(a.timestamp.msecsTo(b.timestamp)) < GroupWindowMs;
 }
@@ -135,6 +223,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         const QString state = m.outgoing ? MessageDelegate::deliveryText(int(m.delivery)) : QString();
         if (!state.isEmpty())
             spoken += QStringLiteral(" (") + state + QLatin1Char(')');
+        if (!m_unreadMarker.isEmpty() && m.id == m_unreadMarker)
+            spoken = MessageDelegate::unreadLineText() + QStringLiteral(". ") + spoken;
         return spoken;
     }
     case IdRole:
@@ -153,6 +243,12 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return groupedWithPrevious(index.row());
     case SeqRole:
         return m.seq;
+    case DayRole:
+        return m_days.at(index.row());
+    case DayBreakRole:
+        return dayBreakAt(index.row());
+    case UnreadMarkerRole:
+        return !m_unreadMarker.isEmpty() && m.id == m_unreadMarker;
     default:
         break;
     }
@@ -171,6 +267,9 @@ QHash<int, QByteArray> MessageModel::roleNames() const
     names.insert(ErrorCodeRole, "errorCode");
     names.insert(GroupedRole, "grouped");
     names.insert(SeqRole, "seq");
+    names.insert(DayRole, "day");
+    names.insert(DayBreakRole, "dayBreak");
+    names.insert(UnreadMarkerRole, "unreadMarker");
     return names;
 }
 

@@ -33,7 +33,8 @@ namespace {
 const QString conversationId = QStringLiteral("bench");
 
 // Message i of the replay, generated on demand so the only copy is the one the model keeps.
-// Deterministic and chat-like: a few senders, lines of 10-300 characters, seconds to minutes apart.
+// Deterministic and chat-like: a few senders, lines of 10-300 characters, seconds to minutes apart
+// (so groups and, every 2880 messages, a day separator).
 ChatMessage makeMessage(int i)
 {
     QRandomGenerator random(quint32(i) * 1000003u + 42u);
@@ -53,6 +54,14 @@ ChatMessage makeMessage(int i)
     QString text = QStringLiteral("#%1 ").arg(i + 1);
     while (text.size() < length)
         text += words.mid(start, length - text.size());
+    // What the delegate does more work for: a link in every 20th message, an overlong word in
+    // every 50th (broken inside the word), a line break in every 10th.
+    if (i % 20 == 7)
+        text += QStringLiteral(" see https://example.com/tether/issues/%1?tab=log").arg(i);
+    if (i % 50 == 13)
+        text += QLatin1Char(' ') + QString(120, QLatin1Char('z'));
+    if (i % 10 == 3)
+        text.insert(text.size() / 2, QLatin1Char('\n'));
     m.text = text;
     m.timestamp = origin.addSecs(qint64(i) * 30 + random.bounded(30));
     m.delivery = ChatMessage::Delivery::Received;

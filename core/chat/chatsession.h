@@ -26,7 +26,7 @@ struct ChatMessage
     qint64 seq = 0;        // 0 until acknowledged
     QString from;          // sender user id/name
     QString text;
-    QDateTime timestamp;   // server ts when known, local time when queued
+    QDateTime timestamp;   // server ts; ours sent from here keep the local time they were written
     Delivery delivery = Delivery::Received;
     QString errorCode;     // for Failed
     bool outgoing = false;

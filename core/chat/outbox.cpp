@@ -147,14 +147,16 @@ bool Outbox::acknowledge(const QString &id, qint64 seq, const QDateTime &timesta
     if (!entry)
         return false; // a repeated ack (the server's answer to a retry): already done
     m_changes->touch(entry->conversation);
-    if (!m_store->acknowledge(id, seq, timestamp, m_userId)) {
+    // Ours keeps the time it was written (shown while it waited), not the server's arrival time.
+    const QDateTime written = entry->created.isValid() ? entry->created : timestamp;
+    if (!m_store->acknowledge(id, seq, written, m_userId)) {
         m_changes->error(ChatSession::Error::StorageError,
                          QStringLiteral("cannot record an acknowledgement: %1").arg(m_store->lastError()));
         return false;
     }
     ChatMessage m = MessageStore::toMessage(*entry, m_userId);
     m.seq = seq;
-    m.timestamp = timestamp;
+    m.timestamp = written;
     m.delivery = ChatMessage::Delivery::Sent;
     m.errorCode.clear();
     m_changes->update(m);
