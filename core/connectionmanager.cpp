@@ -107,6 +107,9 @@ public:
     int scheduledAttempt = 0;
     int scheduledDelayMs = 0;
     QDateTime nextAttemptAt;
+    // "Retry now" cut this wait short: if that attempt fails too, the next wait ends no later than
+    // the one the user skipped (the countdown must not grow because someone pressed the button).
+    QDateTime skippedWaitEnd;
     int refreshFailures = 0;
     QDateTime tokenExpiryOverride; // from expires_in, for tokens that are not JWTs
     QDateTime tokenIssuedAt;       // when that expires_in arrived
@@ -343,6 +346,8 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
 
     if (t.actions & SM::ScheduleRetry)
         prepareRetry();
+    else if (t.next != ConnectionState::Connecting && t.next != ConnectionState::RefreshingToken)
+        skippedWaitEnd = QDateTime(); // only the wait right after the user's attempt is kept short
     if (t.actions & SM::OpenSocket) {
         ++attempt; // counted before the state is announced, so Connecting reports its attempt number
         ++stats.attempts;
@@ -384,6 +389,9 @@ void ConnectionManager::Private::prepareRetry()
     const int backoffMs = backoff.delayMs(qMax(1, next - 1));
     int delay = pendingServerSpread ? pendingFloorMs : qMax(backoffMs, pendingFloorMs);
     delay = qMax(0, delay);
+    if (skippedWaitEnd.isValid() && pendingFloorMs == 0)
+        delay = int(qBound<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(skippedWaitEnd), qint64(delay)));
+    skippedWaitEnd = QDateTime();
     pendingFloorMs = 0;
     pendingServerSpread = false;
     scheduledAttempt = next;
@@ -407,6 +415,7 @@ void ConnectionManager::Private::openSocket()
     goodbyeCode = 0;
     goodbyeReason.clear();
     socketError.clear();
+    stats.lastSocketError = -1;
 
     const Credentials &cred = config.credentials;
     QUrl url = config.url;
@@ -509,6 +518,7 @@ void ConnectionManager::Private::onSocketError(quint64 id)
     if (id != socketId || !socket)
         return;
     const QString text = socket->errorString();
+    stats.lastSocketError = int(socket->error());
     if (socketError.isEmpty() || !socketError.startsWith(QStringLiteral("TLS")))
         socketError = text;
     // Qt 6.4 reports a refused upgrade only through the error string ("Unhandled http status code: 401").
@@ -585,8 +595,10 @@ void ConnectionManager::Private::endSocket(bool abortIt)
     }
     info.handshakeUnauthorized = handshakeUnauthorized;
     const bool wasOpen = handshakeDone;
-    if (!wasOpen && socketError.isEmpty() && s->error() != QAbstractSocket::UnknownSocketError)
+    if (!wasOpen && socketError.isEmpty() && s->error() != QAbstractSocket::UnknownSocketError) {
         socketError = s->errorString(); // e.g. "Connection refused", reported before error() reached us
+        stats.lastSocketError = int(s->error());
+    }
     releaseSocket(s, abortIt);
 
     stats.lastCloseCode = info.code;
@@ -916,6 +928,8 @@ void ConnectionManager::reconnectNow()
 {
     if (d->state == ConnectionState::Failed)
         d->attempt = 0;
+    if (d->state == ConnectionState::Reconnecting)
+        d->skippedWaitEnd = d->nextAttemptAt;
     d->fire(Event::ReconnectNow);
 }
 
