@@ -9,7 +9,6 @@
 #include "language.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
-#include "statusindicator.h"
 #include "traynotifier.h"
 
 #include <QCryptographicHash>
@@ -88,9 +87,8 @@ bool DesktopController::start(QString *errorMessage)
     connect(m_window.get(), &ChatWindow::diagnosticsRequested, this, &DesktopController::showDiagnostics);
     m_tray = new TrayNotifier(m_window.get(), this);
     m_tray->setConnection(m_connection.get());
-    // The tray says what the status bar says, under the same flicker rules.
-    m_tray->setShownState(m_window->indicator()->state());
-    connect(m_window->indicator(), &StatusIndicator::shownStateChanged, m_tray, &TrayNotifier::setShownState);
+    // The tray says what the status bar and the banner say: all three read one presentation.
+    m_tray->setPresentation(m_window->presentation());
 
     rebuildSession();
     m_window->show();
@@ -153,6 +151,7 @@ void DesktopController::rebuildSession()
     }
     m_window->setSession(m_session.get());
     m_window->setUserName(m_userName);
+    m_window->setSignedIn(!m_userName.isEmpty());
     if (m_diagnostics)
         m_diagnostics->setSession(m_session.get());
 }

@@ -7,6 +7,7 @@
 #include "chatwindow.h"
 #include "connectionbanner.h"
 #include "connectionmanager.h"
+#include "connectionpresentation.h"
 #include "conversationmodel.h"
 #include "diagnosticsdialog.h"
 #include "diagnosticsrunner.h"
@@ -27,6 +28,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 using namespace Tether;
 
@@ -99,37 +101,49 @@ void renderMainWindow(const QString &lang)
     const bool ru = lang == QLatin1String("ru");
     ChatWindow window;
     fillSample(window, ru);
-    BannerLogic::Timing immediate;
+    ConnectionPresentation *p = window.presentation();
+    StatusTiming immediate;
     immediate.blipMs = 0;
     immediate.launchGraceMs = 0;
     immediate.restoredMs = 60000;
-    window.banner()->setTiming(immediate);
+    p->setTiming(immediate);
     ConnectionStats stats;
     stats.lastCloseCode = 1006;
     stats.rttLastMs = 42;
-    window.indicator()->setDetails(QUrl(QStringLiteral("wss://chat.example.com/ws")), stats);
+    p->setDetails(QUrl(QStringLiteral("wss://chat.example.com/ws")), stats);
     window.resize(960, 620);
     window.show();
 
-    struct Shot { const char *name; ConnectionState state; int waitMs; int attempts; };
+    using C = StatusLogic::Cause;
+    auto lost = [p] {
+        p->setState(ConnectionState::Connected);
+        p->linkDead();
+        p->closed(1006);
+    };
+    struct Shot { const char *name; std::function<void()> story; };
     const Shot shots[] = {
-        {"connected", ConnectionState::Connected, -1, 0},
-        {"connecting", ConnectionState::Connecting, -1, 1},
-        {"reconnecting", ConnectionState::Reconnecting, 7000, 3},
-        {"waiting-for-network", ConnectionState::WaitingForNetwork, -1, 0},
-        {"session-expired", ConnectionState::SignedOut, -1, 0},
-        {"failed", ConnectionState::Failed, -1, 5},
+        {"connected", [p] { p->setState(ConnectionState::Connected); }},
+        {"connection-lost", [p, lost] { lost(); p->scheduleRetry(3, 7000); p->setState(ConnectionState::Reconnecting, 3); }},
+        {"attempt", [p, lost] { lost(); p->attemptFailed(C::NoAnswer); p->setState(ConnectionState::Connecting, 3); }},
+        {"not-tether-server", [p] { p->setState(ConnectionState::Connecting, 1); p->attemptFailed(C::HttpStatus, 404);
+                                   p->scheduleRetry(2, 14000); p->setState(ConnectionState::Reconnecting, 2); }},
+        {"server-restarting", [p] { p->setState(ConnectionState::Connected); p->closed(1012, 4000);
+                                   p->scheduleRetry(1, 4000); p->setState(ConnectionState::Reconnecting, 1); }},
+        {"waiting-for-network", [p] { p->setState(ConnectionState::WaitingForNetwork); }},
+        {"session-expired", [p] { p->setState(ConnectionState::SignedOut); }},
+        {"failed", [p] { p->attemptFailed(C::HostNotFound); p->setState(ConnectionState::Failed, 5); }},
     };
     for (const Shot &s : shots) {
-        window.banner()->setState(ConnectionState::Connected);
-        window.banner()->setState(s.state, s.waitMs, s.attempts);
-        window.indicator()->setState(s.state);
+        p->setState(ConnectionState::Disconnected);
+        s.story();
         save(&window, QStringLiteral("main-%1-%2").arg(QLatin1String(s.name), lang));
     }
     // "Connected" shown briefly after an outage the user saw.
-    window.banner()->setState(ConnectionState::Reconnecting, 7000, 3);
-    window.banner()->setState(ConnectionState::Connected);
-    window.indicator()->setState(ConnectionState::Connected);
+    p->setState(ConnectionState::Disconnected);
+    lost();
+    p->scheduleRetry(3, 7000);
+    p->setState(ConnectionState::Reconnecting, 3);
+    p->setState(ConnectionState::Connected);
     save(&window, QStringLiteral("main-restored-%1").arg(lang));
 }
 

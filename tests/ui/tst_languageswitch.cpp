@@ -3,6 +3,7 @@
 #include "chatwindow.h"
 #include "composer.h"
 #include "connectionbanner.h"
+#include "connectionpresentation.h"
 #include "diagnosticsdialog.h"
 #include "language.h"
 #include "settingsdialog.h"
@@ -40,12 +41,11 @@ private Q_SLOTS:
     void everyOpenWindowFollows()
     {
         ChatWindow window;
-        BannerLogic::Timing immediate;
+        StatusTiming immediate;
         immediate.blipMs = 0;
         immediate.launchGraceMs = 0;
-        window.banner()->setTiming(immediate);
-        window.banner()->setState(ConnectionState::WaitingForNetwork);
-        window.indicator()->setState(ConnectionState::WaitingForNetwork);
+        window.presentation()->setTiming(immediate);
+        window.presentation()->setState(ConnectionState::WaitingForNetwork);
         window.setOutboxCount(2);
         window.show();
         DiagnosticsDialog diagnostics(&window);
