@@ -21,6 +21,7 @@ SignInDialog::SignInDialog(QWidget *parent)
 {
     setObjectName(QStringLiteral("signInDialog"));
     m_intro = new QLabel;
+    m_intro->setObjectName(QStringLiteral("signInIntro"));
     m_intro->setWordWrap(true);
     m_server = new QLineEdit;
     m_server->setObjectName(QStringLiteral("serverEdit"));
@@ -55,6 +56,9 @@ SignInDialog::SignInDialog(QWidget *parent)
     m_signIn = buttons->addButton(QString(), QDialogButtonBox::AcceptRole);
     m_signIn->setDefault(true);
     m_guestButton = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
+    m_createAccount = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
+    m_createAccount->setObjectName(QStringLiteral("createAccountButton"));
+    m_createAccount->setAutoDefault(false);
     m_cancel = buttons->addButton(QDialogButtonBox::Cancel);
     disconnect(buttons, &QDialogButtonBox::accepted, this, nullptr);
     connect(m_signIn, &QPushButton::clicked, this, &SignInDialog::signIn);
@@ -64,6 +68,7 @@ SignInDialog::SignInDialog(QWidget *parent)
         m_credentials = Credentials();
         accept();
     });
+    connect(m_createAccount, &QPushButton::clicked, this, &SignInDialog::createAccount);
     connect(m_cancel, &QPushButton::clicked, this, &QDialog::reject);
 
     auto *layout = new QVBoxLayout(this);
@@ -119,6 +124,7 @@ void SignInDialog::setBusy(bool busy)
 {
     m_signIn->setEnabled(!busy);
     m_guestButton->setEnabled(!busy);
+    m_createAccount->setEnabled(!busy);
     m_server->setEnabled(!busy);
     m_user->setEnabled(!busy);
     m_password->setEnabled(!busy);
@@ -183,10 +189,79 @@ void SignInDialog::signIn()
     });
 }
 
+void SignInDialog::setBuiltInServer(bool builtIn)
+{
+    m_builtIn = builtIn;
+    retranslateUi();
+}
+
+// Registration: the same form, POST /api/auth/register; 201 brings the same tokens as a sign-in.
+// TODO(merge): move the request into AuthClient with login and refresh (issue 9).
+void SignInDialog::createAccount()
+{
+    const QUrl server = serverUrl();
+    if (!server.isValid() || server.host().isEmpty()) {
+        m_status->setText(tr("Enter the server address, for example wss://chat.example.com/ws."));
+        return;
+    }
+    if (m_user->text().trimmed().isEmpty() || m_password->text().isEmpty()) {
+        m_status->setText(tr("Choose a username and a password for the new account."));
+        return;
+    }
+    QUrl url = httpBase(server);
+    url.setPath(QStringLiteral("/api/auth/register"));
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    request.setTransferTimeout(15000);
+    const QJsonObject body{{QStringLiteral("username"), m_user->text().trimmed()},
+                           {QStringLiteral("password"), m_password->text()}};
+    m_status->setText(tr("Creating the account…"));
+    setBusy(true);
+    QNetworkReply *reply = m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, server] {
+        reply->deleteLater();
+        setBusy(false);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        if (status == 201 && json.contains(QStringLiteral("access_token"))) {
+            m_password->clear(); // the password is not kept anywhere
+            m_guest = false;
+            m_accountCreated = true;
+            m_credentials.accessToken = json.value(QStringLiteral("access_token")).toString();
+            m_credentials.refreshToken = json.value(QStringLiteral("refresh_token")).toString();
+            QUrl refresh = httpBase(server);
+            refresh.setPath(QStringLiteral("/api/auth/refresh"));
+            m_credentials.refreshUrl = refresh;
+            m_userName = json.value(QStringLiteral("user")).toObject().value(QStringLiteral("name")).toString(
+                m_user->text().trimmed());
+            m_status->clear();
+            accept();
+            return;
+        }
+        if (status == 409)
+            m_status->setText(tr("This username is taken. Choose another one, or sign in with it."));
+        else if (status == 403)
+            m_status->setText(tr("This server does not let people create accounts. Ask its administrator for one."));
+        else if (status == 400)
+            m_status->setText(tr("Use letters, digits, dots, dashes or underscores for the username (at most 64), "
+                                 "and any password that is not empty."));
+        else if (status == 429)
+            m_status->setText(tr("Too many attempts. Wait a minute and try again."));
+        else if (status > 0)
+            m_status->setText(tr("The server refused to create the account (HTTP %1).").arg(status));
+        else
+            m_status->setText(tr("Could not reach the server. Check the address and your connection."));
+    });
+}
+
 void SignInDialog::retranslateUi()
 {
     setWindowTitle(tr("Sign in to Tether"));
-    m_intro->setText(tr("Sign in with your account, or continue as a guest to chat right away."));
+    m_intro->setText(m_builtIn ? tr("This is the built-in server on this computer. Create an account here with any "
+                                    "name and password, sign in to one you created, or continue as a guest.")
+                               : tr("Sign in with your account, or continue as a guest to chat right away."));
+    m_createAccount->setText(tr("Create account"));
+    m_createAccount->setAccessibleName(tr("Create an account with this username and password"));
     m_serverLabel->setText(tr("&Server:"));
     m_userLabel->setText(tr("&Username:"));
     m_passwordLabel->setText(tr("&Password:"));
@@ -202,10 +277,12 @@ void SignInDialog::retranslateUi()
     m_cancel->setAccessibleName(tr("Cancel"));
     m_status->setAccessibleName(tr("Sign-in status"));
     m_keychain->setAccessibleName(tr("Where your sign-in is kept"));
+    // The keychain's own reason is technical English: a tooltip for the curious, not part of the sentence.
     m_keychain->setText(m_persistent
         ? tr("Your sign-in is remembered in the system keychain.")
-        : tr("No keychain service is available (%1). Your sign-in is kept in memory only: you will need "
-             "to sign in again after restarting Tether.").arg(m_keychainReason));
+        : tr("No keychain service is available. Your sign-in is kept in memory only: you will need "
+             "to sign in again after restarting Tether."));
+    m_keychain->setToolTip(m_persistent || m_keychainReason.isEmpty() ? QString() : m_keychainReason);
 }
 
 void SignInDialog::changeEvent(QEvent *event)
