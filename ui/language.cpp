@@ -1,5 +1,7 @@
 #include "language.h"
 
+#include "bilingualtranslator.h"
+
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -15,6 +17,7 @@ struct Installed
 {
     QTranslator *app = nullptr;
     QTranslator *qt = nullptr;
+    QTranslator *both = nullptr; // the diagnostics' texts in two languages (BilingualTranslator)
     QString code = QStringLiteral("en");
 };
 Installed &installed()
@@ -71,12 +74,22 @@ bool Language::apply(const QString &requested)
         QCoreApplication::removeTranslator(s.qt);
         delete s.qt;
     }
+    if (s.both) {
+        QCoreApplication::removeTranslator(s.both);
+        delete s.both;
+        s.both = nullptr;
+    }
     s.app = app;
     s.qt = qt;
     s.code = code;
     if (qt)
         QCoreApplication::installTranslator(qt);
     QCoreApplication::installTranslator(app);
+    if (code != QLatin1String("en")) {
+        // Last installed, first asked: the diagnostics' words carry English along for the report.
+        s.both = new BilingualTranslator(app, qt, QCoreApplication::instance());
+        QCoreApplication::installTranslator(s.both);
+    }
     QLocale::setDefault(QLocale(code == QLatin1String("ru") ? QLocale::Russian : QLocale::English));
     return true;
 }

@@ -1,7 +1,9 @@
-// tether: the desktop chat app. `tether --diagnose URL` runs the connection checks headless and
-// prints them with a support report; it exits 1 when a check fails. One window per profile: a
+// tether: the desktop chat app. `tether --diagnose URL` runs the connection checks headless, shows
+// their progress on stderr in the interface language and prints the support report (English) on
+// stdout, with a JSON attachment under --json; it exits 1 when a check fails. One window per profile: a
 // second launch brings the running one to the front (`--profile NAME` runs another side by side).
 
+#include "bilingualtranslator.h"
 #include "chatwindow.h"
 #include "desktopcontroller.h"
 #include "diagnosticsreport.h"
@@ -41,6 +43,8 @@ struct Options
                                 QCoreApplication::translate("main", "Check the connection to <url>, print a report and exit "
                                                                     "(exit code 1 if a check fails)."),
                                 QStringLiteral("url")};
+    QCommandLineOption json{QStringLiteral("json"),
+                            QCoreApplication::translate("main", "With --diagnose: attach the report's data as JSON.")};
 };
 
 void setupParser(QCommandLineParser &parser, Options &o)
@@ -53,6 +57,7 @@ void setupParser(QCommandLineParser &parser, Options &o)
     parser.addOption(o.local);
     parser.addOption(o.profile);
     parser.addOption(o.diagnose);
+    parser.addOption(o.json);
 }
 
 // The value of --name before the parser exists: --lang so that --help is already in the chosen
@@ -132,25 +137,32 @@ int runDiagnose(QCoreApplication &app)
     // stdout carries the report; keep stderr for real problems.
     QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false"));
     const QUrl url(parser.value(o.diagnose));
+    const bool withJson = parser.isSet(o.json);
+    // Progress for the person at the terminal, in their language; the report for support, once, in English.
+    QTextStream progress(stderr);
     QTextStream out(stdout);
     DiagnosticsRunner runner;
-    QObject::connect(&runner, &DiagnosticsRunner::checkFinished, &app, [&out](const DiagnosticCheck &c) {
+    QObject::connect(&runner, &DiagnosticsRunner::checkFinished, &app, [&progress](const DiagnosticCheck &c) {
+        using W = DiagnosticsReport::Words;
         const QString mark = c.status == DiagnosticCheck::Status::Passed ? QStringLiteral("PASS")
             : c.status == DiagnosticCheck::Status::Failed                ? QStringLiteral("FAIL")
                                                                          : QStringLiteral("SKIP");
         const QString time = c.elapsedMs >= 0 ? QStringLiteral("%1 ms").arg(c.elapsedMs) : QStringLiteral("–");
-        out << QStringLiteral("[%1] %2 (%3): %4").arg(mark, c.title, time, c.detail) << '\n';
-        if (!c.hint.isEmpty())
-            out << QStringLiteral("       ") << c.hint << '\n';
-        out.flush();
+        progress << QStringLiteral("[%1] %2 (%3): %4")
+                        .arg(mark, DiagnosticsReport::checkTitle(c.id, W::Translated), time,
+                             DiagnosticsReport::textIn(c.detail, W::Translated))
+                 << '\n';
+        progress.flush();
     });
     QObject::connect(&runner, &DiagnosticsRunner::finished, &app, [&] {
+        BilingualTranslator::endRun();
         DiagnosticsReport report;
         report.setChecks(url, runner.results());
-        out << '\n' << report.toReport() << '\n';
+        out << report.toReport(withJson) << '\n';
         out.flush();
         app.exit(runner.allPassed() ? 0 : 1);
     });
+    BilingualTranslator::beginRun(); // the checks' words in English too, for the report
     runner.start(url);
     return app.exec();
 }
