@@ -63,7 +63,12 @@ bool Language::apply(const QString &requested)
     auto *qt = new QTranslator(QCoreApplication::instance());
     if (!qt->load(QLocale(code), QStringLiteral("qtbase"), QStringLiteral("_"),
                   QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        delete qt; // Qt's own strings (standard buttons) stay English; ours are complete
+        // Qt's own words (standard buttons, context menus) would stay English next to ours.
+        if (code != QLatin1String("en"))
+            qCWarning(lcLanguage) << "Qt's own translations for" << code << "are missing from"
+                                  << QLibraryInfo::path(QLibraryInfo::TranslationsPath)
+                                  << "(Debian: qt6-translations-l10n)";
+        delete qt;
         qt = nullptr;
     }
     if (s.app) {
