@@ -1,6 +1,7 @@
-// tether-screenshots: renders the main window in every connection state, the diagnostics dialog
-// (real checks against an in-process server) and the sign-in and settings dialogs, in English and
-// Russian, to PNG files. Run by scripts/screenshots; works on the offscreen platform.
+// tether-screenshots: renders the main window in every connection story (connected, connection
+// lost, an attempt in progress, not a Tether server, server restarting, …), the diagnostics dialog
+// (real checks against an in-process server, and its report) and the sign-in and settings dialogs,
+// in English and Russian, to PNG files. Run by scripts/screenshots; works on the offscreen platform.
 
 #include "chatserver.h"
 #include "chatsession.h"
@@ -136,6 +137,8 @@ void renderMainWindow(const QString &lang)
     for (const Shot &s : shots) {
         p->setState(ConnectionState::Disconnected);
         s.story();
+        if (QLatin1String(s.name) == QLatin1String("attempt"))
+            wait(2100); // the attempt shows how long it has been running
         save(&window, QStringLiteral("main-%1-%2").arg(QLatin1String(s.name), lang));
     }
     // "Connected" shown briefly after an outage the user saw.
@@ -166,6 +169,7 @@ void renderDialogs(const QString &lang, ChatServer &server)
     dialog.setConnection(&connection);
     dialog.setProxyMode(QStringLiteral("system"));
     dialog.setCheckUrl(server.webSocketUrl());
+    dialog.setAccount(true, QStringLiteral("carol"));
     dialog.show();
     QEventLoop loop;
     QObject::connect(dialog.runner(), &DiagnosticsRunner::finished, &loop, &QEventLoop::quit);
@@ -174,7 +178,7 @@ void renderDialogs(const QString &lang, ChatServer &server)
     loop.exec();
     dialog.refreshLive();
     auto *tabs = dialog.findChild<QTabWidget *>();
-    const char *names[] = {"live", "checks", "events", "environment"};
+    const char *names[] = {"live", "checks", "events", "environment", "report"};
     for (int i = 0; tabs && i < tabs->count(); ++i) {
         tabs->setCurrentIndex(i);
         save(&dialog, QStringLiteral("diagnostics-%1-%2").arg(QLatin1String(names[i]), lang));
@@ -182,7 +186,8 @@ void renderDialogs(const QString &lang, ChatServer &server)
     connection.close();
 
     SignInDialog signIn;
-    signIn.setServerUrl(QUrl(QStringLiteral("wss://chat.example.com/ws")));
+    signIn.setBuiltInServer(true);
+    signIn.setServerUrl(QUrl(QStringLiteral("ws://127.0.0.1:40321/ws")));
     signIn.setUserName(QStringLiteral("carol"));
     signIn.setKeychainNote(false, QStringLiteral("no Secret Service on D-Bus"));
     signIn.show();
@@ -194,6 +199,7 @@ void renderDialogs(const QString &lang, ChatServer &server)
     s.serverUrl = QStringLiteral("wss://chat.example.com/ws");
     s.fallbackServers = {QStringLiteral("wss://chat-eu.example.com/ws"), QStringLiteral("wss://chat-us.example.com/ws")};
     settings.setSettings(s);
+    settings.setServerInUse(QStringLiteral("wss://chat.example.com/ws"));
     settings.show();
     auto *settingsTabs = settings.findChild<QTabWidget *>();
     const char *settingsNames[] = {"general", "server", "proxy", "advanced"};
