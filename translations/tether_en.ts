@@ -258,6 +258,42 @@
             <source>Last close: %1</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>normal close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>server going away</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no close frame: the connection dropped</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>policy violation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>server error</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>server restarting</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>try again later</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>token expired</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>access refused</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>StatePresentation</name>
@@ -675,10 +711,6 @@
             <source>Waiting for network…</source>
             <translation type="unfinished" />
         </message>
-        <message>
-            <source>Session expired —</source>
-            <translation type="unfinished" />
-        </message>
         <message numerus="yes">
             <source>Could not connect after %n attempts.</source>
             <translation>
@@ -754,6 +786,10 @@
         </message>
         <message>
             <source>Tether: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Session expired: sign in again to keep chatting.</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -259,6 +259,42 @@
             <source>Last close: %1</source>
             <translation>Последнее закрытие: %1</translation>
         </message>
+        <message>
+            <source>normal close</source>
+            <translation>обычное закрытие</translation>
+        </message>
+        <message>
+            <source>server going away</source>
+            <translation>сервер уходит</translation>
+        </message>
+        <message>
+            <source>no close frame: the connection dropped</source>
+            <translation>без кадра закрытия: соединение оборвалось</translation>
+        </message>
+        <message>
+            <source>policy violation</source>
+            <translation>нарушение правил</translation>
+        </message>
+        <message>
+            <source>server error</source>
+            <translation>ошибка сервера</translation>
+        </message>
+        <message>
+            <source>server restarting</source>
+            <translation>сервер перезапускается</translation>
+        </message>
+        <message>
+            <source>try again later</source>
+            <translation>повторите позже</translation>
+        </message>
+        <message>
+            <source>token expired</source>
+            <translation>срок токена истёк</translation>
+        </message>
+        <message>
+            <source>access refused</source>
+            <translation>доступ запрещён</translation>
+        </message>
     </context>
     <context>
         <name>StatePresentation</name>
@@ -637,7 +673,7 @@
         </message>
         <message>
             <source>Not a Tether server at this address (HTTP %1).</source>
-            <translation>По этому адресу не сервер Tether (HTTP %1).</translation>
+            <translation>По этому адресу отвечает не сервер Tether (HTTP %1).</translation>
         </message>
         <message>
             <source>The server refused the connection (HTTP %1).</source>
@@ -678,10 +714,6 @@
         <message>
             <source>Waiting for network…</source>
             <translation>Ожидание сети…</translation>
-        </message>
-        <message>
-            <source>Session expired —</source>
-            <translation>Сеанс истёк —</translation>
         </message>
         <message numerus="yes">
             <source>Could not connect after %n attempts.</source>
@@ -762,6 +794,10 @@
         <message>
             <source>Tether: %1</source>
             <translation>Tether: %1</translation>
+        </message>
+        <message>
+            <source>Session expired: sign in again to keep chatting.</source>
+            <translation>Сеанс истёк: войдите снова, чтобы продолжить переписку.</translation>
         </message>
     </context>
     <context>

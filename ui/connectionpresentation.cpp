@@ -282,7 +282,7 @@ QString ConnectionPresentation::bannerText(const View &v)
     case Headline::NoNetwork:
         return tr("Waiting for network…");
     case Headline::SessionExpired:
-        return tr("Session expired —");
+        return tr("Session expired: sign in again to keep chatting.");
     case Headline::Failed:
         parts << tr("Could not connect after %n attempts.", nullptr, v.attempt);
         withCause = true;

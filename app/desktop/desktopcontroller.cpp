@@ -164,8 +164,10 @@ void DesktopController::rebuildSession()
     m_window->setSession(m_session.get());
     m_window->setUserName(m_userName);
     m_window->setSignedIn(!m_userName.isEmpty());
-    if (m_diagnostics)
+    if (m_diagnostics) {
         m_diagnostics->setSession(m_session.get());
+        m_diagnostics->setAccount(!m_userName.isEmpty(), m_userName);
+    }
 }
 
 void DesktopController::restoreSignIn()
@@ -347,6 +349,7 @@ void DesktopController::showDiagnostics()
         m_diagnostics->setProxyMode(m_settings.proxyDescription());
         m_diagnostics->setCheckUrl(m_connection->displayUrl());
     }
+    m_diagnostics->setAccount(!m_userName.isEmpty(), m_userName); // the report says signed in or guest
     m_diagnostics->show();
     m_diagnostics->raise();
     m_diagnostics->activateWindow();

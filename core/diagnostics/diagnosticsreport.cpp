@@ -61,22 +61,25 @@ QString ms(double value, Words words)
     return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "%1 ms"), words).arg(number);
 }
 
-// The close code in words, for support staff (the UI has its own, translated).
-QString closeCodeText(int code)
+// The close code in words.
+QString closeCodeText(int code, Words words)
 {
+    const char *meaning = nullptr;
     switch (code) {
-    case 1000: return QStringLiteral("1000 (normal close)");
-    case 1001: return QStringLiteral("1001 (server going away)");
-    case 1006: return QStringLiteral("1006 (no close frame: the connection dropped)");
-    case 1008: return QStringLiteral("1008 (policy violation)");
-    case 1011: return QStringLiteral("1011 (server error)");
-    case 1012: return QStringLiteral("1012 (server restarting)");
-    case 1013: return QStringLiteral("1013 (try again later)");
-    case 4001: return QStringLiteral("4001 (token expired)");
-    case 4003: return QStringLiteral("4003 (access refused)");
+    case 1000: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "normal close"); break;
+    case 1001: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "server going away"); break;
+    case 1006: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "no close frame: the connection dropped"); break;
+    case 1008: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "policy violation"); break;
+    case 1011: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "server error"); break;
+    case 1012: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "server restarting"); break;
+    case 1013: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "try again later"); break;
+    case 4001: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "token expired"); break;
+    case 4003: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "access refused"); break;
     default: break;
     }
-    return code < 0 ? QStringLiteral("none") : QString::number(code);
+    if (code < 0)
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "none"), words);
+    return meaning ? QStringLiteral("%1 (%2)").arg(code).arg(say(meaning, words)) : QString::number(code);
 }
 
 const struct { const char *id; const char *title; } checkTitles[] = {
@@ -435,7 +438,7 @@ QString DiagnosticsReport::toText(Words w) const
                             .arg(st.disconnects)
                             .arg(codes.isEmpty() ? say(QT_TRANSLATE_NOOP("DiagnosticsReport", "none"), w)
                                                  : codes.join(QStringLiteral(", ")));
-        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Last close: %1"), w).arg(closeCodeText(st.lastCloseCode));
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Last close: %1"), w).arg(closeCodeText(st.lastCloseCode, w));
         out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Messages in/out: %1 / %2; bytes in/out: %3 / %4"), w)
                             .arg(st.messagesIn).arg(st.messagesOut).arg(st.bytesIn).arg(st.bytesOut);
         out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Outbox: %1"), w)

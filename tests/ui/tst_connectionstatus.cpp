@@ -112,7 +112,7 @@ private:
              "Повторить сейчас"},
             {"not-tether", [](ConnectionPresentation &p) { refused(p, C::HttpStatus, 404); }, "Not a Tether server",
              "Это не сервер Tether", "Not a Tether server at this address (HTTP 404). Retrying in 8 s…",
-             "По этому адресу не сервер Tether (HTTP 404). Повтор через 8 с…", "Retry now", "Повторить сейчас"},
+             "По этому адресу отвечает не сервер Tether (HTTP 404). Повтор через 8 с…", "Retry now", "Повторить сейчас"},
             {"certificate", [](ConnectionPresentation &p) { refused(p, C::Certificate, 0); }, "Certificate not trusted",
              "Сертификат не доверенный", "The server's certificate is not trusted. Retrying in 8 s…",
              "Сертификату сервера нет доверия. Повтор через 8 с…", "Retry now", "Повторить сейчас"},
@@ -136,7 +136,7 @@ private:
              "Access refused", "Доступ запрещён", "Access refused by the server (4003).",
              "Сервер отказал в доступе (4003).", "Sign in", "Войти"},
             {"session-expired", [](ConnectionPresentation &p) { p.setState(S::SignedOut); }, "Signed out",
-             "Сеанс завершён", "Session expired —", "Сеанс истёк —", "Sign in", "Войти"},
+             "Сеанс завершён", "Session expired: sign in again to keep chatting.", "Сеанс истёк: войдите снова, чтобы продолжить переписку.", "Sign in", "Войти"},
             {"failed-1",
              [](ConnectionPresentation &p) {
                  p.attemptFailed(C::HostNotFound);
