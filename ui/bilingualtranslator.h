@@ -6,7 +6,6 @@
 // English source, marked so that DiagnosticsReport::textIn() can pick either one later: the
 // dialog shows the interface language, the saved report is English. Every other text passes by.
 
-#include <QPointer>
 #include <QTranslator>
 
 namespace Tether {
@@ -16,7 +15,8 @@ class BilingualTranslator : public QTranslator
     Q_OBJECT
 
 public:
-    // real: the translators that know the interface language (the app's and Qt's); not owned.
+    // app, qt: the translators that know the interface language; not owned, and they must outlive
+    // this one's installation (Language removes it first). qt may be null.
     BilingualTranslator(QTranslator *app, QTranslator *qt, QObject *parent = nullptr);
 
     QString translate(const char *context, const char *sourceText, const char *disambiguation = nullptr,
@@ -30,8 +30,9 @@ public:
     static void endRun();
 
 private:
-    QPointer<QTranslator> m_app;
-    QPointer<QTranslator> m_qt;
+    // Plain pointers: translate() may run in Qt's host-lookup threads, where a QPointer is no guard.
+    QTranslator *m_app = nullptr;
+    QTranslator *m_qt = nullptr;
 };
 
 } // namespace Tether

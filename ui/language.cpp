@@ -71,6 +71,12 @@ bool Language::apply(const QString &requested)
         delete qt;
         qt = nullptr;
     }
+    // The bilingual one first: it calls the others, maybe from a host-lookup thread, while installed.
+    if (s.both) {
+        QCoreApplication::removeTranslator(s.both);
+        delete s.both;
+        s.both = nullptr;
+    }
     if (s.app) {
         QCoreApplication::removeTranslator(s.app);
         delete s.app;
@@ -78,11 +84,6 @@ bool Language::apply(const QString &requested)
     if (s.qt) {
         QCoreApplication::removeTranslator(s.qt);
         delete s.qt;
-    }
-    if (s.both) {
-        QCoreApplication::removeTranslator(s.both);
-        delete s.both;
-        s.both = nullptr;
     }
     s.app = app;
     s.qt = qt;
