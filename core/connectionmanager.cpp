@@ -122,6 +122,8 @@ void ConnectionManager::reconnectNow()
 {
     if (d->state == ConnectionState::Failed)
         d->attempt = 0;
+    if (d->state == ConnectionState::Reconnecting)
+        d->skippedWaitEnd = d->nextAttemptAt;
     d->fire(Event::ReconnectNow);
 }
 

@@ -202,6 +202,8 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
 
     if (t.actions & SM::ScheduleRetry)
         prepareRetry();
+    else if (t.next != ConnectionState::Connecting && t.next != ConnectionState::RefreshingToken)
+        skippedWaitEnd = QDateTime(); // only the wait right after the user's attempt is kept short
     if (t.actions & SM::OpenSocket) {
         ++attempt; // counted before the state is announced, so Connecting reports its attempt number
         ++stats.attempts;
@@ -243,6 +245,9 @@ void ConnectionManager::Private::prepareRetry()
     const int backoffMs = backoff.delayMs(qMax(1, next - 1));
     int delay = pendingServerSpread ? pendingFloorMs : qMax(backoffMs, pendingFloorMs);
     delay = qMax(0, delay);
+    if (skippedWaitEnd.isValid() && pendingFloorMs == 0)
+        delay = int(qBound<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(skippedWaitEnd), qint64(delay)));
+    skippedWaitEnd = QDateTime();
     pendingFloorMs = 0;
     pendingServerSpread = false;
     scheduledAttempt = next;
@@ -259,6 +264,7 @@ void ConnectionManager::Private::openLink()
         link = nullptr;
         releaseLink(old);
     }
+    stats.lastSocketError = -1; // this attempt's own error, if any, replaces it
     Transport *l = transportFactory();
     link = l;
     // Connected before open(): a transport may fail (and close) inside open() already.
@@ -332,6 +338,7 @@ void ConnectionManager::Private::onLinkClosed(const TransportEnd &end)
 
     stats.lastCloseCode = info.code;
     stats.lastCloseReason = info.reason;
+    stats.lastSocketError = end.socketError;
     if (end.wasOpen) {
         ++stats.disconnects;
         ++stats.disconnectsByCode[info.code];

@@ -81,6 +81,9 @@ public:
     int scheduledAttempt = 0;
     int scheduledDelayMs = 0;
     QDateTime nextAttemptAt;
+    // "Retry now" cut this wait short: if that attempt fails too, the next wait ends no later than
+    // the one the user skipped (the countdown must not grow because someone pressed the button).
+    QDateTime skippedWaitEnd;
     int refreshFailures = 0;
     TokenSchedule tokenSchedule;
     QString refreshingWith;        // the refresh token of the request under way

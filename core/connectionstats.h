@@ -15,6 +15,9 @@ struct ConnectionStats
     QMap<int, int> disconnectsByCode; // close code (1006 = no close frame) -> count
     int lastCloseCode = -1;
     QString lastCloseReason;
+    // QAbstractSocket::SocketError of the last failed socket, -1 = none since the attempt began. The
+    // UI maps it to its own sentence: the error strings themselves come from Qt, often translated.
+    int lastSocketError = -1;
     qint64 messagesIn = 0;
     qint64 messagesOut = 0;
     qint64 bytesIn = 0;

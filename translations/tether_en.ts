@@ -142,6 +142,158 @@
             <source>manual: %1</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 ms</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>disconnected (closed on purpose or not started)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>connecting (an attempt is under way)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>connected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>reconnecting (waiting for the next attempt)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>waiting for the network (the system reports it offline)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>renewing the sign-in token</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>signed out (the server refused the sign-in)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>failed (gave up after the allowed attempts)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>every check passed: the way to %1 works end to end.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>this computer is offline (network layer): connect it to a network first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the proxy fails (proxy layer): check the proxy settings or try without one.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the server name does not resolve (DNS layer): check the address for typos, then the DNS or VPN settings.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>nothing accepts connections at the server&apos;s address and port (TCP layer): check the address and port, that the server runs, and firewalls.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the encrypted connection fails (TLS layer): check the server&apos;s certificate, or whether the port speaks TLS at all.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>an HTTP server answers, but it is not a Tether server (HTTP 404 on /health): check the address and port.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the server&apos;s HTTP side is not healthy (HTTP layer): ask the server&apos;s administrator.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the server refuses the WebSocket upgrade (WebSocket layer): check the path (usually /ws) and any proxy in between.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the connection opens but then stalls or is closed (chat layer): a proxy or firewall may cut it; a close with 4003 means the account or guest access is refused.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the check &quot;%1&quot; failed: see below.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>nothing was checked yet: run the checks.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>connected; no checks were run.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>not connected (%1) and no checks were run: run the checks to find the failing layer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Verdict: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a guest (not signed in)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>signed in (the name is not shared)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>signed in as %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Account: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Last close: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>normal close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>server going away</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no close frame: the connection dropped</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>policy violation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>server error</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>server restarting</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>try again later</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>token expired</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>access refused</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>StatePresentation</name>
@@ -240,10 +392,6 @@
             <source>Not ready yet: the chat is still starting.</source>
             <translation type="unfinished" />
         </message>
-        <message>
-            <source>Could not send: %1</source>
-            <translation type="unfinished" />
-        </message>
         <message numerus="yes">
             <source>%n message(s) waiting to send</source>
             <translation>
@@ -323,14 +471,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Sign &amp;out</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>&amp;Tools</source>
             <translation type="unfinished" />
         </message>
@@ -362,6 +502,34 @@
             <source>Connecting to the chat… Conversations appear on the left.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Too many messages are waiting to be sent. Wait until the connection is back, then write again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages cannot be saved on this computer right now, so this one was not sent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This message is too long to send: at most %1 KB fit in one message.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message could not be sent. What you wrote is still here.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign &amp;out of this account</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Quit Tether</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Reconnect now</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>Tether::Composer</name>
@@ -385,55 +553,6 @@
     <context>
         <name>Tether::ConnectionBanner</name>
         <message>
-            <source>Connecting…</source>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>Could not reach the server. Retrying in %n s…</source>
-            <translation>
-                <numerusform>Could not reach the server. Retrying in %n s…</numerusform>
-                <numerusform>Could not reach the server. Retrying in %n s…</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Connection lost. Reconnecting in %n s…</source>
-            <translation>
-                <numerusform>Connection lost. Reconnecting in %n s…</numerusform>
-                <numerusform>Connection lost. Reconnecting in %n s…</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Retry now</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Waiting for network…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Session expired —</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Sign in</source>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>Could not connect after %n attempts —</source>
-            <translation>
-                <numerusform>Could not connect after %n attempt —</numerusform>
-                <numerusform>Could not connect after %n attempts —</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Retry</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Connected</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Connection status icon</source>
             <translation type="unfinished" />
         </message>
@@ -442,7 +561,242 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Sign in again to keep chatting</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Try to connect now instead of waiting</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Diagnostics…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open the connection diagnostics</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Connection action</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::ConnectionPresentation</name>
+        <message>
+            <source>Offline</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Online</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connecting…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Signing in…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection lost</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server unreachable</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not a Tether server</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server refused</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Certificate not trusted</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server restarting</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No network</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Access refused</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Signed out</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection failed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server stopped answering.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Nothing answers at this address.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server name was not found.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server did not answer in time.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The network connection failed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The proxy did not let the connection through.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server is busy.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server&apos;s certificate is not trusted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not a Tether server at this address (HTTP %1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server refused the connection (HTTP %1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Access refused by the server (%1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server is restarting.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection lost.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Could not reach the server.</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>Server restarting — back in %n s.</source>
+            <translation>
+                <numerusform>Server restarting — back in %n s.</numerusform>
+                <numerusform>Server restarting — back in %n s.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Server restarting — connecting… (attempt %1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Waiting for network…</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>Could not connect after %n attempts.</source>
+            <translation>
+                <numerusform>Could not connect after %n attempt.</numerusform>
+                <numerusform>Could not connect after %n attempts.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Tried again just now, without success.</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>Reconnecting in %n s…</source>
+            <translation>
+                <numerusform>Reconnecting in %n s…</numerusform>
+                <numerusform>Reconnecting in %n s…</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Retrying in %n s…</source>
+            <translation>
+                <numerusform>Retrying in %n s…</numerusform>
+                <numerusform>Retrying in %n s…</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Trying again now… (attempt %1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connecting… (attempt %1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connecting… (attempt %1, %2 s)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Retry now</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>not set</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Last close: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Round trip: %1 ms</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Round trip: not measured yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Tether: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Session expired: sign in again to keep chatting.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -477,16 +831,27 @@
     <context>
         <name>Tether::DesktopController</name>
         <message>
-            <source>The built-in local server could not start: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Tether</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The local message store could not be opened: %1
-Messages will not be kept on this computer until this is fixed.</source>
+            <source>The built-in local server could not start, so Tether cannot chat on this computer without a server address. Set one in Settings ▸ Server.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The local message store could not be opened. Messages will not be kept on this computer until this is fixed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the built-in local server (%1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — given with --server for this run</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — a fallback server</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -758,6 +1123,22 @@ Messages will not be kept on this computer until this is fixed.</source>
             <source>%1 MiB</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Report</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Include my user name in the report</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Report for support staff</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copy and Save give support staff this report in English.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>Tether::DiagnosticsRunner</name>
@@ -798,7 +1179,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The address "%1" is not a valid server URL.</source>
+            <source>The address &quot;%1&quot; is not a valid server URL.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -902,7 +1283,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The server's certificate is not trusted (expired, self-signed or for another name). Do not continue on an untrusted network; ask the server's administrator.</source>
+            <source>The server&apos;s certificate is not trusted (expired, self-signed or for another name). Do not continue on an untrusted network; ask the server&apos;s administrator.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -946,7 +1327,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The server's HTTP side is not healthy; chat may still work if the WebSocket check passes.</source>
+            <source>The server&apos;s HTTP side is not healthy; chat may still work if the WebSocket check passes.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -986,7 +1367,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The server accepts the connection but drops it: for 4003 the account or guest access is refused, otherwise check the server's logs.</source>
+            <source>The server accepts the connection but drops it: for 4003 the account or guest access is refused, otherwise check the server&apos;s logs.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1115,19 +1496,11 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>No keychain service is available (%1): sign-in tokens are kept in memory only and are gone when Tether quits.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>&amp;Server address:</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>Server address</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Leave empty to use the built-in local server (guests and the echo bot).</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1242,6 +1615,30 @@ Messages will not be kept on this computer until this is fixed.</source>
             <source>Cancel</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>“%1” is not a server address. Use one like wss://chat.example.com/ws.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>In use now:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>not connected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Server in use now</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Leave empty to use the built-in local server. A new address is used as soon as you apply it, also when Tether was started with --server.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No keychain service is available: sign-in tokens are kept in memory only and are gone when Tether quits.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>Tether::SignInDialog</name>
@@ -1330,36 +1727,52 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>No keychain service is available (%1). Your sign-in is kept in memory only: you will need to sign in again after restarting Tether.</source>
+            <source>Choose a username and a password for the new account.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Creating the account…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This username is taken. Choose another one, or sign in with it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This server does not let people create accounts. Ask its administrator for one.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use letters, digits, dots, dashes or underscores for the username (at most 64), and any password that is not empty.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server refused to create the account (HTTP %1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Could not reach the server. Check the address and your connection.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This is the built-in server on this computer. Create an account here with any name and password, sign in to one you created, or continue as a guest.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Create account</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Create an account with this username and password</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No keychain service is available. Your sign-in is kept in memory only: you will need to sign in again after restarting Tether.</source>
             <translation type="unfinished" />
         </message>
     </context>
     <context>
         <name>Tether::StatusIndicator</name>
-        <message>
-            <source>Connection: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Server: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>not set</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Last close: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Round trip: %1 ms</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Round trip: not measured yet</source>
-            <translation type="unfinished" />
-        </message>
         <message>
             <source>Connection status: %1</source>
             <translation type="unfinished" />
@@ -1389,10 +1802,6 @@ Messages will not be kept on this computer until this is fixed.</source>
         </message>
         <message>
             <source>Tether is connected again; waiting messages are being sent.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Tether: %1</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1428,6 +1837,14 @@ Messages will not be kept on this computer until this is fixed.</source>
         </message>
         <message>
             <source>Tether</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use the profile &lt;name&gt;: its own settings, messages and window, beside other profiles.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>With --diagnose: attach the report&apos;s data as JSON.</source>
             <translation type="unfinished" />
         </message>
     </context>

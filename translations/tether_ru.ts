@@ -143,6 +143,158 @@
             <source>manual: %1</source>
             <translation>вручную: %1</translation>
         </message>
+        <message>
+            <source>%1 ms</source>
+            <translation>%1 мс</translation>
+        </message>
+        <message>
+            <source>disconnected (closed on purpose or not started)</source>
+            <translation>отключено (закрыто намеренно или не запускалось)</translation>
+        </message>
+        <message>
+            <source>connecting (an attempt is under way)</source>
+            <translation>подключение (идёт попытка)</translation>
+        </message>
+        <message>
+            <source>connected</source>
+            <translation>подключено</translation>
+        </message>
+        <message>
+            <source>reconnecting (waiting for the next attempt)</source>
+            <translation>переподключение (ожидание следующей попытки)</translation>
+        </message>
+        <message>
+            <source>waiting for the network (the system reports it offline)</source>
+            <translation>ожидание сети (система сообщает, что сети нет)</translation>
+        </message>
+        <message>
+            <source>renewing the sign-in token</source>
+            <translation>обновление токена входа</translation>
+        </message>
+        <message>
+            <source>signed out (the server refused the sign-in)</source>
+            <translation>выход выполнен (сервер не принял вход)</translation>
+        </message>
+        <message>
+            <source>failed (gave up after the allowed attempts)</source>
+            <translation>сбой (допустимые попытки исчерпаны)</translation>
+        </message>
+        <message>
+            <source>every check passed: the way to %1 works end to end.</source>
+            <translation>все проверки пройдены: путь до %1 работает от начала до конца.</translation>
+        </message>
+        <message>
+            <source>this computer is offline (network layer): connect it to a network first.</source>
+            <translation>компьютер не в сети (уровень сети): сначала подключитесь к сети.</translation>
+        </message>
+        <message>
+            <source>the proxy fails (proxy layer): check the proxy settings or try without one.</source>
+            <translation>сбой прокси (уровень прокси): проверьте настройки прокси или попробуйте без него.</translation>
+        </message>
+        <message>
+            <source>the server name does not resolve (DNS layer): check the address for typos, then the DNS or VPN settings.</source>
+            <translation>имя сервера не разрешается (уровень DNS): проверьте адрес на опечатки, затем настройки DNS или VPN.</translation>
+        </message>
+        <message>
+            <source>nothing accepts connections at the server&apos;s address and port (TCP layer): check the address and port, that the server runs, and firewalls.</source>
+            <translation>по адресу и порту сервера никто не принимает соединения (уровень TCP): проверьте адрес и порт, что сервер запущен, и межсетевые экраны.</translation>
+        </message>
+        <message>
+            <source>the encrypted connection fails (TLS layer): check the server&apos;s certificate, or whether the port speaks TLS at all.</source>
+            <translation>сбой шифрованного соединения (уровень TLS): проверьте сертификат сервера и работает ли этот порт по TLS вообще.</translation>
+        </message>
+        <message>
+            <source>an HTTP server answers, but it is not a Tether server (HTTP 404 on /health): check the address and port.</source>
+            <translation>отвечает HTTP-сервер, но это не сервер Tether (HTTP 404 на /health): проверьте адрес и порт.</translation>
+        </message>
+        <message>
+            <source>the server&apos;s HTTP side is not healthy (HTTP layer): ask the server&apos;s administrator.</source>
+            <translation>HTTP-часть сервера неисправна (уровень HTTP): обратитесь к администратору сервера.</translation>
+        </message>
+        <message>
+            <source>the server refuses the WebSocket upgrade (WebSocket layer): check the path (usually /ws) and any proxy in between.</source>
+            <translation>сервер отклоняет переход на WebSocket (уровень WebSocket): проверьте путь (обычно /ws) и прокси на пути.</translation>
+        </message>
+        <message>
+            <source>the connection opens but then stalls or is closed (chat layer): a proxy or firewall may cut it; a close with 4003 means the account or guest access is refused.</source>
+            <translation>соединение открывается, но затем зависает или закрывается (уровень чата): его может обрывать прокси или межсетевой экран; закрытие с кодом 4003 означает отказ в доступе для аккаунта или гостя.</translation>
+        </message>
+        <message>
+            <source>the check &quot;%1&quot; failed: see below.</source>
+            <translation>проверка «%1» не пройдена: см. ниже.</translation>
+        </message>
+        <message>
+            <source>nothing was checked yet: run the checks.</source>
+            <translation>проверок ещё не было: запустите проверки.</translation>
+        </message>
+        <message>
+            <source>connected; no checks were run.</source>
+            <translation>подключено; проверки не запускались.</translation>
+        </message>
+        <message>
+            <source>not connected (%1) and no checks were run: run the checks to find the failing layer.</source>
+            <translation>нет подключения (%1), проверки не запускались: запустите проверки, чтобы найти неисправный уровень.</translation>
+        </message>
+        <message>
+            <source>Verdict: %1</source>
+            <translation>Вывод: %1</translation>
+        </message>
+        <message>
+            <source>a guest (not signed in)</source>
+            <translation>гость (вход не выполнен)</translation>
+        </message>
+        <message>
+            <source>signed in (the name is not shared)</source>
+            <translation>вход выполнен (имя не сообщается)</translation>
+        </message>
+        <message>
+            <source>signed in as %1</source>
+            <translation>вход выполнен как %1</translation>
+        </message>
+        <message>
+            <source>Account: %1</source>
+            <translation>Аккаунт: %1</translation>
+        </message>
+        <message>
+            <source>Last close: %1</source>
+            <translation>Последнее закрытие: %1</translation>
+        </message>
+        <message>
+            <source>normal close</source>
+            <translation>обычное закрытие</translation>
+        </message>
+        <message>
+            <source>server going away</source>
+            <translation>сервер уходит</translation>
+        </message>
+        <message>
+            <source>no close frame: the connection dropped</source>
+            <translation>без кадра закрытия: соединение оборвалось</translation>
+        </message>
+        <message>
+            <source>policy violation</source>
+            <translation>нарушение правил</translation>
+        </message>
+        <message>
+            <source>server error</source>
+            <translation>ошибка сервера</translation>
+        </message>
+        <message>
+            <source>server restarting</source>
+            <translation>сервер перезапускается</translation>
+        </message>
+        <message>
+            <source>try again later</source>
+            <translation>повторите позже</translation>
+        </message>
+        <message>
+            <source>token expired</source>
+            <translation>срок токена истёк</translation>
+        </message>
+        <message>
+            <source>access refused</source>
+            <translation>доступ запрещён</translation>
+        </message>
     </context>
     <context>
         <name>StatePresentation</name>
@@ -241,10 +393,6 @@
             <source>Not ready yet: the chat is still starting.</source>
             <translation>Ещё не готово: чат запускается.</translation>
         </message>
-        <message>
-            <source>Could not send: %1</source>
-            <translation>Не удалось отправить: %1</translation>
-        </message>
         <message numerus="yes">
             <source>%n message(s) waiting to send</source>
             <translation>
@@ -326,14 +474,6 @@
             <translation>&amp;Войти…</translation>
         </message>
         <message>
-            <source>Sign &amp;out</source>
-            <translation>В&amp;ыйти</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>Вы&amp;ход</translation>
-        </message>
-        <message>
             <source>&amp;Tools</source>
             <translation>С&amp;ервис</translation>
         </message>
@@ -365,6 +505,34 @@
             <source>Connecting to the chat… Conversations appear on the left.</source>
             <translation>Подключение к чату… Беседы появятся слева.</translation>
         </message>
+        <message>
+            <source>Too many messages are waiting to be sent. Wait until the connection is back, then write again.</source>
+            <translation>Слишком много сообщений ждут отправки. Дождитесь восстановления связи и напишите снова.</translation>
+        </message>
+        <message>
+            <source>Messages cannot be saved on this computer right now, so this one was not sent.</source>
+            <translation>Сейчас сообщения не удаётся сохранить на этом компьютере, поэтому это сообщение не отправлено.</translation>
+        </message>
+        <message>
+            <source>This message is too long to send: at most %1 KB fit in one message.</source>
+            <translation>Сообщение слишком длинное: в одно сообщение помещается не больше %1 КБ.</translation>
+        </message>
+        <message>
+            <source>The message could not be sent. What you wrote is still here.</source>
+            <translation>Сообщение не удалось отправить. Написанный текст сохранён.</translation>
+        </message>
+        <message>
+            <source>Sign &amp;out of this account</source>
+            <translation>Выйти из &amp;аккаунта</translation>
+        </message>
+        <message>
+            <source>&amp;Quit Tether</source>
+            <translation>&amp;Закрыть Tether</translation>
+        </message>
+        <message>
+            <source>&amp;Reconnect now</source>
+            <translation>&amp;Переподключиться сейчас</translation>
+        </message>
     </context>
     <context>
         <name>Tether::Composer</name>
@@ -388,58 +556,6 @@
     <context>
         <name>Tether::ConnectionBanner</name>
         <message>
-            <source>Connecting…</source>
-            <translation>Подключение…</translation>
-        </message>
-        <message numerus="yes">
-            <source>Could not reach the server. Retrying in %n s…</source>
-            <translation>
-                <numerusform>Сервер недоступен. Повторная попытка через %n с…</numerusform>
-                <numerusform>Сервер недоступен. Повторная попытка через %n с…</numerusform>
-                <numerusform>Сервер недоступен. Повторная попытка через %n с…</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Connection lost. Reconnecting in %n s…</source>
-            <translation>
-                <numerusform>Соединение потеряно. Переподключение через %n с…</numerusform>
-                <numerusform>Соединение потеряно. Переподключение через %n с…</numerusform>
-                <numerusform>Соединение потеряно. Переподключение через %n с…</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Retry now</source>
-            <translation>Повторить сейчас</translation>
-        </message>
-        <message>
-            <source>Waiting for network…</source>
-            <translation>Ожидание сети…</translation>
-        </message>
-        <message>
-            <source>Session expired —</source>
-            <translation>Сеанс истёк —</translation>
-        </message>
-        <message>
-            <source>Sign in</source>
-            <translation>Войти</translation>
-        </message>
-        <message numerus="yes">
-            <source>Could not connect after %n attempts —</source>
-            <translation>
-                <numerusform>Не удалось подключиться после %n попытки —</numerusform>
-                <numerusform>Не удалось подключиться после %n попыток —</numerusform>
-                <numerusform>Не удалось подключиться после %n попыток —</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Retry</source>
-            <translation>Повторить</translation>
-        </message>
-        <message>
-            <source>Connected</source>
-            <translation>Подключено</translation>
-        </message>
-        <message>
             <source>Connection status icon</source>
             <translation>Значок статуса соединения</translation>
         </message>
@@ -448,8 +564,247 @@
             <translation>Баннер соединения</translation>
         </message>
         <message>
+            <source>Sign in again to keep chatting</source>
+            <translation>Войдите снова, чтобы продолжить переписку</translation>
+        </message>
+        <message>
+            <source>Try to connect now instead of waiting</source>
+            <translation>Подключиться сейчас, не дожидаясь</translation>
+        </message>
+        <message>
+            <source>Diagnostics…</source>
+            <translation>Диагностика…</translation>
+        </message>
+        <message>
+            <source>Open the connection diagnostics</source>
+            <translation>Открыть диагностику соединения</translation>
+        </message>
+        <message>
+            <source>Connection: %1</source>
+            <translation>Соединение: %1</translation>
+        </message>
+        <message>
             <source>Connection action</source>
-            <translation>Действие с соединением</translation>
+            <translation>Действие для соединения</translation>
+        </message>
+    </context>
+    <context>
+        <name>Tether::ConnectionPresentation</name>
+        <message>
+            <source>Offline</source>
+            <translation>Не в сети</translation>
+        </message>
+        <message>
+            <source>Online</source>
+            <translation>В сети</translation>
+        </message>
+        <message>
+            <source>Connecting…</source>
+            <translation>Подключение…</translation>
+        </message>
+        <message>
+            <source>Signing in…</source>
+            <translation>Вход…</translation>
+        </message>
+        <message>
+            <source>Connection lost</source>
+            <translation>Соединение потеряно</translation>
+        </message>
+        <message>
+            <source>Server unreachable</source>
+            <translation>Сервер недоступен</translation>
+        </message>
+        <message>
+            <source>Not a Tether server</source>
+            <translation>Это не сервер Tether</translation>
+        </message>
+        <message>
+            <source>Server refused</source>
+            <translation>Сервер отказал</translation>
+        </message>
+        <message>
+            <source>Certificate not trusted</source>
+            <translation>Сертификат не доверенный</translation>
+        </message>
+        <message>
+            <source>Server restarting</source>
+            <translation>Сервер перезапускается</translation>
+        </message>
+        <message>
+            <source>No network</source>
+            <translation>Нет сети</translation>
+        </message>
+        <message>
+            <source>Access refused</source>
+            <translation>Доступ запрещён</translation>
+        </message>
+        <message>
+            <source>Signed out</source>
+            <translation>Сеанс завершён</translation>
+        </message>
+        <message>
+            <source>Connection failed</source>
+            <translation>Не удалось подключиться</translation>
+        </message>
+        <message>
+            <source>The server stopped answering.</source>
+            <translation>Сервер перестал отвечать.</translation>
+        </message>
+        <message>
+            <source>Nothing answers at this address.</source>
+            <translation>По этому адресу никто не отвечает.</translation>
+        </message>
+        <message>
+            <source>The server name was not found.</source>
+            <translation>Имя сервера не найдено.</translation>
+        </message>
+        <message>
+            <source>The server did not answer in time.</source>
+            <translation>Сервер не ответил вовремя.</translation>
+        </message>
+        <message>
+            <source>The network connection failed.</source>
+            <translation>Сбой сетевого соединения.</translation>
+        </message>
+        <message>
+            <source>The proxy did not let the connection through.</source>
+            <translation>Прокси-сервер не пропустил соединение.</translation>
+        </message>
+        <message>
+            <source>The server is busy.</source>
+            <translation>Сервер перегружен.</translation>
+        </message>
+        <message>
+            <source>The server&apos;s certificate is not trusted.</source>
+            <translation>Сертификату сервера нет доверия.</translation>
+        </message>
+        <message>
+            <source>Not a Tether server at this address (HTTP %1).</source>
+            <translation>По этому адресу отвечает не сервер Tether (HTTP %1).</translation>
+        </message>
+        <message>
+            <source>The server refused the connection (HTTP %1).</source>
+            <translation>Сервер отклонил соединение (HTTP %1).</translation>
+        </message>
+        <message>
+            <source>Access refused by the server (%1).</source>
+            <translation>Сервер отказал в доступе (%1).</translation>
+        </message>
+        <message>
+            <source>The server is restarting.</source>
+            <translation>Сервер перезапускается.</translation>
+        </message>
+        <message>
+            <source>Connected</source>
+            <translation>Подключено</translation>
+        </message>
+        <message>
+            <source>Connection lost.</source>
+            <translation>Соединение потеряно.</translation>
+        </message>
+        <message>
+            <source>Could not reach the server.</source>
+            <translation>Не удалось связаться с сервером.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Server restarting — back in %n s.</source>
+            <translation>
+                <numerusform>Сервер перезапускается — вернётся через %n с.</numerusform>
+                <numerusform>Сервер перезапускается — вернётся через %n с.</numerusform>
+                <numerusform>Сервер перезапускается — вернётся через %n с.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Server restarting — connecting… (attempt %1)</source>
+            <translation>Сервер перезапускается — подключение… (попытка %1)</translation>
+        </message>
+        <message>
+            <source>Waiting for network…</source>
+            <translation>Ожидание сети…</translation>
+        </message>
+        <message numerus="yes">
+            <source>Could not connect after %n attempts.</source>
+            <translation>
+                <numerusform>Не удалось подключиться после %n попытки.</numerusform>
+                <numerusform>Не удалось подключиться после %n попыток.</numerusform>
+                <numerusform>Не удалось подключиться после %n попыток.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Tried again just now, without success.</source>
+            <translation>Только что попробовали снова — безуспешно.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Reconnecting in %n s…</source>
+            <translation>
+                <numerusform>Переподключение через %n с…</numerusform>
+                <numerusform>Переподключение через %n с…</numerusform>
+                <numerusform>Переподключение через %n с…</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Retrying in %n s…</source>
+            <translation>
+                <numerusform>Повтор через %n с…</numerusform>
+                <numerusform>Повтор через %n с…</numerusform>
+                <numerusform>Повтор через %n с…</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Trying again now… (attempt %1)</source>
+            <translation>Пробуем снова… (попытка %1)</translation>
+        </message>
+        <message>
+            <source>Connecting… (attempt %1)</source>
+            <translation>Подключение… (попытка %1)</translation>
+        </message>
+        <message>
+            <source>Connecting… (attempt %1, %2 s)</source>
+            <translation>Подключение… (попытка %1, %2 с)</translation>
+        </message>
+        <message>
+            <source>Retry now</source>
+            <translation>Повторить сейчас</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>Повторить</translation>
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation>Войти</translation>
+        </message>
+        <message>
+            <source>Connection: %1</source>
+            <translation>Соединение: %1</translation>
+        </message>
+        <message>
+            <source>Server: %1</source>
+            <translation>Сервер: %1</translation>
+        </message>
+        <message>
+            <source>not set</source>
+            <translation>не задан</translation>
+        </message>
+        <message>
+            <source>Last close: %1</source>
+            <translation>Последнее закрытие: %1</translation>
+        </message>
+        <message>
+            <source>Round trip: %1 ms</source>
+            <translation>Время отклика: %1 мс</translation>
+        </message>
+        <message>
+            <source>Round trip: not measured yet</source>
+            <translation>Время отклика: ещё не измерено</translation>
+        </message>
+        <message>
+            <source>Tether: %1</source>
+            <translation>Tether: %1</translation>
+        </message>
+        <message>
+            <source>Session expired: sign in again to keep chatting.</source>
+            <translation>Сеанс истёк: войдите снова, чтобы продолжить переписку.</translation>
         </message>
     </context>
     <context>
@@ -485,18 +840,28 @@
     <context>
         <name>Tether::DesktopController</name>
         <message>
-            <source>The built-in local server could not start: %1</source>
-            <translation>Не удалось запустить встроенный локальный сервер: %1</translation>
-        </message>
-        <message>
             <source>Tether</source>
             <translation>Tether</translation>
         </message>
         <message>
-            <source>The local message store could not be opened: %1
-Messages will not be kept on this computer until this is fixed.</source>
-            <translation>Не удалось открыть локальное хранилище сообщений: %1
-Пока это не исправлено, сообщения не будут сохраняться на этом компьютере.</translation>
+            <source>The built-in local server could not start, so Tether cannot chat on this computer without a server address. Set one in Settings ▸ Server.</source>
+            <translation>Встроенный локальный сервер не запустился, поэтому без адреса сервера Tether не может работать на этом компьютере. Укажите адрес в разделе Настройки ▸ Сервер.</translation>
+        </message>
+        <message>
+            <source>The local message store could not be opened. Messages will not be kept on this computer until this is fixed.</source>
+            <translation>Не удалось открыть локальное хранилище сообщений. Пока это не исправлено, сообщения не будут сохраняться на этом компьютере.</translation>
+        </message>
+        <message>
+            <source>the built-in local server (%1)</source>
+            <translation>встроенный локальный сервер (%1)</translation>
+        </message>
+        <message>
+            <source>%1 — given with --server for this run</source>
+            <translation>%1 — задан ключом --server для этого запуска</translation>
+        </message>
+        <message>
+            <source>%1 — a fallback server</source>
+            <translation>%1 — запасной сервер</translation>
         </message>
     </context>
     <context>
@@ -769,6 +1134,22 @@ Messages will not be kept on this computer until this is fixed.</source>
             <source>%1 MiB</source>
             <translation>%1 МиБ</translation>
         </message>
+        <message>
+            <source>Report</source>
+            <translation>Отчёт</translation>
+        </message>
+        <message>
+            <source>Include my user name in the report</source>
+            <translation>Указать в отчёте моё имя пользователя</translation>
+        </message>
+        <message>
+            <source>Report for support staff</source>
+            <translation>Отчёт для службы поддержки</translation>
+        </message>
+        <message>
+            <source>Copy and Save give support staff this report in English.</source>
+            <translation>«Копировать» и «Сохранить» дают службе поддержки этот отчёт на английском.</translation>
+        </message>
     </context>
     <context>
         <name>Tether::DiagnosticsRunner</name>
@@ -809,7 +1190,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation>Сначала устраните проблему в предыдущей проверке.</translation>
         </message>
         <message>
-            <source>The address "%1" is not a valid server URL.</source>
+            <source>The address &quot;%1&quot; is not a valid server URL.</source>
             <translation>Адрес «%1» не является корректным адресом сервера.</translation>
         </message>
         <message>
@@ -913,7 +1294,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation>Не удалось установить зашифрованное соединение. Возможно, сервер не поддерживает TLS на этом порту.</translation>
         </message>
         <message>
-            <source>The server's certificate is not trusted (expired, self-signed or for another name). Do not continue on an untrusted network; ask the server's administrator.</source>
+            <source>The server&apos;s certificate is not trusted (expired, self-signed or for another name). Do not continue on an untrusted network; ask the server&apos;s administrator.</source>
             <translation>Сертификату сервера нельзя доверять (истёк, самоподписанный или выдан для другого имени). Не продолжайте в недоверенной сети; обратитесь к администратору сервера.</translation>
         </message>
         <message>
@@ -957,7 +1338,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation>Сервер (или прокси перед ним) сообщает о внутренней ошибке.</translation>
         </message>
         <message>
-            <source>The server's HTTP side is not healthy; chat may still work if the WebSocket check passes.</source>
+            <source>The server&apos;s HTTP side is not healthy; chat may still work if the WebSocket check passes.</source>
             <translation>HTTP-часть сервера работает с ошибками; чат может работать, если проверка WebSocket пройдена.</translation>
         </message>
         <message>
@@ -997,7 +1378,7 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation>Сервер закрыл соединение сразу после рукопожатия (%1 %2).</translation>
         </message>
         <message>
-            <source>The server accepts the connection but drops it: for 4003 the account or guest access is refused, otherwise check the server's logs.</source>
+            <source>The server accepts the connection but drops it: for 4003 the account or guest access is refused, otherwise check the server&apos;s logs.</source>
             <translation>Сервер принимает соединение, но разрывает его: код 4003 означает отказ учётной записи или гостевому доступу, в остальных случаях смотрите журналы сервера.</translation>
         </message>
         <message>
@@ -1126,20 +1507,12 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation>Данные для входа хранятся в системной связке ключей.</translation>
         </message>
         <message>
-            <source>No keychain service is available (%1): sign-in tokens are kept in memory only and are gone when Tether quits.</source>
-            <translation>Служба связки ключей недоступна (%1): данные для входа хранятся только в памяти и пропадут после выхода из Tether.</translation>
-        </message>
-        <message>
             <source>&amp;Server address:</source>
             <translation>&amp;Адрес сервера:</translation>
         </message>
         <message>
             <source>Server address</source>
             <translation>Адрес сервера</translation>
-        </message>
-        <message>
-            <source>Leave empty to use the built-in local server (guests and the echo bot).</source>
-            <translation>Оставьте пустым, чтобы использовать встроенный локальный сервер (гости и эхо-бот).</translation>
         </message>
         <message>
             <source>&amp;Fallback servers:</source>
@@ -1253,6 +1626,30 @@ Messages will not be kept on this computer until this is fixed.</source>
             <source>Cancel</source>
             <translation>Отмена</translation>
         </message>
+        <message>
+            <source>“%1” is not a server address. Use one like wss://chat.example.com/ws.</source>
+            <translation>«%1» — не адрес сервера. Адрес выглядит так: wss://chat.example.com/ws.</translation>
+        </message>
+        <message>
+            <source>In use now:</source>
+            <translation>Используется сейчас:</translation>
+        </message>
+        <message>
+            <source>not connected</source>
+            <translation>нет соединения</translation>
+        </message>
+        <message>
+            <source>Server in use now</source>
+            <translation>Сервер, используемый сейчас</translation>
+        </message>
+        <message>
+            <source>Leave empty to use the built-in local server. A new address is used as soon as you apply it, also when Tether was started with --server.</source>
+            <translation>Оставьте пустым, чтобы использовать встроенный локальный сервер. Новый адрес начинает действовать сразу после применения, даже если Tether запущен с ключом --server.</translation>
+        </message>
+        <message>
+            <source>No keychain service is available: sign-in tokens are kept in memory only and are gone when Tether quits.</source>
+            <translation>Служба связки ключей недоступна: токены входа хранятся только в памяти и пропадут при выходе из Tether.</translation>
+        </message>
     </context>
     <context>
         <name>Tether::SignInDialog</name>
@@ -1341,36 +1738,52 @@ Messages will not be kept on this computer until this is fixed.</source>
             <translation>Данные для входа запоминаются в системной связке ключей.</translation>
         </message>
         <message>
-            <source>No keychain service is available (%1). Your sign-in is kept in memory only: you will need to sign in again after restarting Tether.</source>
-            <translation>Служба связки ключей недоступна (%1). Данные для входа хранятся только в памяти: после перезапуска Tether нужно будет войти снова.</translation>
+            <source>Choose a username and a password for the new account.</source>
+            <translation>Придумайте имя пользователя и пароль для нового аккаунта.</translation>
+        </message>
+        <message>
+            <source>Creating the account…</source>
+            <translation>Создание аккаунта…</translation>
+        </message>
+        <message>
+            <source>This username is taken. Choose another one, or sign in with it.</source>
+            <translation>Это имя уже занято. Выберите другое или войдите с ним.</translation>
+        </message>
+        <message>
+            <source>This server does not let people create accounts. Ask its administrator for one.</source>
+            <translation>Этот сервер не разрешает создавать аккаунты. Попросите аккаунт у его администратора.</translation>
+        </message>
+        <message>
+            <source>Use letters, digits, dots, dashes or underscores for the username (at most 64), and any password that is not empty.</source>
+            <translation>Имя пользователя может содержать буквы, цифры, точки, дефисы и подчёркивания (не больше 64 знаков); пароль — любой непустой.</translation>
+        </message>
+        <message>
+            <source>The server refused to create the account (HTTP %1).</source>
+            <translation>Сервер отказался создать аккаунт (HTTP %1).</translation>
+        </message>
+        <message>
+            <source>Could not reach the server. Check the address and your connection.</source>
+            <translation>Не удалось связаться с сервером. Проверьте адрес и подключение.</translation>
+        </message>
+        <message>
+            <source>This is the built-in server on this computer. Create an account here with any name and password, sign in to one you created, or continue as a guest.</source>
+            <translation>Это встроенный сервер на этом компьютере. Создайте здесь аккаунт с любым именем и паролем, войдите в созданный ранее или продолжите как гость.</translation>
+        </message>
+        <message>
+            <source>Create account</source>
+            <translation>Создать аккаунт</translation>
+        </message>
+        <message>
+            <source>Create an account with this username and password</source>
+            <translation>Создать аккаунт с этим именем пользователя и паролем</translation>
+        </message>
+        <message>
+            <source>No keychain service is available. Your sign-in is kept in memory only: you will need to sign in again after restarting Tether.</source>
+            <translation>Служба связки ключей недоступна. Данные входа хранятся только в памяти: после перезапуска Tether потребуется войти снова.</translation>
         </message>
     </context>
     <context>
         <name>Tether::StatusIndicator</name>
-        <message>
-            <source>Connection: %1</source>
-            <translation>Соединение: %1</translation>
-        </message>
-        <message>
-            <source>Server: %1</source>
-            <translation>Сервер: %1</translation>
-        </message>
-        <message>
-            <source>not set</source>
-            <translation>не задан</translation>
-        </message>
-        <message>
-            <source>Last close: %1</source>
-            <translation>Последнее закрытие: %1</translation>
-        </message>
-        <message>
-            <source>Round trip: %1 ms</source>
-            <translation>Время отклика: %1 мс</translation>
-        </message>
-        <message>
-            <source>Round trip: not measured yet</source>
-            <translation>Время отклика: ещё не измерено</translation>
-        </message>
         <message>
             <source>Connection status: %1</source>
             <translation>Статус соединения: %1</translation>
@@ -1401,10 +1814,6 @@ Messages will not be kept on this computer until this is fixed.</source>
         <message>
             <source>Tether is connected again; waiting messages are being sent.</source>
             <translation>Tether снова на связи; ожидающие сообщения отправляются.</translation>
-        </message>
-        <message>
-            <source>Tether: %1</source>
-            <translation>Tether: %1</translation>
         </message>
         <message>
             <source>Show Tether</source>
@@ -1440,6 +1849,14 @@ Messages will not be kept on this computer until this is fixed.</source>
         <message>
             <source>Tether</source>
             <translation>Tether</translation>
+        </message>
+        <message>
+            <source>Use the profile &lt;name&gt;: its own settings, messages and window, beside other profiles.</source>
+            <translation>Использовать профиль &lt;name&gt;: свои настройки, сообщения и окно, рядом с другими профилями.</translation>
+        </message>
+        <message>
+            <source>With --diagnose: attach the report&apos;s data as JSON.</source>
+            <translation>Вместе с --diagnose: приложить данные отчёта в формате JSON.</translation>
         </message>
     </context>
 </TS>

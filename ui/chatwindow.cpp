@@ -4,6 +4,7 @@
 #include "composer.h"
 #include "connectionbanner.h"
 #include "connectionmanager.h"
+#include "connectionpresentation.h"
 #include "conversationmodel.h"
 #include "messagedelegate.h"
 #include "messagemodel.h"
@@ -63,7 +64,8 @@ ChatWindow::ChatWindow(QWidget *parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
     m_conversationTitle->setFont(titleFont);
     m_conversationTitle->setContentsMargins(10, 6, 10, 6);
-    m_banner = new ConnectionBanner;
+    m_presentation = new ConnectionPresentation(this);
+    m_banner = new ConnectionBanner(m_presentation);
     m_messageView = new MessageView;
     m_messageView->setObjectName(QStringLiteral("messageList"));
     m_messageView->setModel(m_messageModel);
@@ -116,7 +118,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_splitter->setChildrenCollapsible(false);
     setCentralWidget(m_splitter);
 
-    m_indicator = new StatusIndicator;
+    m_indicator = new StatusIndicator(m_presentation);
     m_outbox = new QLabel;
     m_outbox->setObjectName(QStringLiteral("outboxLabel"));
     m_outbox->hide();
@@ -126,6 +128,10 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_fileMenu = menuBar()->addMenu(QString());
     m_signInAction = m_fileMenu->addAction(QString(), this, &ChatWindow::signInRequested);
     m_signOutAction = m_fileMenu->addAction(QString(), this, &ChatWindow::signOutRequested);
+    m_signOutAction->setVisible(false); // a guest has nothing to sign out of
+    m_fileMenu->addSeparator();
+    m_reconnectAction = m_fileMenu->addAction(QString(), m_presentation, &ConnectionPresentation::retryNow);
+    m_reconnectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), qApp, &QApplication::quit);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -196,6 +202,9 @@ ChatWindow::ChatWindow(QWidget *parent)
             m_session->discard(id);
     });
     connect(m_banner, &ConnectionBanner::signInRequested, this, &ChatWindow::signInRequested);
+    connect(m_banner, &ConnectionBanner::diagnosticsRequested, this, &ChatWindow::diagnosticsRequested);
+    connect(m_presentation, &ConnectionPresentation::viewChanged, this, &ChatWindow::updateConnectionActions);
+    updateConnectionActions();
 
     retranslateUi();
     resize(900, 620);
@@ -211,8 +220,22 @@ QListView *ChatWindow::messageView() const
 void ChatWindow::setConnection(ConnectionManager *connection)
 {
     m_connection = connection;
-    m_banner->setConnection(connection);
-    m_indicator->setConnection(connection);
+    m_presentation->setConnection(connection);
+}
+
+void ChatWindow::setSignedIn(bool signedIn)
+{
+    m_signedIn = signedIn;
+    m_signOutAction->setVisible(signedIn);
+    m_signOutAction->setEnabled(signedIn);
+}
+
+void ChatWindow::updateConnectionActions()
+{
+    // The menu offers what the banner's button offers, for the keyboard (Ctrl+R).
+    const StatusLogic::View v = m_presentation->view();
+    m_reconnectAction->setEnabled((v.action == StatusLogic::Action::RetryNow || v.action == StatusLogic::Action::Retry)
+                                  && v.actionEnabled);
 }
 
 void ChatWindow::setSession(ChatSession *session)
@@ -236,9 +259,14 @@ void ChatWindow::setSession(ChatSession *session)
         if (!m_session->userName().isEmpty())
             setUserName(m_session->userName());
     });
-    connect(session, &ChatSession::errorOccurred, this, [this](ChatSession::Error error, const QString &message) {
-        if (error == ChatSession::Error::OutboxFull || error == ChatSession::Error::StorageError) {
-            m_error->setText(message);
+    connect(session, &ChatSession::errorOccurred, this, [this](ChatSession::Error error, const QString &) {
+        // Our own sentence: the session's message is English and technical (it goes to the log).
+        if (error == ChatSession::Error::OutboxFull) {
+            m_error->setText(tr("Too many messages are waiting to be sent. Wait until the connection is back, "
+                                "then write again."));
+            m_error->show();
+        } else if (error == ChatSession::Error::StorageError) {
+            m_error->setText(tr("Messages cannot be saved on this computer right now, so this one was not sent."));
             m_error->show();
         }
     });
@@ -281,11 +309,14 @@ void ChatWindow::sendCurrent()
         m_error->show();
         return;
     }
-    QString error;
-    const QString id = m_session->send(conversation, text, &error);
+    const QString id = m_session->send(conversation, text);
     if (id.isEmpty()) {
-        // Keep what was typed: nothing is lost.
-        m_error->setText(tr("Could not send: %1").arg(error));
+        // Keep what was typed: nothing is lost. The session's own words are technical English.
+        if (text.toUtf8().size() > ChatSessionConfig().maxTextBytes)
+            m_error->setText(tr("This message is too long to send: at most %1 KB fit in one message.")
+                                 .arg(ChatSessionConfig().maxTextBytes / 1024));
+        else if (m_error->isHidden())
+            m_error->setText(tr("The message could not be sent. What you wrote is still here."));
         m_error->show();
         return;
     }
@@ -390,8 +421,9 @@ void ChatWindow::retranslateUi()
     m_conversationTitle->setAccessibleName(tr("Current conversation"));
     m_fileMenu->setTitle(tr("&Chat"));
     m_signInAction->setText(tr("&Sign in…"));
-    m_signOutAction->setText(tr("Sign &out"));
-    m_quitAction->setText(tr("&Quit"));
+    m_signOutAction->setText(tr("Sign &out of this account"));
+    m_quitAction->setText(tr("&Quit Tether"));
+    m_reconnectAction->setText(tr("&Reconnect now"));
     m_toolsMenu->setTitle(tr("&Tools"));
     m_settingsAction->setText(tr("&Settings…"));
     m_diagnosticsAction->setText(tr("&Diagnostics…"));

@@ -20,6 +20,7 @@ class ChatSession;
 class Composer;
 class ConnectionBanner;
 class ConnectionManager;
+class ConnectionPresentation;
 class ConversationModel;
 class MessageDelegate;
 class MessageModel;
@@ -37,10 +38,15 @@ public:
     void setConnection(ConnectionManager *connection);
     void setSession(ChatSession *session);
     void setUserName(const QString &name);
+    // Signed in with an account (true) or a guest: "Sign out" only means something for an account.
+    void setSignedIn(bool signedIn);
+    bool isSignedIn() const { return m_signedIn; }
 
     void selectConversation(const QString &id);
     QString currentConversation() const;
 
+    // The one presentation of the connection state: the banner, the indicator and the tray read it.
+    ConnectionPresentation *presentation() const { return m_presentation; }
     ConnectionBanner *banner() const { return m_banner; }
     StatusIndicator *indicator() const { return m_indicator; }
     MessageModel *messageModel() const { return m_messageModel; }
@@ -50,6 +56,9 @@ public:
     Composer *composer() const { return m_composer; }
     QLabel *typingLabel() const { return m_typing; }
     QLabel *outboxLabel() const { return m_outbox; }
+    QAction *signOutAction() const { return m_signOutAction; }
+    QAction *quitAction() const { return m_quitAction; }
+    QAction *reconnectAction() const { return m_reconnectAction; }
 
     // For tests and screenshots without a session.
     void setOutboxCount(int count);
@@ -73,14 +82,17 @@ private:
     void onRowsInserted();
     void showMessageMenu(const QPoint &pos);
     void markReadIfVisible();
+    void updateConnectionActions();
 
     QPointer<ConnectionManager> m_connection;
     QPointer<ChatSession> m_session;
     QString m_userName;
+    bool m_signedIn = false;
 
     QSplitter *m_splitter = nullptr;
     QListView *m_conversationView = nullptr;
     MessageView *m_messageView = nullptr;
+    ConnectionPresentation *m_presentation = nullptr;
     ConnectionBanner *m_banner = nullptr;
     StatusIndicator *m_indicator = nullptr;
     QLabel *m_outbox = nullptr;
@@ -103,6 +115,7 @@ private:
     QMenu *m_helpMenu = nullptr;
     QAction *m_signInAction = nullptr;
     QAction *m_signOutAction = nullptr;
+    QAction *m_reconnectAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_settingsAction = nullptr;
     QAction *m_diagnosticsAction = nullptr;

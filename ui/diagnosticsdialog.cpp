@@ -1,5 +1,6 @@
 #include "diagnosticsdialog.h"
 
+#include "bilingualtranslator.h"
 #include "chatsession.h"
 #include "connectionmanager.h"
 #include "diagnosticsreport.h"
@@ -8,10 +9,12 @@
 #include "statepresentation.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QEvent>
 #include <QFile>
 #include <QFileDialog>
@@ -22,6 +25,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
@@ -86,10 +90,11 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
         m_checks << check;
         renderChecks();
     });
-    connect(m_runner, &DiagnosticsRunner::checkStarted, this, [this](const QString &, const QString &title) {
-        m_checksSummary->setText(tr("Running: %1…").arg(title));
+    connect(m_runner, &DiagnosticsRunner::checkStarted, this, [this](const QString &id, const QString &) {
+        m_checksSummary->setText(tr("Running: %1…").arg(DiagnosticsReport::checkTitle(id, DiagnosticsReport::Words::Translated)));
     });
     connect(m_runner, &DiagnosticsRunner::finished, this, [this] {
+        endPairedRun();
         m_run->setEnabled(true);
         m_checks = m_runner->results();
         renderChecks();
@@ -98,6 +103,7 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
             failed += c.status == DiagnosticCheck::Status::Failed ? 1 : 0;
         m_checksSummary->setText(failed == 0 ? tr("All checks passed.")
                                              : tr("%n check(s) failed. The hints below say what it means.", nullptr, failed));
+        refreshReport();
     });
     m_tabs->addTab(checks, QString());
 
@@ -133,8 +139,9 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
     m_eventsView->setUniformRowHeights(true);
     m_eventsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_eventsView->header()->setStretchLastSection(true);
-    m_eventsView->setColumnWidth(0, 110);
-    m_eventsView->setColumnWidth(1, 90);
+    // Time and kind as wide as their longest text in the current language (Russian kinds are long).
+    m_eventsView->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_eventsView->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     eventsLayout->addLayout(filterRow);
     eventsLayout->addWidget(m_eventsView, 1);
     connect(m_filter, &QLineEdit::textChanged, this, [this] { setEventFilter(m_filter->text(), m_kind->currentData().toString()); });
@@ -145,6 +152,26 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
     auto *env = new QWidget;
     m_envForm = new QFormLayout(env);
     m_tabs->addTab(env, QString());
+
+    // Report: what Copy and Save produce, in the interface language (they produce it in English).
+    auto *reportPage = new QWidget;
+    auto *reportLayout = new QVBoxLayout(reportPage);
+    m_shareName = new QCheckBox;
+    m_shareName->setObjectName(QStringLiteral("shareNameBox"));
+    m_shareName->setChecked(true);
+    m_shareName->hide(); // only for someone signed in
+    m_reportView = new QPlainTextEdit;
+    m_reportView->setObjectName(QStringLiteral("reportView"));
+    m_reportView->setReadOnly(true);
+    m_reportView->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    reportLayout->addWidget(m_shareName);
+    reportLayout->addWidget(m_reportView, 1);
+    connect(m_shareName, &QCheckBox::toggled, this, &DiagnosticsDialog::refreshReport);
+    m_tabs->addTab(reportPage, QString());
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == ReportTab)
+            refreshReport();
+    });
 
     auto *buttons = new QHBoxLayout;
     m_copy = new QPushButton;
@@ -170,7 +197,26 @@ DiagnosticsDialog::DiagnosticsDialog(QWidget *parent)
     resize(880, 580);
 }
 
-DiagnosticsDialog::~DiagnosticsDialog() = default;
+DiagnosticsDialog::~DiagnosticsDialog()
+{
+    endPairedRun();
+}
+
+void DiagnosticsDialog::endPairedRun()
+{
+    if (m_pairedRun)
+        BilingualTranslator::endRun();
+    m_pairedRun = false;
+}
+
+void DiagnosticsDialog::setAccount(bool signedIn, const QString &userName)
+{
+    m_accountKnown = true;
+    m_signedIn = signedIn;
+    m_userName = userName;
+    m_shareName->setVisible(signedIn && !userName.isEmpty());
+    refreshReport();
+}
 
 QString DiagnosticsDialog::dataSize(qint64 bytes)
 {
@@ -250,6 +296,11 @@ void DiagnosticsDialog::runChecks()
     renderChecks();
     m_checkedUrl = QUrl::fromUserInput(m_url->text().trimmed());
     m_run->setEnabled(false);
+    // The checks' words are made now, in the interface language: have English made along for the report.
+    if (!m_pairedRun) {
+        BilingualTranslator::beginRun();
+        m_pairedRun = true;
+    }
     if (m_connection) {
         DiagnosticsOptions options = m_runner->options();
         options.useConnection(m_connection->config()); // the token, sent the way the app sends it
@@ -283,15 +334,19 @@ void DiagnosticsDialog::renderChecks()
             break;
         }
         const QString time = check.elapsedMs >= 0 ? tr("%1 ms").arg(check.elapsedMs) : QString();
+        using W = DiagnosticsReport::Words;
+        const QString title = DiagnosticsReport::checkTitle(check.id, W::Translated);
+        const QString detail = DiagnosticsReport::textIn(check.detail, W::Translated);
+        const QString hint = DiagnosticsReport::textIn(check.hint, W::Translated);
         html += QStringLiteral("<tr><td width='22' valign='top'><img src='%1' width='16' height='16'></td>"
                                "<td valign='top'><b>%2</b> — <span style='color:%3'><b>%4</b></span>"
                                "<span style='color:#5b616a'>%5</span><br>%6%7</td></tr>")
-                    .arg(icon, check.title.toHtmlEscaped(), color, status.toHtmlEscaped(),
+                    .arg(icon, title.toHtmlEscaped(), color, status.toHtmlEscaped(),
                          time.isEmpty() ? QString() : QStringLiteral(" · ") + time.toHtmlEscaped(),
-                         check.detail.toHtmlEscaped(),
-                         check.hint.isEmpty() ? QString()
-                                              : QStringLiteral("<br><i style='color:#3d434b'>") + check.hint.toHtmlEscaped()
-                                                    + QStringLiteral("</i>"));
+                         detail.toHtmlEscaped(),
+                         hint.isEmpty() ? QString()
+                                        : QStringLiteral("<br><i style='color:#3d434b'>") + hint.toHtmlEscaped()
+                                              + QStringLiteral("</i>"));
     }
     html += QStringLiteral("</table>");
     m_checksView->setHtml(html);
@@ -303,7 +358,7 @@ void DiagnosticsDialog::addEvent(const ConnectionEvent &event)
     QList<QStandardItem *> row{
         new QStandardItem(QLocale().toString(event.time.toLocalTime().time(), QStringLiteral("HH:mm:ss.zzz"))),
         new QStandardItem(kindLabel(event.kind)),
-        new QStandardItem(SecretRedactor::text(event.text)),
+        new QStandardItem(SecretRedactor::text(DiagnosticsReport::textIn(event.text, DiagnosticsReport::Words::Translated))),
     };
     row.at(1)->setData(kind, Qt::UserRole);
     row.at(0)->setToolTip(event.time.toUTC().toString(Qt::ISODateWithMs));
@@ -387,14 +442,33 @@ void DiagnosticsDialog::refreshEnvironment()
     }
 }
 
-QString DiagnosticsDialog::reportText() const
+DiagnosticsReport DiagnosticsDialog::report() const
 {
     DiagnosticsReport report;
     report.setProxyMode(m_proxyMode);
     report.setConnection(DiagnosticsSnapshot::fromConnection(m_connection, m_session ? m_session->outboxSize() : -1));
+    if (m_accountKnown)
+        report.setAccount(m_signedIn, m_signedIn && m_shareName->isChecked() ? m_userName : QString());
     if (!m_checks.isEmpty())
         report.setChecks(m_checkedUrl, m_checks);
-    return report.toReport();
+    return report;
+}
+
+QString DiagnosticsDialog::reportText() const
+{
+    return report().toReport();
+}
+
+QString DiagnosticsDialog::translatedReportText() const
+{
+    return report().toText(DiagnosticsReport::Words::Translated);
+}
+
+void DiagnosticsDialog::refreshReport()
+{
+    if (m_tabs->currentIndex() != ReportTab && isVisible())
+        return; // made when the tab is opened
+    m_reportView->setPlainText(translatedReportText());
 }
 
 void DiagnosticsDialog::copyReport()
@@ -425,6 +499,11 @@ void DiagnosticsDialog::retranslateUi()
     m_tabs->setTabText(1, tr("Checks"));
     m_tabs->setTabText(2, tr("Event log"));
     m_tabs->setTabText(3, tr("Environment"));
+    m_tabs->setTabText(ReportTab, tr("Report"));
+    m_shareName->setText(tr("Include my user name in the report"));
+    m_shareName->setAccessibleName(m_shareName->text());
+    m_reportView->setAccessibleName(tr("Report for support staff"));
+    m_reportView->setToolTip(tr("Copy and Save give support staff this report in English."));
     const QHash<QByteArray, QString> names{
         {"state", tr("State")},
         {"server", tr("Server")},
@@ -478,9 +557,8 @@ void DiagnosticsDialog::retranslateUi()
     refreshEnvironment();
     refreshLive();
     // Titles and statuses are translated words: re-render (details keep the language they ran in).
-    for (DiagnosticCheck &c : m_checks)
-        c.title = DiagnosticsRunner::checkTitle(c.id);
     renderChecks();
+    refreshReport();
 }
 
 void DiagnosticsDialog::changeEvent(QEvent *event)

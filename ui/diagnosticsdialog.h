@@ -1,6 +1,7 @@
 #pragma once
 // The diagnostics dialog for support staff: live connection figures, "Run checks", the filterable
-// event log (last 500), the environment, and Copy/Save of one redacted report.
+// event log (last 500), the environment, the report as it reads in the interface language, and
+// Copy/Save of the same redacted report in English (what support staff read).
 
 #include "connectionevent.h"
 #include "diagnosticcheck.h"
@@ -9,7 +10,9 @@
 #include <QPointer>
 #include <QUrl>
 
+class QCheckBox;
 class QComboBox;
+class QPlainTextEdit;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -25,6 +28,7 @@ namespace Tether {
 
 class ChatSession;
 class ConnectionManager;
+class DiagnosticsReport;
 class DiagnosticsRunner;
 
 class DiagnosticsDialog : public QDialog
@@ -39,10 +43,17 @@ public:
     void setSession(ChatSession *session);
     void setProxyMode(const QString &mode);
     void setCheckUrl(const QUrl &url);
+    // Signed in (with the user's name) or a guest, for the report.
+    void setAccount(bool signedIn, const QString &userName);
 
     void runChecks();
     DiagnosticsRunner *runner() const { return m_runner; }
+    // The report as copied and saved: English.
     QString reportText() const;
+    // The same report in the interface language, as the Report tab shows it.
+    QString translatedReportText() const;
+    QTreeView *eventsView() const { return m_eventsView; }
+    QCheckBox *shareNameBox() const { return m_shareName; }
 
     void setEventFilter(const QString &text, const QString &kind = QString());
     int visibleEventCount() const;
@@ -51,6 +62,8 @@ public:
     static constexpr int MaxEvents = 500;
     static QString kindLabel(ConnectionEvent::Kind kind);
     static QString dataSize(qint64 bytes);
+
+    static constexpr int ReportTab = 4;
 
 public Q_SLOTS:
     void copyReport();
@@ -67,6 +80,9 @@ private:
     void addEvent(const ConnectionEvent &event);
     void renderChecks();
     void refreshEnvironment();
+    void refreshReport();
+    void endPairedRun();
+    DiagnosticsReport report() const;
     QLabel *addLiveRow(const char *key);
 
     QPointer<ConnectionManager> m_connection;
@@ -75,6 +91,10 @@ private:
     DiagnosticsRunner *m_runner = nullptr;
     QList<DiagnosticCheck> m_checks; // finished ones, also while a run is under way
     QUrl m_checkedUrl;
+    bool m_pairedRun = false; // BilingualTranslator::beginRun() is in force for our run
+    bool m_accountKnown = false;
+    bool m_signedIn = false;
+    QString m_userName;
 
     QTabWidget *m_tabs = nullptr;
     QFormLayout *m_liveForm = nullptr;
@@ -95,6 +115,8 @@ private:
     QTreeView *m_eventsView = nullptr;
 
     QFormLayout *m_envForm = nullptr;
+    QPlainTextEdit *m_reportView = nullptr;
+    QCheckBox *m_shareName = nullptr;
     QPushButton *m_copy = nullptr;
     QPushButton *m_save = nullptr;
     QPushButton *m_close = nullptr;

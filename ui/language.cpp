@@ -1,5 +1,7 @@
 #include "language.h"
 
+#include "bilingualtranslator.h"
+
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -15,6 +17,7 @@ struct Installed
 {
     QTranslator *app = nullptr;
     QTranslator *qt = nullptr;
+    QTranslator *both = nullptr; // the diagnostics' texts in two languages (BilingualTranslator)
     QString code = QStringLiteral("en");
 };
 Installed &installed()
@@ -60,8 +63,19 @@ bool Language::apply(const QString &requested)
     auto *qt = new QTranslator(QCoreApplication::instance());
     if (!qt->load(QLocale(code), QStringLiteral("qtbase"), QStringLiteral("_"),
                   QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        delete qt; // Qt's own strings (standard buttons) stay English; ours are complete
+        // Qt's own words (standard buttons, context menus) would stay English next to ours.
+        if (code != QLatin1String("en"))
+            qCWarning(lcLanguage) << "Qt's own translations for" << code << "are missing from"
+                                  << QLibraryInfo::path(QLibraryInfo::TranslationsPath)
+                                  << "(Debian: qt6-translations-l10n)";
+        delete qt;
         qt = nullptr;
+    }
+    // The bilingual one first: it calls the others, maybe from a host-lookup thread, while installed.
+    if (s.both) {
+        QCoreApplication::removeTranslator(s.both);
+        delete s.both;
+        s.both = nullptr;
     }
     if (s.app) {
         QCoreApplication::removeTranslator(s.app);
@@ -77,6 +91,11 @@ bool Language::apply(const QString &requested)
     if (qt)
         QCoreApplication::installTranslator(qt);
     QCoreApplication::installTranslator(app);
+    if (code != QLatin1String("en")) {
+        // Last installed, first asked: the diagnostics' words carry English along for the report.
+        s.both = new BilingualTranslator(app, qt, QCoreApplication::instance());
+        QCoreApplication::installTranslator(s.both);
+    }
     QLocale::setDefault(QLocale(code == QLatin1String("ru") ? QLocale::Russian : QLocale::English));
     return true;
 }

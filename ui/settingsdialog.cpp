@@ -59,6 +59,17 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_serverLabel->setBuddy(m_server);
     m_serverHint = new QLabel;
     m_serverHint->setWordWrap(true);
+    m_inUseLabel = new QLabel;
+    m_inUse = new QLabel;
+    m_inUse->setObjectName(QStringLiteral("serverInUse"));
+    m_inUse->setWordWrap(true);
+    m_inUse->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_inUseLabel->setBuddy(m_inUse);
+    m_serverProblem = new QLabel;
+    m_serverProblem->setObjectName(QStringLiteral("serverProblem"));
+    m_serverProblem->setWordWrap(true);
+    m_serverProblem->setStyleSheet(QStringLiteral("color: #a82a20;"));
+    m_serverProblem->hide();
     m_fallbackLabel = new QLabel;
     m_fallbacks = new QPlainTextEdit;
     m_fallbacks->setObjectName(QStringLiteral("fallbackServersEdit"));
@@ -69,8 +80,10 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_failures = new QSpinBox;
     m_failures->setRange(1, 50);
     m_failuresLabel->setBuddy(m_failures);
+    serverForm->addRow(m_inUseLabel, m_inUse);
     serverForm->addRow(m_serverLabel, m_server);
     serverForm->addRow(m_serverHint);
+    serverForm->addRow(m_serverProblem);
     serverForm->addRow(m_fallbackLabel, m_fallbacks);
     serverForm->addRow(m_failuresLabel, m_failures);
     m_tabs->addTab(server, QString());
@@ -133,12 +146,18 @@ SettingsDialog::SettingsDialog(QWidget *parent)
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Apply | QDialogButtonBox::Cancel);
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (!validate())
+            return;
         Q_EMIT applied(settings());
-        accept();
+        if (m_serverProblem->isHidden()) // the app may have said why the server could not change
+            accept();
     });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this,
-            [this] { Q_EMIT applied(settings()); });
+    connect(m_buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, [this] {
+        if (validate())
+            Q_EMIT applied(settings());
+    });
+    connect(m_server, &QLineEdit::textEdited, this, [this] { setServerProblem(QString()); });
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_tabs);
@@ -202,6 +221,57 @@ void SettingsDialog::setKeychainNote(bool persistent, const QString &reason)
     retranslateUi();
 }
 
+void SettingsDialog::setServerInUse(const QString &text)
+{
+    m_inUseText = text;
+    retranslateUi();
+}
+
+QString SettingsDialog::serverInUse() const
+{
+    return m_inUse->text();
+}
+
+void SettingsDialog::setServerProblem(const QString &text)
+{
+    m_serverProblem->setText(text);
+    m_serverProblem->setAccessibleName(text);
+    m_serverProblem->setVisible(!text.isEmpty());
+}
+
+QString SettingsDialog::serverProblem() const
+{
+    return m_serverProblem->isHidden() ? QString() : m_serverProblem->text();
+}
+
+QString SettingsDialog::serverAddressProblem(const QString &address)
+{
+    const QString trimmed = address.trimmed();
+    if (trimmed.isEmpty())
+        return QString();
+    const QUrl url(trimmed);
+    if (!url.isValid() || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))
+        || url.host().isEmpty())
+        return tr("“%1” is not a server address. Use one like wss://chat.example.com/ws.").arg(trimmed);
+    return QString();
+}
+
+bool SettingsDialog::validate()
+{
+    QStringList addresses{m_server->text()};
+    addresses += m_fallbacks->toPlainText().split(QLatin1Char('\n'));
+    for (const QString &address : std::as_const(addresses)) {
+        const QString problem = serverAddressProblem(address);
+        if (!problem.isEmpty()) {
+            setServerProblem(problem);
+            m_tabs->setCurrentIndex(1);
+            return false;
+        }
+    }
+    setServerProblem(QString());
+    return true;
+}
+
 void SettingsDialog::updateProxyEnabled()
 {
     const bool manual = m_proxyManual->isChecked();
@@ -219,12 +289,18 @@ void SettingsDialog::retranslateUi()
     m_tabs->setTabText(3, tr("Advanced"));
     m_languageLabel->setText(tr("&Language:"));
     m_language->setAccessibleName(tr("Language"));
+    // The keychain's own reason is technical English: a tooltip, not part of the sentence.
     m_keychain->setText(m_persistent ? tr("Sign-in tokens are kept in the system keychain.")
-                                     : tr("No keychain service is available (%1): sign-in tokens are kept in "
-                                          "memory only and are gone when Tether quits.").arg(m_keychainReason));
+                                     : tr("No keychain service is available: sign-in tokens are kept in "
+                                          "memory only and are gone when Tether quits."));
+    m_keychain->setToolTip(m_persistent || m_keychainReason.isEmpty() ? QString() : m_keychainReason);
+    m_inUseLabel->setText(tr("In use now:"));
+    m_inUse->setText(m_inUseText.isEmpty() ? tr("not connected") : m_inUseText);
+    m_inUse->setAccessibleName(tr("Server in use now"));
     m_serverLabel->setText(tr("&Server address:"));
     m_server->setAccessibleName(tr("Server address"));
-    m_serverHint->setText(tr("Leave empty to use the built-in local server (guests and the echo bot)."));
+    m_serverHint->setText(tr("Leave empty to use the built-in local server. A new address is used as soon as you "
+                             "apply it, also when Tether was started with --server."));
     m_fallbackLabel->setText(tr("&Fallback servers:"));
     m_fallbacks->setAccessibleName(tr("Fallback servers, one per line"));
     m_fallbacks->setPlaceholderText(tr("One address per line, tried in turn"));

@@ -29,6 +29,14 @@ public:
     void setSettings(const AppSettings &settings);
     AppSettings settings() const;
     void setKeychainNote(bool persistent, const QString &reason);
+    // The server the app talks to right now, in words ("… — given with --server for this run").
+    void setServerInUse(const QString &text);
+    QString serverInUse() const;
+    // Why the last Apply could not take effect (empty = it did).
+    void setServerProblem(const QString &text);
+    QString serverProblem() const;
+    // An address the app cannot use, in words; empty when the address is fine (or empty).
+    static QString serverAddressProblem(const QString &address);
 
     QComboBox *languageCombo() const { return m_language; }
 
@@ -41,6 +49,7 @@ protected:
 private:
     void retranslateUi();
     void updateProxyEnabled();
+    bool validate(); // false: says why on the Server tab and shows it
 
     AppSettings m_base;
     bool m_persistent = true;
@@ -51,6 +60,10 @@ private:
     QComboBox *m_language = nullptr;
     QLabel *m_keychain = nullptr;
     // Server
+    QLabel *m_inUseLabel = nullptr;
+    QLabel *m_inUse = nullptr;
+    QString m_inUseText;
+    QLabel *m_serverProblem = nullptr;
     QLabel *m_serverLabel = nullptr;
     QLineEdit *m_server = nullptr;
     QLabel *m_serverHint = nullptr;

@@ -18,6 +18,7 @@ SignInDialog::SignInDialog(QWidget *parent)
 {
     setObjectName(QStringLiteral("signInDialog"));
     m_intro = new QLabel;
+    m_intro->setObjectName(QStringLiteral("signInIntro"));
     m_intro->setWordWrap(true);
     m_server = new QLineEdit;
     m_server->setObjectName(QStringLiteral("serverEdit"));
@@ -52,6 +53,9 @@ SignInDialog::SignInDialog(QWidget *parent)
     m_signIn = buttons->addButton(QString(), QDialogButtonBox::AcceptRole);
     m_signIn->setDefault(true);
     m_guestButton = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
+    m_createAccount = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
+    m_createAccount->setObjectName(QStringLiteral("createAccountButton"));
+    m_createAccount->setAutoDefault(false);
     m_cancel = buttons->addButton(QDialogButtonBox::Cancel);
     disconnect(buttons, &QDialogButtonBox::accepted, this, nullptr);
     connect(m_signIn, &QPushButton::clicked, this, &SignInDialog::signIn);
@@ -61,6 +65,7 @@ SignInDialog::SignInDialog(QWidget *parent)
         m_credentials = Credentials();
         accept();
     });
+    connect(m_createAccount, &QPushButton::clicked, this, &SignInDialog::createAccount);
     connect(m_cancel, &QPushButton::clicked, this, &QDialog::reject);
     connect(m_auth, &AuthClient::finished, this, &SignInDialog::onSignInFinished);
 
@@ -107,6 +112,7 @@ void SignInDialog::setBusy(bool busy)
 {
     m_signIn->setEnabled(!busy);
     m_guestButton->setEnabled(!busy);
+    m_createAccount->setEnabled(!busy);
     m_server->setEnabled(!busy);
     m_user->setEnabled(!busy);
     m_password->setEnabled(!busy);
@@ -144,6 +150,7 @@ void SignInDialog::onSignInFinished(const AuthClient::Result &result)
     if (result.succeeded()) {
         m_password->clear(); // the password is not kept anywhere
         m_guest = false;
+        m_accountCreated = result.operation == AuthClient::Operation::Register;
         m_credentials = result.credentials;
         m_userName = result.userName.isEmpty() ? m_user->text().trimmed() : result.userName;
         m_status->clear();
@@ -151,6 +158,20 @@ void SignInDialog::onSignInFinished(const AuthClient::Result &result)
         return;
     }
     switch (result.error) {
+    case AuthClient::Error::UserExists:
+        m_status->setText(tr("This username is taken. Choose another one, or sign in with it."));
+        break;
+    case AuthClient::Error::RegistrationClosed:
+        m_status->setText(tr("This server does not let people create accounts. Ask its administrator for one."));
+        break;
+    case AuthClient::Error::RequestRefused:
+        if (result.operation == AuthClient::Operation::Register) {
+            m_status->setText(tr("Use letters, digits, dots, dashes or underscores for the username (at most 64), "
+                                 "and any password that is not empty."));
+            break;
+        }
+        m_status->setText(tr("The server refused the sign-in (HTTP %1).").arg(result.httpStatus));
+        break;
     case AuthClient::Error::InvalidCredentials:
         m_status->setText(tr("Wrong username or password."));
         break;
@@ -158,7 +179,8 @@ void SignInDialog::onSignInFinished(const AuthClient::Result &result)
         m_status->setText(tr("Too many attempts. Wait a minute and try again."));
         break;
     case AuthClient::Error::NetworkError:
-        m_status->setText(tr("Could not reach the server: %1").arg(result.networkError));
+        // Qt's own error text stays in the log: users get a whole sentence in their language.
+        m_status->setText(tr("Could not reach the server. Check the address and your connection."));
         break;
     default:
         m_status->setText(tr("The server refused the sign-in (HTTP %1).").arg(result.httpStatus));
@@ -166,10 +188,41 @@ void SignInDialog::onSignInFinished(const AuthClient::Result &result)
     }
 }
 
+void SignInDialog::setBuiltInServer(bool builtIn)
+{
+    m_builtIn = builtIn;
+    retranslateUi();
+}
+
+// Registration: the same form; AuthClient posts it to /api/auth/register, and a created account
+// brings the same tokens as a sign-in (onSignInFinished handles both).
+void SignInDialog::createAccount()
+{
+    const QUrl server = serverUrl();
+    if (!server.isValid() || server.host().isEmpty()) {
+        m_status->setText(tr("Enter the server address, for example wss://chat.example.com/ws."));
+        return;
+    }
+    if (m_user->text().trimmed().isEmpty() || m_password->text().isEmpty()) {
+        m_status->setText(tr("Choose a username and a password for the new account."));
+        return;
+    }
+    m_auth->setServer(server);
+    m_auth->setTimeoutMs(15000);
+    if (!m_auth->registerAccount(m_user->text().trimmed(), m_password->text()))
+        return; // the request under way answers
+    m_status->setText(tr("Creating the account…"));
+    setBusy(true);
+}
+
 void SignInDialog::retranslateUi()
 {
     setWindowTitle(tr("Sign in to Tether"));
-    m_intro->setText(tr("Sign in with your account, or continue as a guest to chat right away."));
+    m_intro->setText(m_builtIn ? tr("This is the built-in server on this computer. Create an account here with any "
+                                    "name and password, sign in to one you created, or continue as a guest.")
+                               : tr("Sign in with your account, or continue as a guest to chat right away."));
+    m_createAccount->setText(tr("Create account"));
+    m_createAccount->setAccessibleName(tr("Create an account with this username and password"));
     m_serverLabel->setText(tr("&Server:"));
     m_userLabel->setText(tr("&Username:"));
     m_passwordLabel->setText(tr("&Password:"));
@@ -185,10 +238,12 @@ void SignInDialog::retranslateUi()
     m_cancel->setAccessibleName(tr("Cancel"));
     m_status->setAccessibleName(tr("Sign-in status"));
     m_keychain->setAccessibleName(tr("Where your sign-in is kept"));
+    // The keychain's own reason is technical English: a tooltip for the curious, not part of the sentence.
     m_keychain->setText(m_persistent
         ? tr("Your sign-in is remembered in the system keychain.")
-        : tr("No keychain service is available (%1). Your sign-in is kept in memory only: you will need "
-             "to sign in again after restarting Tether.").arg(m_keychainReason));
+        : tr("No keychain service is available. Your sign-in is kept in memory only: you will need "
+             "to sign in again after restarting Tether."));
+    m_keychain->setToolTip(m_persistent || m_keychainReason.isEmpty() ? QString() : m_keychainReason);
 }
 
 void SignInDialog::changeEvent(QEvent *event)

@@ -1,5 +1,6 @@
 #pragma once
-// Sign in with a username and password (POST /api/auth/login on the server's HTTP side), or
+// Sign in with a username and password (POST /api/auth/login on the server's HTTP side), create
+// an account where the server allows it (POST /api/auth/register: the built-in server does), or
 // continue as a guest. Says where the sign-in will be kept (keychain or memory only).
 
 #include "authclient.h"
@@ -27,6 +28,8 @@ public:
     void setUserName(const QString &name);
     // Shown under the form: where tokens are kept.
     void setKeychainNote(bool persistent, const QString &reason);
+    // The server is the built-in one on this computer: say that an account can be created here.
+    void setBuiltInServer(bool builtIn);
 
     bool isGuest() const { return m_guest; }
     QString userName() const { return m_userName; }
@@ -37,6 +40,8 @@ public:
     QLineEdit *passwordEdit() const { return m_password; }
     QPushButton *signInButton() const { return m_signIn; }
     QPushButton *guestButton() const { return m_guestButton; }
+    QPushButton *createAccountButton() const { return m_createAccount; }
+    bool accountCreated() const { return m_accountCreated; }
     QString statusText() const;
 
 protected:
@@ -46,6 +51,7 @@ private:
     void retranslateUi();
     void signIn();
     void onSignInFinished(const Tether::AuthClient::Result &result);
+    void createAccount();
     void setBusy(bool busy);
 
     QLineEdit *m_server = nullptr;
@@ -59,11 +65,14 @@ private:
     QLabel *m_keychain = nullptr;
     QPushButton *m_signIn = nullptr;
     QPushButton *m_guestButton = nullptr;
+    QPushButton *m_createAccount = nullptr;
     QPushButton *m_cancel = nullptr;
     AuthClient *m_auth = nullptr;
     bool m_persistent = true;
     QString m_keychainReason;
     bool m_guest = false;
+    bool m_builtIn = false;
+    bool m_accountCreated = false;
     QString m_userName;
     Credentials m_credentials;
 };

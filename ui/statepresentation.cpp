@@ -25,49 +25,6 @@ QString StatePresentation::text(ConnectionState state)
     return tr("Offline");
 }
 
-QColor StatePresentation::color(ConnectionState state)
-{
-    switch (state) {
-    case ConnectionState::Connected:
-        return QColor(0x2e, 0x9e, 0x5b);
-    case ConnectionState::Connecting:
-    case ConnectionState::Reconnecting:
-    case ConnectionState::RefreshingToken:
-        return QColor(0xd9, 0x8c, 0x00);
-    case ConnectionState::SignedOut:
-    case ConnectionState::Failed:
-        return QColor(0xc8, 0x37, 0x2d);
-    case ConnectionState::WaitingForNetwork:
-    case ConnectionState::Disconnected:
-        break;
-    }
-    return QColor(0x7a, 0x7f, 0x87);
-}
-
-QString StatePresentation::iconPath(ConnectionState state)
-{
-    switch (state) {
-    case ConnectionState::Connected:
-        return QStringLiteral(":/icons/state-connected.svg");
-    case ConnectionState::Connecting:
-    case ConnectionState::Reconnecting:
-    case ConnectionState::RefreshingToken:
-        return QStringLiteral(":/icons/state-connecting.svg");
-    case ConnectionState::SignedOut:
-    case ConnectionState::Failed:
-        return QStringLiteral(":/icons/state-error.svg");
-    case ConnectionState::WaitingForNetwork:
-    case ConnectionState::Disconnected:
-        break;
-    }
-    return QStringLiteral(":/icons/state-offline.svg");
-}
-
-QIcon StatePresentation::icon(ConnectionState state)
-{
-    return QIcon(iconPath(state));
-}
-
 QString StatePresentation::closeCodeText(int code)
 {
     QString meaning;

@@ -1,12 +1,10 @@
 #pragma once
-// How a connection state looks to people: a short translated text, a colour and an icon, so that
-// colour is never the only signal.
+// A connection state and a close code in short translated words, for the diagnostics dialog's
+// figures. What the banner, the status bar and the tray say comes from ConnectionPresentation.
 
 #include "connectionstate.h"
 
-#include <QColor>
 #include <QCoreApplication>
-#include <QIcon>
 #include <QString>
 
 namespace Tether {
@@ -17,9 +15,6 @@ class StatePresentation
 
 public:
     static QString text(ConnectionState state);
-    static QColor color(ConnectionState state);
-    static QString iconPath(ConnectionState state);
-    static QIcon icon(ConnectionState state);
     // A close code in words: "1006 (connection dropped)".
     static QString closeCodeText(int code);
 };

@@ -1,8 +1,8 @@
 #include "traynotifier.h"
 
 #include "connectionmanager.h"
+#include "connectionpresentation.h"
 #include "outagenotifier.h"
-#include "statepresentation.h"
 
 #include <QAction>
 #include <QApplication>
@@ -79,10 +79,19 @@ void TrayNotifier::setConnection(ConnectionManager *connection)
     m_notifier->setConnection(connection);
 }
 
-void TrayNotifier::setShownState(ConnectionState state)
+void TrayNotifier::setPresentation(ConnectionPresentation *presentation)
 {
-    m_shown = state;
+    if (m_presentation)
+        disconnect(m_presentation, nullptr, this, nullptr);
+    m_presentation = presentation;
+    if (presentation)
+        connect(presentation, &ConnectionPresentation::viewChanged, this, &TrayNotifier::updateIcon);
     updateIcon();
+}
+
+StatusLogic::Headline TrayNotifier::headline() const
+{
+    return m_presentation ? m_presentation->view().headline : StatusLogic::Headline::Offline;
 }
 
 void TrayNotifier::notify(const QString &title, const QString &message)
@@ -94,12 +103,14 @@ void TrayNotifier::notify(const QString &title, const QString &message)
 
 void TrayNotifier::updateIcon()
 {
+    const StatusLogic::Headline shown = headline();
+    m_toolTip = m_presentation ? m_presentation->trayToolTip()
+                               : ConnectionPresentation::headlineText(shown);
     if (!m_tray)
         return;
-    const ConnectionState state = m_shown;
-    m_tray->setIcon(state == ConnectionState::Connected ? QIcon(QStringLiteral(":/tether.svg"))
-                                                        : StatePresentation::icon(state));
-    m_tray->setToolTip(tr("Tether: %1").arg(StatePresentation::text(state)));
+    m_tray->setIcon(shown == StatusLogic::Headline::Online ? QIcon(QStringLiteral(":/tether.svg"))
+                                                           : QIcon(ConnectionPresentation::iconPath(shown)));
+    m_tray->setToolTip(m_toolTip);
 }
 
 void TrayNotifier::retranslate()

@@ -1,9 +1,9 @@
 #pragma once
-// The tray icon: shows the connection state as the status indicator does (same flicker rules,
-// fed by StatusIndicator::shownStateChanged) and shows a notification when the connection has
-// been lost for more than a few seconds, and again when it is back.
+// The tray icon: shows the connection's headline as the status indicator does (both read the one
+// ConnectionPresentation) and shows a notification when the connection has been lost for more than
+// a few seconds, and again when it is back.
 
-#include "connectionstate.h"
+#include "statuslogic.h"
 
 #include <QObject>
 #include <QPointer>
@@ -14,6 +14,7 @@ class QMenu;
 namespace Tether {
 
 class ConnectionManager;
+class ConnectionPresentation;
 class OutageNotifier;
 
 class TrayNotifier : public QObject
@@ -25,9 +26,10 @@ public:
     ~TrayNotifier() override;
 
     void setConnection(ConnectionManager *connection);
-    // The state to show on the icon and in its tooltip, already past the flicker rules.
-    void setShownState(ConnectionState state);
-    ConnectionState shownState() const { return m_shown; }
+    // The icon and its tooltip follow this presentation (not owned).
+    void setPresentation(ConnectionPresentation *presentation);
+    StatusLogic::Headline headline() const;
+    QString toolTip() const { return m_toolTip; }
     bool isAvailable() const { return m_tray != nullptr; }
     OutageNotifier *notifier() const { return m_notifier; }
 
@@ -49,7 +51,8 @@ private:
 
     QPointer<QWidget> m_window;
     QPointer<ConnectionManager> m_connection;
-    ConnectionState m_shown = ConnectionState::Disconnected;
+    QPointer<ConnectionPresentation> m_presentation;
+    QString m_toolTip;
     OutageNotifier *m_notifier = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QMenu *m_menu = nullptr;

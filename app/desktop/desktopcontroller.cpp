@@ -10,7 +10,6 @@
 #include "language.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
-#include "statusindicator.h"
 #include "traynotifier.h"
 
 #include <QCryptographicHash>
@@ -51,6 +50,7 @@ bool DesktopController::start(QString *errorMessage)
     m_settings.applyProxy();
 
     const bool useLocal = m_options.local || (m_options.server.isEmpty() && m_settings.servers().isEmpty());
+    m_serverOverride = m_options.local || !m_options.server.isEmpty();
     if (useLocal) {
         if (!startEmbeddedServer(errorMessage))
             return false;
@@ -88,9 +88,8 @@ bool DesktopController::start(QString *errorMessage)
     connect(m_window.get(), &ChatWindow::diagnosticsRequested, this, &DesktopController::showDiagnostics);
     m_tray = new TrayNotifier(m_window.get(), this);
     m_tray->setConnection(m_connection.get());
-    // The tray says what the status bar says, under the same flicker rules.
-    m_tray->setShownState(m_window->indicator()->state());
-    connect(m_window->indicator(), &StatusIndicator::shownStateChanged, m_tray, &TrayNotifier::setShownState);
+    // The tray says what the status bar and the banner say: all three read one presentation.
+    m_tray->setPresentation(m_window->presentation());
 
     rebuildSession();
     m_window->show();
@@ -108,14 +107,21 @@ bool DesktopController::startEmbeddedServer(QString *errorMessage)
     ServerConfig config;
     config.allowGuests = true;
     config.demo = true;
+    // On one's own computer anyone may create an account: "Sign in" must be able to succeed here.
+    config.openRegistration = true;
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     QDir().mkpath(dir);
     config.databasePath = dir + QStringLiteral("/local-server.sqlite");
     m_embedded = std::make_unique<ChatServer>(config);
     QString error;
     if (!m_embedded->start(&error)) {
+        // The server's own words are technical English: they go to the log and the details.
+        qCWarning(lcApp).noquote() << "embedded server:" << error;
+        m_errorDetail = error;
         if (errorMessage)
-            *errorMessage = tr("The built-in local server could not start: %1").arg(error);
+            *errorMessage = tr("The built-in local server could not start, so Tether cannot chat on this computer "
+                               "without a server address. Set one in Settings ▸ Server.");
+        m_embedded.reset();
         return false;
     }
     qCInfo(lcApp).noquote() << "embedded server on" << m_embedded->webSocketUrl().toString();
@@ -152,14 +158,21 @@ void DesktopController::rebuildSession()
     m_session = std::make_unique<ChatSession>(m_connection.get(), config);
     QString error;
     if (!m_session->open(&error)) {
-        QMessageBox::warning(m_window.get(), tr("Tether"),
-                             tr("The local message store could not be opened: %1\nMessages will not be kept "
-                                "on this computer until this is fixed.").arg(error));
+        qCWarning(lcApp).noquote() << "message store:" << error;
+        QMessageBox box(QMessageBox::Warning, tr("Tether"),
+                        tr("The local message store could not be opened. Messages will not be kept on this "
+                           "computer until this is fixed."),
+                        QMessageBox::Ok, m_window.get());
+        box.setDetailedText(error);
+        box.exec();
     }
     m_window->setSession(m_session.get());
     m_window->setUserName(m_userName);
-    if (m_diagnostics)
+    m_window->setSignedIn(!m_userName.isEmpty());
+    if (m_diagnostics) {
         m_diagnostics->setSession(m_session.get());
+        m_diagnostics->setAccount(!m_userName.isEmpty(), m_userName);
+    }
 }
 
 void DesktopController::restoreSignIn()
@@ -199,6 +212,7 @@ void DesktopController::showSignIn()
     dialog.setServerUrl(currentServerUrl());
     dialog.setUserName(m_userName.isEmpty() ? m_settings.userName : m_userName);
     dialog.setKeychainNote(m_credentials->isPersistent(), m_credentials->unavailableReason());
+    dialog.setBuiltInServer(usesEmbeddedServer());
     if (dialog.exec() != QDialog::Accepted)
         return;
     const QUrl chosen = dialog.serverUrl();
@@ -241,12 +255,31 @@ void DesktopController::showSettings()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setSettings(m_settings);
     dialog->setKeychainNote(m_credentials->isPersistent(), m_credentials->unavailableReason());
-    connect(dialog, &SettingsDialog::applied, this, &DesktopController::applySettings);
+    dialog->setServerInUse(serverInUseText());
+    connect(dialog, &SettingsDialog::applied, this, [this, dialog](const AppSettings &settings) {
+        dialog->setServerProblem(applySettings(settings));
+        dialog->setServerInUse(serverInUseText());
+    });
+    connect(m_connection.get(), &ConnectionManager::stateChanged, dialog,
+            [this, dialog] { dialog->setServerInUse(serverInUseText()); });
     dialog->open();
 }
 
-void DesktopController::applySettings(const AppSettings &settings)
+QString DesktopController::serverInUseText() const
 {
+    const QString url = m_connection ? m_connection->displayUrl().toString() : currentServerUrl().toString();
+    if (m_embedded)
+        return tr("the built-in local server (%1)").arg(url);
+    if (m_serverOverride)
+        return tr("%1 — given with --server for this run").arg(url);
+    if (m_rotation.current() != m_settings.servers().value(0))
+        return tr("%1 — a fallback server").arg(url);
+    return url;
+}
+
+QString DesktopController::applySettings(const AppSettings &settings)
+{
+    QString problem;
     const AppSettings old = m_settings;
     m_settings = settings;
     if (settings.language != old.language)
@@ -256,21 +289,26 @@ void DesktopController::applySettings(const AppSettings &settings)
         m_diagnostics->setProxyMode(settings.proxyDescription());
 
     const QStringList servers = settings.servers();
-    const bool serversChanged = servers != old.servers() && !m_options.local && m_options.server.isEmpty();
+    // A server typed into Settings wins over --server and --local: the user asked for it just now.
+    bool serversChanged = servers != old.servers();
     ConnectionConfig config = settings.applyTo(m_connection->config());
     if (serversChanged) {
         if (servers.isEmpty()) {
             QString error;
-            if (!m_embedded && !startEmbeddedServer(&error))
-                QMessageBox::warning(m_window.get(), tr("Tether"), error);
+            if (!m_embedded && !startEmbeddedServer(&error)) {
+                problem = error; // the current server stays in use
+                serversChanged = false;
+            }
             if (m_embedded)
                 m_rotation.setServers({m_embedded->webSocketUrl().toString()}, 1);
         } else {
             m_embedded.reset();
             m_rotation.setServers(servers, settings.failuresBeforeFallback);
         }
+        if (serversChanged)
+            m_serverOverride = false;
         config.url = currentServerUrl();
-    } else if (!m_embedded && m_options.server.isEmpty()) {
+    } else if (!m_embedded && !m_serverOverride) {
         m_rotation.setServers(servers, settings.failuresBeforeFallback); // keeps the current server
     }
     m_connection->setConfig(config);
@@ -292,6 +330,7 @@ void DesktopController::applySettings(const AppSettings &settings)
             m_connection->open();
         }
     }
+    return problem;
 }
 
 bool DesktopController::affectsConnection(const AppSettings &a, const AppSettings &b)
@@ -312,6 +351,7 @@ void DesktopController::showDiagnostics()
         m_diagnostics->setProxyMode(m_settings.proxyDescription());
         m_diagnostics->setCheckUrl(m_connection->displayUrl());
     }
+    m_diagnostics->setAccount(!m_userName.isEmpty(), m_userName); // the report says signed in or guest
     m_diagnostics->show();
     m_diagnostics->raise();
     m_diagnostics->activateWindow();

@@ -27,6 +27,7 @@ struct LaunchOptions
     QString server;      // --server URL: use this server for this run
     QString language;    // --lang en|ru
     bool local = false;  // --local: use the embedded local server even if one is configured
+    QString profile;     // --profile NAME: its own settings, data and single-instance lock
 };
 
 class DesktopController : public QObject
@@ -43,12 +44,17 @@ public:
     ChatSession *session() const { return m_session.get(); }
     AppSettings settings() const { return m_settings; }
     bool usesEmbeddedServer() const { return m_embedded != nullptr; }
+    // The technical detail behind the last error start() or applySettings() reported (English).
+    QString errorDetail() const { return m_errorDetail; }
 
     void showSignIn();
     void showSettings();
     void showDiagnostics();
     void signOut();
-    void applySettings(const AppSettings &settings);
+    // Applies at once; returns why the server could not change (empty when everything applied).
+    QString applySettings(const AppSettings &settings);
+    // The server in use, in words, for Settings ▸ Server.
+    QString serverInUseText() const;
     // Whether going from a to b changes how the socket is made (proxy, timings): needs a reconnect.
     static bool affectsConnection(const AppSettings &a, const AppSettings &b);
 
@@ -73,6 +79,8 @@ private:
     TrayNotifier *m_tray = nullptr;
     QPointer<DiagnosticsDialog> m_diagnostics;
     QString m_userName; // signed-in user on the current server; empty = guest
+    QString m_errorDetail;
+    bool m_serverOverride = false; // --server or --local decide the server until Settings changes it
 };
 
 } // namespace Tether

@@ -1,12 +1,14 @@
-// tether-screenshots: renders the main window in every connection state, the diagnostics dialog
-// (real checks against an in-process server) and the sign-in and settings dialogs, in English and
-// Russian, to PNG files. Run by scripts/screenshots; works on the offscreen platform.
+// tether-screenshots: renders the main window in every connection story (connected, connection
+// lost, an attempt in progress, not a Tether server, server restarting, …), the diagnostics dialog
+// (real checks against an in-process server, and its report) and the sign-in and settings dialogs,
+// in English and Russian, to PNG files. Run by scripts/screenshots; works on the offscreen platform.
 
 #include "chatserver.h"
 #include "chatsession.h"
 #include "chatwindow.h"
 #include "connectionbanner.h"
 #include "connectionmanager.h"
+#include "connectionpresentation.h"
 #include "conversationmodel.h"
 #include "diagnosticsdialog.h"
 #include "diagnosticsrunner.h"
@@ -27,6 +29,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 using namespace Tether;
 
@@ -99,37 +102,51 @@ void renderMainWindow(const QString &lang)
     const bool ru = lang == QLatin1String("ru");
     ChatWindow window;
     fillSample(window, ru);
-    BannerLogic::Timing immediate;
+    ConnectionPresentation *p = window.presentation();
+    StatusTiming immediate;
     immediate.blipMs = 0;
     immediate.launchGraceMs = 0;
     immediate.restoredMs = 60000;
-    window.banner()->setTiming(immediate);
+    p->setTiming(immediate);
     ConnectionStats stats;
     stats.lastCloseCode = 1006;
     stats.rttLastMs = 42;
-    window.indicator()->setDetails(QUrl(QStringLiteral("wss://chat.example.com/ws")), stats);
+    p->setDetails(QUrl(QStringLiteral("wss://chat.example.com/ws")), stats);
     window.resize(960, 620);
     window.show();
 
-    struct Shot { const char *name; ConnectionState state; int waitMs; int attempts; };
+    using C = StatusLogic::Cause;
+    auto lost = [p] {
+        p->setState(ConnectionState::Connected);
+        p->linkDead();
+        p->closed(1006);
+    };
+    struct Shot { const char *name; std::function<void()> story; };
     const Shot shots[] = {
-        {"connected", ConnectionState::Connected, -1, 0},
-        {"connecting", ConnectionState::Connecting, -1, 1},
-        {"reconnecting", ConnectionState::Reconnecting, 7000, 3},
-        {"waiting-for-network", ConnectionState::WaitingForNetwork, -1, 0},
-        {"session-expired", ConnectionState::SignedOut, -1, 0},
-        {"failed", ConnectionState::Failed, -1, 5},
+        {"connected", [p] { p->setState(ConnectionState::Connected); }},
+        {"connection-lost", [p, lost] { lost(); p->scheduleRetry(3, 7000); p->setState(ConnectionState::Reconnecting, 3); }},
+        {"attempt", [p, lost] { lost(); p->attemptFailed(C::NoAnswer); p->setState(ConnectionState::Connecting, 3); }},
+        {"not-tether-server", [p] { p->setState(ConnectionState::Connecting, 1); p->attemptFailed(C::HttpStatus, 404);
+                                   p->scheduleRetry(2, 14000); p->setState(ConnectionState::Reconnecting, 2); }},
+        {"server-restarting", [p] { p->setState(ConnectionState::Connected); p->closed(1012, 4000);
+                                   p->scheduleRetry(1, 4000); p->setState(ConnectionState::Reconnecting, 1); }},
+        {"waiting-for-network", [p] { p->setState(ConnectionState::WaitingForNetwork); }},
+        {"session-expired", [p] { p->setState(ConnectionState::SignedOut); }},
+        {"failed", [p] { p->attemptFailed(C::HostNotFound); p->setState(ConnectionState::Failed, 5); }},
     };
     for (const Shot &s : shots) {
-        window.banner()->setState(ConnectionState::Connected);
-        window.banner()->setState(s.state, s.waitMs, s.attempts);
-        window.indicator()->setState(s.state);
+        p->setState(ConnectionState::Disconnected);
+        s.story();
+        if (QLatin1String(s.name) == QLatin1String("attempt"))
+            wait(2100); // the attempt shows how long it has been running
         save(&window, QStringLiteral("main-%1-%2").arg(QLatin1String(s.name), lang));
     }
     // "Connected" shown briefly after an outage the user saw.
-    window.banner()->setState(ConnectionState::Reconnecting, 7000, 3);
-    window.banner()->setState(ConnectionState::Connected);
-    window.indicator()->setState(ConnectionState::Connected);
+    p->setState(ConnectionState::Disconnected);
+    lost();
+    p->scheduleRetry(3, 7000);
+    p->setState(ConnectionState::Reconnecting, 3);
+    p->setState(ConnectionState::Connected);
     save(&window, QStringLiteral("main-restored-%1").arg(lang));
 }
 
@@ -152,6 +169,7 @@ void renderDialogs(const QString &lang, ChatServer &server)
     dialog.setConnection(&connection);
     dialog.setProxyMode(QStringLiteral("system"));
     dialog.setCheckUrl(server.webSocketUrl());
+    dialog.setAccount(true, QStringLiteral("carol"));
     dialog.show();
     QEventLoop loop;
     QObject::connect(dialog.runner(), &DiagnosticsRunner::finished, &loop, &QEventLoop::quit);
@@ -160,7 +178,7 @@ void renderDialogs(const QString &lang, ChatServer &server)
     loop.exec();
     dialog.refreshLive();
     auto *tabs = dialog.findChild<QTabWidget *>();
-    const char *names[] = {"live", "checks", "events", "environment"};
+    const char *names[] = {"live", "checks", "events", "environment", "report"};
     for (int i = 0; tabs && i < tabs->count(); ++i) {
         tabs->setCurrentIndex(i);
         save(&dialog, QStringLiteral("diagnostics-%1-%2").arg(QLatin1String(names[i]), lang));
@@ -168,7 +186,8 @@ void renderDialogs(const QString &lang, ChatServer &server)
     connection.close();
 
     SignInDialog signIn;
-    signIn.setServerUrl(QUrl(QStringLiteral("wss://chat.example.com/ws")));
+    signIn.setBuiltInServer(true);
+    signIn.setServerUrl(QUrl(QStringLiteral("ws://127.0.0.1:40321/ws")));
     signIn.setUserName(QStringLiteral("carol"));
     signIn.setKeychainNote(false, QStringLiteral("no Secret Service on D-Bus"));
     signIn.show();
@@ -180,6 +199,7 @@ void renderDialogs(const QString &lang, ChatServer &server)
     s.serverUrl = QStringLiteral("wss://chat.example.com/ws");
     s.fallbackServers = {QStringLiteral("wss://chat-eu.example.com/ws"), QStringLiteral("wss://chat-us.example.com/ws")};
     settings.setSettings(s);
+    settings.setServerInUse(QStringLiteral("wss://chat.example.com/ws"));
     settings.show();
     auto *settingsTabs = settings.findChild<QTabWidget *>();
     const char *settingsNames[] = {"general", "server", "proxy", "advanced"};

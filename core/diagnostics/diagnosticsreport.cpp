@@ -6,7 +6,6 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLocale>
 #include <QNetworkInformation>
 #include <QNetworkProxy>
 #include <QNetworkProxyFactory>
@@ -14,6 +13,8 @@
 #include <QSysInfo>
 
 namespace Tether {
+
+using Words = DiagnosticsReport::Words;
 
 namespace {
 QString reachabilityName(QNetworkInformation::Reachability r)
@@ -41,11 +42,119 @@ QString applicationProxyText()
     return QStringLiteral("http://%1:%2").arg(p.hostName()).arg(p.port());
 }
 
-QString ms(qint64 value)
+// The report's own words: the English source as written, or its translation.
+QString say(const char *source, Words words, int n = -1)
 {
-    return value < 0 ? QStringLiteral("–") : QStringLiteral("%1 ms").arg(value);
+    if (words == Words::Translated)
+        return DiagnosticsReport::tr(source, nullptr, n);
+    QString text = QString::fromUtf8(source);
+    if (n >= 0)
+        text.replace(QLatin1String("%n"), QString::number(n));
+    return text;
+}
+
+QString ms(double value, Words words)
+{
+    if (value < 0)
+        return QStringLiteral("–");
+    const QString number = value == qint64(value) ? QString::number(qint64(value)) : QString::number(value, 'f', 1);
+    return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "%1 ms"), words).arg(number);
+}
+
+// The close code in words.
+QString closeCodeText(int code, Words words)
+{
+    const char *meaning = nullptr;
+    switch (code) {
+    case 1000: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "normal close"); break;
+    case 1001: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "server going away"); break;
+    case 1006: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "no close frame: the connection dropped"); break;
+    case 1008: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "policy violation"); break;
+    case 1011: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "server error"); break;
+    case 1012: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "server restarting"); break;
+    case 1013: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "try again later"); break;
+    case 4001: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "token expired"); break;
+    case 4003: meaning = QT_TRANSLATE_NOOP("DiagnosticsReport", "access refused"); break;
+    default: break;
+    }
+    if (code < 0)
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "none"), words);
+    return meaning ? QStringLiteral("%1 (%2)").arg(code).arg(say(meaning, words)) : QString::number(code);
+}
+
+const struct { const char *id; const char *title; } checkTitles[] = {
+    {"dns", QT_TRANSLATE_NOOP("Tether::DiagnosticsRunner", "DNS lookup")},
+    {"tcp", QT_TRANSLATE_NOOP("Tether::DiagnosticsRunner", "TCP connect")},
+    {"tls", QT_TRANSLATE_NOOP("Tether::DiagnosticsRunner", "TLS handshake")},
+    {"http_health", QT_TRANSLATE_NOOP("Tether::DiagnosticsRunner", "HTTP /health")},
+    {"websocket", QT_TRANSLATE_NOOP("Tether::DiagnosticsRunner", "WebSocket handshake")},
+    {"ping", QT_TRANSLATE_NOOP("Tether::DiagnosticsRunner", "Ping round trips")},
+    {"proxy", QT_TRANSLATE_NOOP("Tether::DiagnosticsRunner", "Proxy in use")},
+    {"network", QT_TRANSLATE_NOOP("Tether::DiagnosticsRunner", "Network reachability")},
+};
+
+QString pickFrom(const QString &text, qsizetype &i, bool english, int depth);
+
+// Reads up to the separator or end of the group that contains position i (not consuming it).
+QString readUntilMark(const QString &text, qsizetype &i, bool english, int depth)
+{
+    QString out;
+    while (i < text.size()) {
+        const char16_t c = text.at(i).unicode();
+        if (c == DiagnosticsReport::BothSeparator || c == DiagnosticsReport::BothEnd)
+            return out;
+        if (c == DiagnosticsReport::BothBegin) {
+            out += pickFrom(text, i, english, depth + 1);
+            continue;
+        }
+        out += text.at(i);
+        ++i;
+    }
+    return out;
+}
+
+// text.at(i) is BothBegin: returns the chosen half of that group and moves past it.
+QString pickFrom(const QString &text, qsizetype &i, bool english, int depth)
+{
+    ++i;
+    if (depth > 16) // not ours (ours nest two or three deep): drop the marks, keep the words
+        return readUntilMark(text, i, english, depth);
+    const QString first = readUntilMark(text, i, english, depth);
+    QString second = first;
+    if (i < text.size() && text.at(i).unicode() == DiagnosticsReport::BothSeparator) {
+        ++i;
+        second = readUntilMark(text, i, english, depth);
+    }
+    if (i < text.size() && text.at(i).unicode() == DiagnosticsReport::BothEnd)
+        ++i;
+    return english ? second : first;
 }
 } // namespace
+
+QString DiagnosticsReport::both(const QString &translated, const QString &english)
+{
+    return QChar(BothBegin) + translated + QChar(BothSeparator) + english + QChar(BothEnd);
+}
+
+QString DiagnosticsReport::textIn(const QString &text, Words words)
+{
+    if (!text.contains(QChar(BothBegin)) && !text.contains(QChar(BothSeparator)) && !text.contains(QChar(BothEnd)))
+        return text;
+    const bool english = words == Words::English;
+    QString out;
+    qsizetype i = 0;
+    while (i < text.size()) {
+        const char16_t c = text.at(i).unicode();
+        if (c == BothBegin)
+            out += pickFrom(text, i, english, 0);
+        else {
+            if (c != BothSeparator && c != BothEnd) // a stray mark is dropped
+                out += text.at(i);
+            ++i;
+        }
+    }
+    return out;
+}
 
 DiagnosticsSnapshot DiagnosticsSnapshot::fromConnection(const ConnectionManager *connection, int outboxSize)
 {
@@ -65,6 +174,13 @@ void DiagnosticsReport::setChecks(const QUrl &target, const QList<DiagnosticChec
 {
     m_target = target;
     m_checks = checks;
+}
+
+void DiagnosticsReport::setAccount(bool signedIn, const QString &userName)
+{
+    m_accountKnown = true;
+    m_signedIn = signedIn;
+    m_userName = signedIn ? userName : QString();
 }
 
 QJsonObject DiagnosticsReport::environment(const QString &proxyMode)
@@ -90,42 +206,138 @@ QJsonObject DiagnosticsReport::environment(const QString &proxyMode)
     return env;
 }
 
-QList<QPair<QString, QString>> DiagnosticsReport::environmentRows(const QString &proxyMode)
+QList<QPair<QString, QString>> DiagnosticsReport::environmentRows(const QString &proxyMode, Words w)
 {
     const QJsonObject env = environment(proxyMode);
     auto v = [&](const char *key) { return env.value(QLatin1String(key)).toString(); };
     // The JSON keeps stable English values for scripts; people read them in their language.
-    auto words = [](const QString &value) {
+    auto words = [w](const QString &value) {
         if (value == QLatin1String("none"))
-            return tr("none");
+            return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "none"), w);
         if (value == QLatin1String("system"))
-            return tr("system");
+            return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "system"), w);
         if (value == QLatin1String("online"))
-            return tr("online");
+            return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "online"), w);
         if (value == QLatin1String("disconnected"))
-            return tr("disconnected");
+            return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "disconnected"), w);
         if (value == QLatin1String("local") || value == QLatin1String("site"))
-            return tr("local network only");
+            return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "local network only"), w);
         if (value.startsWith(QLatin1String("unknown")))
-            return tr("unknown (assumed online)");
+            return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "unknown (assumed online)"), w);
         if (value.startsWith(QLatin1String("manual ")))
-            return tr("manual: %1").arg(value.mid(7));
+            return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "manual: %1"), w).arg(value.mid(7));
         return value;
     };
     return {
-        {tr("Tether version"), v("app_version")},
-        {tr("Qt version"), tr("%1 (built with %2)").arg(v("qt_runtime"), v("qt_build"))},
-        {tr("Operating system"), QStringLiteral("%1, %2, %3").arg(v("os"), v("kernel"), v("cpu"))},
-        {tr("TLS backend"), QStringLiteral("%1 (%2)").arg(v("tls_backend"), v("tls_library"))},
-        {tr("Network information"), tr("%1, reachability: %2").arg(words(v("network_backend")), words(v("network_reachability")))},
-        {tr("Proxy mode"), tr("%1 (in effect: %2)").arg(words(v("proxy_mode")), words(v("proxy_effective")))},
+        {say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Tether version"), w), v("app_version")},
+        {say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Qt version"), w),
+         say(QT_TRANSLATE_NOOP("DiagnosticsReport", "%1 (built with %2)"), w).arg(v("qt_runtime"), v("qt_build"))},
+        {say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Operating system"), w),
+         QStringLiteral("%1, %2, %3").arg(v("os"), v("kernel"), v("cpu"))},
+        {say(QT_TRANSLATE_NOOP("DiagnosticsReport", "TLS backend"), w),
+         QStringLiteral("%1 (%2)").arg(v("tls_backend"), v("tls_library"))},
+        {say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Network information"), w),
+         say(QT_TRANSLATE_NOOP("DiagnosticsReport", "%1, reachability: %2"), w)
+             .arg(words(v("network_backend")), words(v("network_reachability")))},
+        {say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Proxy mode"), w),
+         say(QT_TRANSLATE_NOOP("DiagnosticsReport", "%1 (in effect: %2)"), w)
+             .arg(words(v("proxy_mode")), words(v("proxy_effective")))},
     };
+}
+
+QString DiagnosticsReport::stateText(ConnectionState state, Words w)
+{
+    switch (state) {
+    case ConnectionState::Disconnected:
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "disconnected (closed on purpose or not started)"), w);
+    case ConnectionState::Connecting:
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "connecting (an attempt is under way)"), w);
+    case ConnectionState::Connected:
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "connected"), w);
+    case ConnectionState::Reconnecting:
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "reconnecting (waiting for the next attempt)"), w);
+    case ConnectionState::WaitingForNetwork:
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "waiting for the network (the system reports it offline)"), w);
+    case ConnectionState::RefreshingToken:
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "renewing the sign-in token"), w);
+    case ConnectionState::SignedOut:
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "signed out (the server refused the sign-in)"), w);
+    case ConnectionState::Failed:
+        return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "failed (gave up after the allowed attempts)"), w);
+    }
+    return QString();
+}
+
+QString DiagnosticsReport::checkTitle(const QString &id, Words w)
+{
+    for (const auto &t : checkTitles) {
+        if (id == QLatin1String(t.id))
+            return w == Words::English ? QString::fromUtf8(t.title)
+                                       : textIn(QCoreApplication::translate("Tether::DiagnosticsRunner", t.title),
+                                                Words::Translated);
+    }
+    return id;
+}
+
+QString DiagnosticsReport::verdict(Words w) const
+{
+    const DiagnosticCheck *failed = nullptr;
+    for (const DiagnosticCheck &c : m_checks) {
+        if (c.status == DiagnosticCheck::Status::Failed) {
+            failed = &c;
+            break;
+        }
+    }
+    QString line;
+    if (!m_checks.isEmpty() && !failed) {
+        line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "every check passed: the way to %1 works end to end."), w)
+                   .arg(m_target.host());
+    } else if (failed) {
+        const QString id = failed->id;
+        const int http = failed->data.value(QStringLiteral("http_status")).toInt();
+        if (id == QLatin1String("network"))
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "this computer is offline (network layer): connect it to a network first."), w);
+        else if (id == QLatin1String("proxy"))
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "the proxy fails (proxy layer): check the proxy settings or try without one."), w);
+        else if (id == QLatin1String("dns"))
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "the server name does not resolve (DNS layer): check the address for typos, then the DNS or VPN settings."), w);
+        else if (id == QLatin1String("tcp"))
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "nothing accepts connections at the server's address and port (TCP layer): check the address and port, that the server runs, and firewalls."), w);
+        else if (id == QLatin1String("tls"))
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "the encrypted connection fails (TLS layer): check the server's certificate, or whether the port speaks TLS at all."), w);
+        else if (id == QLatin1String("http_health") && http == 404)
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "an HTTP server answers, but it is not a Tether server (HTTP 404 on /health): check the address and port."), w);
+        else if (id == QLatin1String("http_health"))
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "the server's HTTP side is not healthy (HTTP layer): ask the server's administrator."), w);
+        else if (id == QLatin1String("websocket"))
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "the server refuses the WebSocket upgrade (WebSocket layer): check the path (usually /ws) and any proxy in between."), w);
+        else if (id == QLatin1String("ping"))
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "the connection opens but then stalls or is closed (chat layer): a proxy or firewall may cut it; a close with 4003 means the account or guest access is refused."), w);
+        else
+            line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "the check \"%1\" failed: see below."), w).arg(checkTitle(id, w));
+    } else if (!m_snapshot.valid) {
+        line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "nothing was checked yet: run the checks."), w);
+    } else if (m_snapshot.state == ConnectionState::Connected) {
+        line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "connected; no checks were run."), w);
+    } else {
+        line = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "not connected (%1) and no checks were run: run the checks to find the failing layer."), w)
+                   .arg(stateText(m_snapshot.state, w));
+    }
+    return say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Verdict: %1"), w).arg(line);
 }
 
 QJsonObject DiagnosticsReport::toJson() const
 {
     QJsonObject root;
     root.insert(QStringLiteral("generated"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    root.insert(QStringLiteral("verdict"), verdict(Words::English));
+    if (m_accountKnown) {
+        QJsonObject account;
+        account.insert(QStringLiteral("signed_in"), m_signedIn);
+        if (m_signedIn && !m_userName.isEmpty())
+            account.insert(QStringLiteral("name"), m_userName);
+        root.insert(QStringLiteral("account"), account);
+    }
     root.insert(QStringLiteral("environment"), environment(m_proxyMode));
     if (m_snapshot.valid) {
         const ConnectionStats &st = m_snapshot.stats;
@@ -147,6 +359,7 @@ QJsonObject DiagnosticsReport::toJson() const
         c.insert(QStringLiteral("disconnects_by_code"), byCode);
         c.insert(QStringLiteral("last_close_code"), st.lastCloseCode);
         c.insert(QStringLiteral("last_close_reason"), SecretRedactor::text(st.lastCloseReason));
+        c.insert(QStringLiteral("last_socket_error"), st.lastSocketError);
         c.insert(QStringLiteral("messages_in"), st.messagesIn);
         c.insert(QStringLiteral("messages_out"), st.messagesOut);
         c.insert(QStringLiteral("bytes_in"), st.bytesIn);
@@ -159,7 +372,7 @@ QJsonObject DiagnosticsReport::toJson() const
             QJsonObject o;
             o.insert(QStringLiteral("time"), e.time.toUTC().toString(Qt::ISODateWithMs));
             o.insert(QStringLiteral("kind"), connectionEventKindName(e.kind));
-            o.insert(QStringLiteral("text"), SecretRedactor::text(e.text));
+            o.insert(QStringLiteral("text"), SecretRedactor::text(textIn(e.text, Words::English)));
             events.append(o);
         }
         root.insert(QStringLiteral("events"), events);
@@ -171,7 +384,11 @@ QJsonObject DiagnosticsReport::toJson() const
         QJsonArray list;
         for (const DiagnosticCheck &check : m_checks) {
             ok = ok && check.status != DiagnosticCheck::Status::Failed;
-            list.append(check.toJson());
+            QJsonObject o = check.toJson();
+            o.insert(QStringLiteral("title"), checkTitle(check.id, Words::English));
+            o.insert(QStringLiteral("detail"), textIn(check.detail, Words::English));
+            o.insert(QStringLiteral("hint"), textIn(check.hint, Words::English));
+            list.append(o);
         }
         checks.insert(QStringLiteral("all_passed"), ok);
         checks.insert(QStringLiteral("results"), list);
@@ -180,65 +397,90 @@ QJsonObject DiagnosticsReport::toJson() const
     return root;
 }
 
-QString DiagnosticsReport::toText() const
+QString DiagnosticsReport::toText(Words w) const
 {
+    const QString indent = QStringLiteral("  ");
     QStringList out;
-    out << tr("Tether diagnostics report — %1")
-               .arg(QLocale().toString(QDateTime::currentDateTime(), QLocale::LongFormat));
-    out << QString();
-    out << tr("Environment");
-    for (const auto &row : environmentRows(m_proxyMode))
-        out << QStringLiteral("  %1: %2").arg(row.first, row.second);
+    out << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Tether diagnostics report — %1"), w)
+               .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")));
+    out << verdict(w);
+    if (m_accountKnown) {
+        QString account;
+        if (!m_signedIn)
+            account = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "a guest (not signed in)"), w);
+        else if (m_userName.isEmpty())
+            account = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "signed in (the name is not shared)"), w);
+        else
+            account = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "signed in as %1"), w).arg(m_userName);
+        out << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Account: %1"), w).arg(account);
+    }
+
+    out << QString() << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Environment"), w);
+    for (const auto &row : environmentRows(m_proxyMode, w))
+        out << indent + QStringLiteral("%1: %2").arg(row.first, row.second);
 
     if (m_snapshot.valid) {
         const ConnectionStats &st = m_snapshot.stats;
-        out << QString() << tr("Connection");
-        out << QStringLiteral("  ") + tr("State: %1").arg(connectionStateName(m_snapshot.state));
-        out << QStringLiteral("  ") + tr("Server: %1").arg(SecretRedactor::urlString(m_snapshot.server));
-        out << QStringLiteral("  ") + tr("Connected since: %1")
-                   .arg(st.connectedSince.isValid() ? QLocale().toString(st.connectedSince.toLocalTime(), QLocale::ShortFormat)
-                                                    : tr("not connected"));
-        out << QStringLiteral("  ") + tr("Round trip: last %1, average %2, max %3")
-                   .arg(ms(st.rttLastMs), st.rttAvgMs < 0 ? QStringLiteral("–") : QStringLiteral("%1 ms").arg(st.rttAvgMs, 0, 'f', 1), ms(st.rttMaxMs));
-        out << QStringLiteral("  ") + tr("Reconnects: %1 (attempts: %2)").arg(qMax(0, st.connects - 1)).arg(st.attempts);
+        out << QString() << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Connection"), w);
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "State: %1"), w).arg(stateText(m_snapshot.state, w));
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Server: %1"), w).arg(SecretRedactor::urlString(m_snapshot.server));
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Connected since: %1"), w)
+                            .arg(st.connectedSince.isValid() ? st.connectedSince.toUTC().toString(Qt::ISODate)
+                                                             : say(QT_TRANSLATE_NOOP("DiagnosticsReport", "not connected"), w));
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Round trip: last %1, average %2, max %3"), w)
+                            .arg(ms(st.rttLastMs, w), ms(st.rttAvgMs, w), ms(st.rttMaxMs, w));
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Reconnects: %1 (attempts: %2)"), w)
+                            .arg(qMax(0, st.connects - 1)).arg(st.attempts);
         QStringList codes;
         for (auto it = st.disconnectsByCode.cbegin(); it != st.disconnectsByCode.cend(); ++it)
             codes << QStringLiteral("%1×%2").arg(it.key()).arg(it.value());
-        out << QStringLiteral("  ") + tr("Disconnects: %1 (by close code: %2)")
-                   .arg(st.disconnects).arg(codes.isEmpty() ? tr("none") : codes.join(QStringLiteral(", ")));
-        out << QStringLiteral("  ") + tr("Messages in/out: %1 / %2; bytes in/out: %3 / %4")
-                   .arg(st.messagesIn).arg(st.messagesOut).arg(st.bytesIn).arg(st.bytesOut);
-        out << QStringLiteral("  ") + tr("Outbox: %1").arg(m_snapshot.outboxSize < 0 ? tr("unknown") : QString::number(m_snapshot.outboxSize));
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Disconnects: %1 (by close code: %2)"), w)
+                            .arg(st.disconnects)
+                            .arg(codes.isEmpty() ? say(QT_TRANSLATE_NOOP("DiagnosticsReport", "none"), w)
+                                                 : codes.join(QStringLiteral(", ")));
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Last close: %1"), w).arg(closeCodeText(st.lastCloseCode, w));
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Messages in/out: %1 / %2; bytes in/out: %3 / %4"), w)
+                            .arg(st.messagesIn).arg(st.messagesOut).arg(st.bytesIn).arg(st.bytesOut);
+        out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Outbox: %1"), w)
+                            .arg(m_snapshot.outboxSize < 0 ? say(QT_TRANSLATE_NOOP("DiagnosticsReport", "unknown"), w)
+                                                           : QString::number(m_snapshot.outboxSize));
     }
 
     if (!m_checks.isEmpty()) {
-        out << QString() << tr("Checks against %1").arg(SecretRedactor::urlString(m_target));
+        out << QString() << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Checks against %1"), w).arg(SecretRedactor::urlString(m_target));
         for (const DiagnosticCheck &c : m_checks) {
             QString mark;
             switch (c.status) {
-            case DiagnosticCheck::Status::Passed: mark = tr("PASS"); break;
-            case DiagnosticCheck::Status::Failed: mark = tr("FAIL"); break;
-            case DiagnosticCheck::Status::Skipped: mark = tr("SKIP"); break;
+            case DiagnosticCheck::Status::Passed: mark = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "PASS"), w); break;
+            case DiagnosticCheck::Status::Failed: mark = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "FAIL"), w); break;
+            case DiagnosticCheck::Status::Skipped: mark = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "SKIP"), w); break;
             }
-            out << QStringLiteral("  [%1] %2 (%3): %4").arg(mark, c.title, ms(c.elapsedMs), c.detail);
-            if (!c.hint.isEmpty())
-                out << QStringLiteral("         ") + c.hint;
+            out << indent + QStringLiteral("[%1] %2 (%3): %4")
+                                .arg(mark, checkTitle(c.id, w), c.elapsedMs >= 0 ? ms(double(c.elapsedMs), w) : QStringLiteral("–"),
+                                     textIn(c.detail, w));
+            const QString hint = textIn(c.hint, w);
+            if (!hint.isEmpty())
+                out << QStringLiteral("         ") + hint;
         }
     }
 
     if (m_snapshot.valid) {
-        out << QString() << tr("Recent events (%n)", nullptr, int(m_snapshot.events.size()));
+        out << QString() << say(QT_TRANSLATE_N_NOOP("DiagnosticsReport", "Recent events (%n)"), w, int(m_snapshot.events.size()));
         for (const ConnectionEvent &e : m_snapshot.events)
-            out << QStringLiteral("  %1 %2 %3").arg(e.time.toUTC().toString(Qt::ISODateWithMs),
-                                                    connectionEventKindName(e.kind), e.text);
+            out << indent + QStringLiteral("%1 %2 %3").arg(e.time.toUTC().toString(Qt::ISODateWithMs),
+                                                           connectionEventKindName(e.kind), textIn(e.text, w));
     }
     return SecretRedactor::text(out.join(QLatin1Char('\n')));
 }
 
-QString DiagnosticsReport::toReport() const
+QString DiagnosticsReport::toReport(bool withJson) const
 {
-    const QString json = QString::fromUtf8(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
-    return toText() + QStringLiteral("\n\n--- JSON ---\n") + SecretRedactor::text(json);
+    QString text = toText(Words::English);
+    if (withJson) {
+        const QString json = QString::fromUtf8(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
+        text += QStringLiteral("\n\n--- JSON ---\n") + SecretRedactor::text(json);
+    }
+    return text;
 }
 
 } // namespace Tether

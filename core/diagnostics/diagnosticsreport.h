@@ -1,6 +1,8 @@
 #pragma once
-// One support report: environment, live connection figures, check results and the recent event
-// log, as readable text and as JSON, with every secret redacted.
+// One support report: a one-line verdict, the account (signed in or guest), environment, live
+// connection figures, check results and the recent event log, every secret redacted. Written in
+// English for support staff whatever the interface language (the dialog shows it translated), with
+// the same data as a JSON attachment only when asked for.
 
 #include "connectionevent.h"
 #include "connectionstate.h"
@@ -35,24 +37,48 @@ class DiagnosticsReport
     Q_DECLARE_TR_FUNCTIONS(DiagnosticsReport)
 
 public:
+    // English for the file support staff receive; Translated for the dialog.
+    enum class Words { English, Translated };
+
+    // A text may carry both the interface language and English: BEGIN translated SEP english END,
+    // nested where a translated text went into another one's %1. The app's translator writes such
+    // texts for the diagnostics checks (their words are made while they run, in one language, and
+    // the report needs both); textIn() picks one language out, and leaves other texts alone.
+    static constexpr char16_t BothBegin = 0xE000;
+    static constexpr char16_t BothSeparator = 0xE001;
+    static constexpr char16_t BothEnd = 0xE002;
+    static QString both(const QString &translated, const QString &english);
+    static QString textIn(const QString &text, Words words);
+
     void setConnection(const DiagnosticsSnapshot &snapshot) { m_snapshot = snapshot; }
     void setChecks(const QUrl &target, const QList<DiagnosticCheck> &checks);
     void setProxyMode(const QString &mode) { m_proxyMode = mode; }
+    // signedIn false = a guest. userName empty with signedIn = the user prefers not to name it.
+    void setAccount(bool signedIn, const QString &userName = QString());
 
-    // Label/value rows for display, translated; values redacted.
-    static QList<QPair<QString, QString>> environmentRows(const QString &proxyMode);
+    // Label/value rows for display; values redacted.
+    static QList<QPair<QString, QString>> environmentRows(const QString &proxyMode, Words words = Words::Translated);
     static QJsonObject environment(const QString &proxyMode);
+    // A connection state in words: "reconnecting (waiting for the next attempt)".
+    static QString stateText(ConnectionState state, Words words);
+    static QString checkTitle(const QString &id, Words words);
 
+    // One line: which layer fails and what to do.
+    QString verdict(Words words = Words::English) const;
     QJsonObject toJson() const;
-    QString toText() const;
-    // What "Copy report" and "Save report…" produce: the text, then the same data as JSON.
-    QString toReport() const;
+    QString toText(Words words = Words::English) const;
+    // What "Copy report", "Save report…" and `tether --diagnose` produce: the English text, and
+    // with withJson the same data as a JSON attachment.
+    QString toReport(bool withJson = false) const;
 
 private:
     DiagnosticsSnapshot m_snapshot;
     QUrl m_target;
     QList<DiagnosticCheck> m_checks;
     QString m_proxyMode = QStringLiteral("system");
+    bool m_accountKnown = false;
+    bool m_signedIn = false;
+    QString m_userName;
 };
 
 } // namespace Tether

@@ -89,7 +89,7 @@ private Q_SLOTS:
         connection.open();
         QTRY_VERIFY_WITH_TIMEOUT(session.isSynced(), 15000);
         QTRY_VERIFY_WITH_TIMEOUT(window.conversationModel()->rowOf(QStringLiteral("echo")) >= 0, 5000);
-        QCOMPARE(window.indicator()->state(), ConnectionState::Connected);
+        QCOMPARE(window.indicator()->headline(), StatusLogic::Headline::Online);
         window.selectConversation(QStringLiteral("echo"));
         QCOMPARE(window.currentConversation(), QStringLiteral("echo"));
         const int before = window.messageModel()->rowCount();

@@ -6,8 +6,13 @@
 #include "chatwindow.h"
 #include "connectionmanager.h"
 #include "desktopcontroller.h"
+#include "settingsdialog.h"
 
+#include <QDialogButtonBox>
 #include <QDir>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QNetworkProxy>
 #include <QPushButton>
 #include <QSettings>
@@ -153,6 +158,84 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(connected.count() >= 1, 30000);
         QTRY_COMPARE_WITH_TIMEOUT(connection->state(), ConnectionState::Connected, 30000);
         connection->close();
+    }
+
+    // Finding 9: Settings ▸ Server names the server in use, also under --server, and applies a
+    // new one at once (or says why it cannot).
+    void settingsShowAndChangeTheServerInUse()
+    {
+        QSettings().clear();
+        QTemporaryDir serverDir;
+        ServerConfig serverConfig;
+        serverConfig.allowGuests = true;
+        serverConfig.databasePath = serverDir.filePath(QStringLiteral("a.sqlite"));
+        ChatServer first(serverConfig);
+        QVERIFY(first.start());
+        serverConfig.databasePath = serverDir.filePath(QStringLiteral("b.sqlite"));
+        ChatServer second(serverConfig);
+        QVERIFY(second.start());
+
+        LaunchOptions options;
+        options.language = QStringLiteral("en");
+        options.server = first.webSocketUrl().toString();
+        DesktopController controller(options);
+        QVERIFY(controller.start());
+        ConnectionManager *connection = controller.connection();
+        QTRY_COMPARE_WITH_TIMEOUT(connection->state(), ConnectionState::Connected, 30000);
+
+        controller.showSettings();
+        auto *dialog = controller.window()->findChild<SettingsDialog *>();
+        QVERIFY(dialog);
+        QVERIFY2(dialog->serverInUse().contains(first.webSocketUrl().toString()), qPrintable(dialog->serverInUse()));
+        QVERIFY2(dialog->serverInUse().contains(QLatin1String("--server")), qPrintable(dialog->serverInUse()));
+        auto *edit = dialog->findChild<QLineEdit *>(QStringLiteral("serverUrlEdit"));
+        QVERIFY(edit->text().isEmpty()); // nothing configured: the field shows the configuration
+        QPushButton *apply = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Apply);
+
+        // An address the app cannot use: said in the dialog, nothing changes.
+        edit->setText(QStringLiteral("http://chat.example.com/ws"));
+        apply->click();
+        QVERIFY2(dialog->serverProblem().contains(QLatin1String("is not a server address")), qPrintable(dialog->serverProblem()));
+        QCOMPARE(connection->displayUrl().port(), first.webSocketUrl().port());
+        QVERIFY(QSettings().value(QStringLiteral("connection/server")).toString().isEmpty());
+
+        // Another server: used at once although --server named the first, and kept.
+        edit->setText(second.webSocketUrl().toString());
+        apply->click();
+        QVERIFY(dialog->serverProblem().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(connection->state() == ConnectionState::Connected
+                                     && connection->displayUrl().port() == second.webSocketUrl().port(),
+                                 30000);
+        QCOMPARE(QSettings().value(QStringLiteral("connection/server")).toString(), second.webSocketUrl().toString());
+        QTRY_VERIFY(dialog->serverInUse() == second.webSocketUrl().toString());
+        dialog->close();
+        connection->close();
+    }
+
+    // Finding 10: the built-in server lets people create an account; a guest has no "Sign out".
+    void builtInServerHasNoDeadEnds()
+    {
+        QSettings().clear();
+        LaunchOptions options;
+        options.language = QStringLiteral("en");
+        DesktopController controller(options);
+        QVERIFY(controller.start());
+        QVERIFY(controller.usesEmbeddedServer());
+        QTRY_COMPARE_WITH_TIMEOUT(controller.connection()->state(), ConnectionState::Connected, 30000);
+        QVERIFY(!controller.window()->isSignedIn());
+        QVERIFY(!controller.window()->signOutAction()->isVisible());
+        QVERIFY(controller.serverInUseText().startsWith(QLatin1String("the built-in local server")));
+
+        QUrl url = controller.connection()->displayUrl();
+        url.setScheme(QStringLiteral("http"));
+        url.setPath(QStringLiteral("/api/auth/register"));
+        QNetworkAccessManager network;
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        std::unique_ptr<QNetworkReply> reply(network.post(request, R"({"username":"frank","password":"pw"})"));
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 15000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 201);
+        controller.connection()->close();
     }
 
     void affectsConnectionIsNarrow()

@@ -1,9 +1,11 @@
-// `tether --diagnose URL`: headless, prints every check and the report, exits 0 when all pass and
-// 1 when one fails (support scripts rely on it).
+// `tether --diagnose URL`: headless, shows each check on stderr in the interface language, prints
+// the report once on stdout in English (JSON only with --json), exits 0 when all pass and 1 when
+// one fails (support scripts rely on it).
 
 #include "chatserver.h"
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,7 +17,7 @@ class tst_DiagnoseCli : public QObject
     Q_OBJECT
 
 private:
-    struct Result { int exitCode = -1; QString out; };
+    struct Result { int exitCode = -1; QString out; QString err; };
     static Result run(const QStringList &args)
     {
         QProcess p;
@@ -29,7 +31,8 @@ private:
             p.kill();
             return {};
         }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput())};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
     }
 
 private Q_SLOTS:
@@ -79,7 +82,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("no-such-platform")); // no GUI needed
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(TETHER_APP), {QStringLiteral("--diagnose"), server.webSocketUrl().toString(),
-                                             QStringLiteral("--lang"), QStringLiteral("en")});
+                                             QStringLiteral("--lang"), QStringLiteral("en"), QStringLiteral("--json")});
         QTRY_COMPARE_WITH_TIMEOUT(p.state(), QProcess::NotRunning, 90000);
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
@@ -89,6 +92,9 @@ private Q_SLOTS:
         QVERIFY(out.contains(QLatin1String("[SKIP] TLS handshake")));
         QVERIFY(out.contains(QLatin1String("--- JSON ---")));
         QVERIFY(out.contains(QLatin1String("\"all_passed\": true")));
+        // Finding 12: a verdict first, and every check once.
+        QVERIFY2(out.section(QLatin1Char('\n'), 1, 1).startsWith(QLatin1String("Verdict: every check passed")), qPrintable(out));
+        QCOMPARE(out.left(out.indexOf(QLatin1String("--- JSON ---"))).count(QLatin1String("WebSocket handshake")), 1);
     }
 
     void failsWithExitCodeOne()
@@ -100,9 +106,15 @@ private Q_SLOTS:
         const Result r = run({QStringLiteral("--diagnose"), QStringLiteral("ws://127.0.0.1:%1/ws?access_token=s3cr3t-t0ken").arg(port),
                               QStringLiteral("--lang"), QStringLiteral("ru")});
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.out.contains(QStringLiteral("[FAIL] Соединение TCP")), qPrintable(r.out));
-        QVERIFY(r.out.contains(QStringLiteral("\"all_passed\": false")));
+        // The person at the terminal reads Russian; the report for support staff is English.
+        QVERIFY2(r.err.contains(QStringLiteral("[FAIL] Соединение TCP")), qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("[FAIL] TCP connect")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("Verdict: nothing accepts connections")), qPrintable(r.out));
+        static const QRegularExpression cyrillic(QStringLiteral("[\\x{0400}-\\x{04FF}]"));
+        QVERIFY2(!r.out.contains(cyrillic), qPrintable(r.out));
+        QVERIFY2(!r.out.contains(QLatin1String("--- JSON ---")), "JSON without --json");
         QVERIFY2(!r.out.contains(QLatin1String("s3cr3t-t0ken")), "the token leaked into the report");
+        QVERIFY2(!r.err.contains(QLatin1String("s3cr3t-t0ken")), "the token leaked into the progress");
     }
 
     // What scripts/run does on a fresh machine: no settings, so the app starts its embedded server

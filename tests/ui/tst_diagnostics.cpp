@@ -349,7 +349,8 @@ private Q_SLOTS:
         report.setProxyMode(QStringLiteral("manual http://bob:pr0xy-pass@127.0.0.1:3128"));
         report.setConnection(snap);
         report.setChecks(target, checks);
-        const QString text = report.toReport();
+        report.setAccount(true, QStringLiteral("alice"));
+        const QString text = report.toReport(true);
 
         for (const QString &secret : {secretToken, QStringLiteral("c2VjcmV0LXNpZ25hdHVyZQ"), refresh,
                                       QStringLiteral("hunter2-pass"), QStringLiteral("pr0xy-pass")})
@@ -364,6 +365,20 @@ private Q_SLOTS:
         QVERIFY(text.contains(QLatin1String("[FAIL] TCP connect")));
         QVERIFY(text.contains(QLatin1String("Outbox: 3")));
         QVERIFY(text.contains(QLatin1String("17 ms")));
+        // Finding 12: the verdict first, the account, the checks and events once, JSON only when asked.
+        QVERIFY2(text.section(QLatin1Char('\n'), 1, 1).startsWith(QLatin1String("Verdict: nothing accepts connections")),
+                 qPrintable(text.section(QLatin1Char('\n'), 0, 2)));
+        QVERIFY(text.contains(QLatin1String("Account: signed in as alice")));
+        QVERIFY(text.contains(QLatin1String("State: reconnecting (waiting for the next attempt)")));
+        const QString plain = report.toReport();
+        QVERIFY(!plain.contains(QLatin1String("--- JSON ---")));
+        QCOMPARE(plain.count(QLatin1String("[FAIL] TCP connect")), 1);
+        QCOMPARE(plain.count(QLatin1String("attempt 3 to")), 1);
+        report.setAccount(true);
+        QVERIFY(report.toReport().contains(QLatin1String("Account: signed in (the name is not shared)")));
+        QVERIFY(!report.toReport().contains(QLatin1String("signed in as")));
+        report.setAccount(false);
+        QVERIFY(report.toReport().contains(QLatin1String("Account: a guest (not signed in)")));
 
         // The JSON part parses and carries the same figures.
         const int at = text.indexOf(QLatin1String("--- JSON ---"));

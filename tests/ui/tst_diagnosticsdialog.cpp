@@ -5,6 +5,7 @@
 #include "chatserver.h"
 #include "connectionmanager.h"
 #include "diagnosticsdialog.h"
+#include "diagnosticsreport.h"
 #include "diagnosticsrunner.h"
 #include "language.h"
 #include "statepresentation.h"
@@ -15,6 +16,13 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTcpServer>
+#include <QTextBrowser>
+#include <QTabWidget>
+#include <QPlainTextEdit>
+#include <QTreeView>
+#include <QHeaderView>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace Tether;
@@ -93,8 +101,78 @@ private Q_SLOTS:
         QVERIFY(report.contains(QLatin1String("Checks against")));
         QVERIFY(report.contains(QLatin1String("[PASS] WebSocket handshake")));
         QVERIFY(report.contains(QLatin1String("Recent events")));
-        QVERIFY(report.contains(QLatin1String("\"events\"")));
+        // Finding 12: the verdict first, the checks once, no JSON unless asked for.
+        QVERIFY2(report.section(QLatin1Char('\n'), 1, 1).startsWith(QLatin1String("Verdict: ")), qPrintable(report));
+        QCOMPARE(report.count(QLatin1String("WebSocket handshake")), 1);
+        QVERIFY(!report.contains(QLatin1String("\"events\"")));
         connection.close();
+    }
+
+    // Finding 12 and 11: run in Russian, the dialog reads Russian (checks, report tab, Qt's own
+    // error texts) while the copied report is English from its first to its last line; the event
+    // log's columns fit their texts.
+    void russianDialogEnglishReport()
+    {
+        QVERIFY(Language::apply(QStringLiteral("ru")));
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        ConnectionConfig config;
+        config.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port));
+        config.backoff.initialMs = 60000;
+        ConnectionManager connection(config);
+        connection.open();
+        QTRY_COMPARE_WITH_TIMEOUT(connection.state(), ConnectionState::Reconnecting, 10000);
+
+        DiagnosticsDialog dialog;
+        dialog.setConnection(&connection);
+        dialog.setAccount(false, QString());
+        dialog.resize(900, 600);
+        dialog.show();
+        QSignalSpy done(dialog.runner(), &DiagnosticsRunner::finished);
+        dialog.setCheckUrl(config.url);
+        dialog.runChecks();
+        QVERIFY(done.wait(60000));
+
+        static const QRegularExpression cyrillic(QStringLiteral("[\\x{0400}-\\x{04FF}]"));
+        const QString english = dialog.reportText();
+        QVERIFY2(!english.contains(cyrillic), qPrintable(english.split(QLatin1Char('\n')).filter(cyrillic).join(QLatin1Char('\n'))));
+        QVERIFY2(english.contains(QLatin1String("[FAIL] TCP connect")), qPrintable(english));
+        QVERIFY2(english.contains(QLatin1String("Connection refused")), qPrintable(english)); // Qt's words, in English
+        QVERIFY2(english.contains(QLatin1String("nothing is listening")), qPrintable(english));
+        QVERIFY(english.contains(QLatin1String("Account: a guest")));
+        QVERIFY(!english.contains(QChar(DiagnosticsReport::BothBegin)));
+
+        const QString russian = dialog.translatedReportText();
+        QVERIFY2(russian.contains(QStringLiteral("[СБОЙ] Соединение TCP")), qPrintable(russian));
+        QVERIFY2(russian.contains(QStringLiteral("Отказано в соединении")), qPrintable(russian)); // qtbase_ru
+        QVERIFY2(!russian.contains(QLatin1String("Connection refused")), qPrintable(russian));
+        QVERIFY(!russian.contains(QChar(DiagnosticsReport::BothBegin)));
+        auto *checksView = dialog.findChild<QTextBrowser *>(QStringLiteral("checksView"));
+        QVERIFY(checksView->toPlainText().contains(QStringLiteral("Соединение TCP")));
+        QVERIFY(!checksView->toPlainText().contains(QChar(DiagnosticsReport::BothBegin)));
+        dialog.findChild<QTabWidget *>()->setCurrentIndex(DiagnosticsDialog::ReportTab);
+        QCOMPARE(dialog.findChild<QPlainTextEdit *>(QStringLiteral("reportView"))->toPlainText(), dialog.translatedReportText());
+
+        // The event log: no column narrower than its header or its longest text.
+        dialog.findChild<QTabWidget *>()->setCurrentIndex(2);
+        QTreeView *view = dialog.eventsView();
+        QApplication::processEvents();
+        for (int column = 0; column < 2; ++column) {
+            const QString header = view->model()->headerData(column, Qt::Horizontal).toString();
+            const int needed = view->header()->fontMetrics().horizontalAdvance(header);
+            QVERIFY2(view->header()->sectionSize(column) > needed,
+                     qPrintable(QStringLiteral("column %1 \"%2\": %3 px for %4 px of text")
+                                    .arg(column).arg(header).arg(view->header()->sectionSize(column)).arg(needed)));
+            for (int row = 0; row < view->model()->rowCount(); ++row) {
+                const QString text = view->model()->index(row, column).data().toString();
+                QVERIFY2(view->header()->sectionSize(column) >= view->fontMetrics().horizontalAdvance(text),
+                         qPrintable(text));
+            }
+        }
+        connection.close();
+        QVERIFY(Language::apply(QStringLiteral("en")));
     }
 
     void keepsOnlyTheLast500()

@@ -1,0 +1,96 @@
+#pragma once
+// ConnectionPresentation is the one presentation of the connection state: fed by a
+// ConnectionManager's signals, decided by StatusLogic, and read by the banner, the status
+// indicator, the tray and their tooltips, so that all of them tell the same story in the same words.
+
+#include "connectionmanager.h"
+#include "connectionstats.h"
+#include "statuslogic.h"
+
+#include <QColor>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+class QTimer;
+
+namespace Tether {
+
+class ConnectionPresentation : public QObject
+{
+    Q_OBJECT
+
+public:
+    using View = StatusLogic::View;
+    using Headline = StatusLogic::Headline;
+    using Cause = StatusLogic::Cause;
+
+    explicit ConnectionPresentation(QObject *parent = nullptr);
+    // For tests and screenshots: custom timing, and a custom clock (empty = the real one).
+    explicit ConnectionPresentation(const StatusTiming &timing, StatusLogic::Clock clock = {},
+                                    QObject *parent = nullptr);
+
+    // Follows a manager from now on (nullptr detaches).
+    void setConnection(ConnectionManager *connection);
+    ConnectionManager *connection() const { return m_connection; }
+
+    // The inputs, for tests and screenshots without a manager (a manager feeds them itself).
+    void setState(ConnectionState state, int attempt = 0);
+    void scheduleRetry(int attempt, qint64 delayMs);
+    void attemptFailed(Cause cause, int httpStatus = 0);
+    void linkDead();
+    void closed(int code, qint64 retryAfterMs = -1);
+    void setDetails(const QUrl &server, const ConnectionStats &stats);
+
+    void setTiming(const StatusTiming &timing);
+    const StatusTiming &timing() const { return m_logic.timing(); }
+
+    View view() const { return m_view; }
+    ConnectionState state() const { return m_logic.state(); }
+    QUrl server() const { return m_server; }
+    ConnectionStats stats() const { return m_stats; }
+
+    // The words, in the current language.
+    QString headline() const { return headlineText(m_view.headline); }
+    QString bannerText() const { return bannerText(m_view); }
+    QString actionText() const { return actionText(m_view.action); }
+    QString toolTipText() const;
+    QString trayToolTip() const;
+
+    static QString headlineText(Headline headline);
+    static QString bannerText(const View &view);
+    static QString actionText(StatusLogic::Action action);
+    // One sentence on why the link ended or the attempt failed; empty when there is nothing to add.
+    static QString causeText(const View &view);
+    static QColor color(Headline headline);
+    static QString iconPath(Headline headline);
+    static bool isProblem(Headline headline); // something the user may have to act on (red)
+
+    // What the manager's error means: the socket error code, the HTTP status of a refused upgrade.
+    static Cause classify(ConnectionManager::Error error, const QString &message, int socketError,
+                          int *httpStatus);
+
+public Q_SLOTS:
+    // "Retry now" / "Retry": remembers that the user asked (the banner then says what came of it),
+    // then asks the manager.
+    void retryNow();
+    // Re-evaluates now (the internal timer does this on its own).
+    void refresh();
+
+Q_SIGNALS:
+    void viewChanged(const Tether::StatusLogic::View &view);
+    void detailsChanged();
+    void retryRequested();
+
+private:
+    void pullDetails();
+
+    StatusLogic m_logic;
+    View m_view;
+    QTimer *m_timer = nullptr;
+    QPointer<ConnectionManager> m_connection;
+    QUrl m_server;
+    ConnectionStats m_stats;
+};
+
+} // namespace Tether
