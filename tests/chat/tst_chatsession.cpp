@@ -155,7 +155,7 @@ public:
 
 } // namespace
 
-class tst_ChatSession : public QObject
+class TestChatSession : public QObject
 {
     Q_OBJECT
 
@@ -769,5 +769,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ChatSession)
+QTEST_GUILESS_MAIN(TestChatSession)
 #include "tst_chatsession.moc"
