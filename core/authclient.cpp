@@ -35,7 +35,9 @@ AuthClient::Error errorForStatus(AuthClient::Operation operation, int status)
 {
     using E = AuthClient::Error;
     if (operation == AuthClient::Operation::Refresh)
-        return status == 400 || status == 401 || status == 403 ? E::InvalidToken : E::ServerError;
+        // Only the server's explicit "no" signs the user out; anything else (a proxy's 403, a 5xx,
+        // a 429) may pass: the same refresh token is tried again later.
+        return status == 400 || status == 401 ? E::InvalidToken : E::ServerError;
     if (status == 401)
         return E::InvalidCredentials;
     if (status == 403 && operation == AuthClient::Operation::Register)

@@ -1,10 +1,13 @@
 #pragma once
 // What the server does with each frame of a WebSocket client: the rate limit, authentication
-// (token or guest), then hello, send, history, join, leave, typing, ping and auth, decoded with
-// the protocol's typed frames. Fan-out goes through the MessageBroker.
+// (token or guest), then hello, send, history, typing, ping and auth, decoded with the protocol's
+// typed frames; join, leave, invite and members go to MembershipHandlers. Sends are bounded per
+// user (UserQuotas). Fan-out goes through the MessageBroker.
 
 #include "chatserver.h"
 #include "errorcode.h"
+#include "membershiphandlers.h"
+#include "userquotas.h"
 
 #include <QJsonObject>
 #include <QJsonValue>
@@ -37,8 +40,6 @@ private:
     void handleHello(ClientConnection *client, const QJsonObject &frame);
     void handleSend(ClientConnection *client, const QJsonObject &frame);
     void handleHistory(ClientConnection *client, const QJsonObject &frame);
-    void handleJoin(ClientConnection *client, const QJsonObject &frame);
-    void handleLeave(ClientConnection *client, const QJsonObject &frame);
     void handleTyping(ClientConnection *client, const QJsonObject &frame);
     void handlePing(ClientConnection *client, const QJsonObject &frame);
     void storeAndBroadcast(const QString &conversation, const QString &clientId, const QString &from,
@@ -52,6 +53,8 @@ private:
     TokenService &m_tokens;
     MessageBroker &m_broker;
     const QElapsedTimer &m_clock;
+    UserQuotas m_quotas;
+    MembershipHandlers m_membership;
 };
 
 } // namespace Tether

@@ -3,6 +3,7 @@
 // GET /health (docs/protocol.md). One request per connection, answered through HttpResponder.
 
 #include "chatserver.h"
+#include "refreshtokenfamilies.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -29,13 +30,17 @@ private:
     void refresh(QTcpSocket *socket, const QJsonObject &request);
     void registration(QTcpSocket *socket, const QJsonObject &request);
     void login(QTcpSocket *socket, const QJsonObject &request);
-    // Issues an access token and stores a new refresh token; empty when the store refused it.
+    // Issues an access token and starts a new refresh token family; empty when the store refused it.
     QJsonObject tokenResponse(const QString &userId);
+    // The answer for a refresh token the families issued: the access token issued at the same
+    // time, so a replayed pair is the same pair.
+    QJsonObject tokenResponse(const RefreshTokenFamilies::Result &issued, qint64 nowMs) const;
 
     ChatServer &m_server;
     ServerStorage &m_storage;
     TokenService &m_tokens;
     const QElapsedTimer &m_clock;
+    RefreshTokenFamilies m_families;
 };
 
 } // namespace Tether

@@ -75,6 +75,17 @@ int main(int argc, char *argv[])
         return 0;
     }
 
+    if (!options.addConversation.isEmpty()) {
+        Tether::ChatServer server(options.config);
+        if (!server.addConversation(options.addConversation, options.conversationTitle, options.publicConversation, &error)) {
+            printError(error);
+            return 1;
+        }
+        std::fprintf(stderr, "tether-server: conversation %s is %s\n", qPrintable(options.addConversation),
+                     options.publicConversation ? "public" : "private");
+        return 0;
+    }
+
     Tether::ChatServer server(options.config);
     if (!server.start(&error)) {
         printError(error);

@@ -71,6 +71,7 @@ QString ChatSession::errorName(Error error)
     case Error::NotMember: return Protocol::wireName(ErrorCode::NotMember);
     case Error::Forbidden: return Protocol::wireName(ErrorCode::Forbidden);
     case Error::RateLimited: return Protocol::wireName(ErrorCode::RateLimited);
+    case Error::IdReused: return Protocol::wireName(ErrorCode::IdReused);
     }
     return QString();
 }
@@ -475,8 +476,8 @@ void ChatSession::Private::apply(const Protocol::MessageFrame &frame)
     changes.touch(m.conversation);
     m.outgoing = account.isSelf(m.from);
     // Our own message coming back (broadcast, replay or history) confirms it like an ack would.
-    if (account.mayBeSelf(m.from) && outbox.contains(m.id)) {
-        outbox.acknowledge(m.id, m.seq, m.timestamp);
+    if (account.mayBeSelf(m.from) && outbox.contains(m.id, m.conversation)) {
+        outbox.acknowledge(m.id, m.conversation, m.seq, m.timestamp);
         return;
     }
     // A message held already (same seq) is ignored: exactly once.
@@ -484,7 +485,10 @@ void ChatSession::Private::apply(const Protocol::MessageFrame &frame)
         changes.error(Error::StorageError, QStringLiteral("cannot store a message: %1").arg(store.lastError()));
 }
 
-void ChatSession::Private::apply(const Protocol::AckFrame &frame) { outbox.acknowledge(frame.id, frame.seq, fromMs(frame.ts)); }
+void ChatSession::Private::apply(const Protocol::AckFrame &frame)
+{
+    outbox.acknowledge(frame.id, frame.conversation, frame.seq, fromMs(frame.ts));
+}
 
 void ChatSession::Private::apply(const Protocol::HistoryFrame &frame)
 {
@@ -501,7 +505,7 @@ void ChatSession::Private::apply(const Protocol::ErrorFrame &frame)
 {
     const QString id = frame.requestId.toString();
     if (!id.isEmpty()) {
-        if (outbox.refuse(id, frame.wireCode(), frame.message, clock.elapsed()))
+        if (outbox.refuse(id, frame.wireCode(), frame.message, clock.elapsed(), frame.retryAfterMs.value_or(-1)))
             return;
         const QString conversation = history.takeRefused(id);
         if (!conversation.isEmpty()) {

@@ -10,6 +10,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -39,6 +41,62 @@ Tokens login(const QUrl &httpUrl, const QString &user, const QString &password)
     return { answer.value(QStringLiteral("access_token")).toString(),
              answer.value(QStringLiteral("refresh_token")).toString() };
 }
+
+// An HTTP relay in front of the server that loses the answer to its first request: the request
+// reaches the server (which acts on it), the answer is read and thrown away, and the client's
+// connection is reset. Later requests pass both ways. Records every request it relayed.
+class ReplyDropper : public QObject
+{
+public:
+    explicit ReplyDropper(quint16 upstreamPort) : m_upstreamPort(upstreamPort)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *client = m_server.nextPendingConnection())
+                relay(client);
+        });
+    }
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    QUrl refreshUrl() const { return QUrl(QStringLiteral("http://127.0.0.1:%1/api/auth/refresh").arg(m_server.serverPort())); }
+
+    QList<QByteArray> requests;     // each connection's bytes towards the server
+    QList<QByteArray> droppedAnswers;
+
+private:
+    void relay(QTcpSocket *client)
+    {
+        client->setParent(this);
+        const bool drop = m_connections++ == 0;
+        const qsizetype index = requests.size();
+        requests.append(QByteArray());
+        auto *upstream = new QTcpSocket(this);
+        connect(client, &QTcpSocket::readyRead, this, [this, client, upstream, index] {
+            const QByteArray data = client->readAll();
+            requests[index] += data;
+            upstream->write(data);
+        });
+        connect(upstream, &QTcpSocket::readyRead, this, [this, client, upstream, drop] {
+            const QByteArray data = upstream->readAll();
+            if (drop)
+                m_answer += data;
+            else
+                client->write(data);
+        });
+        connect(upstream, &QTcpSocket::disconnected, this, [this, client, drop] {
+            if (drop) {
+                droppedAnswers.append(m_answer);
+                client->abort(); // the answer is lost: the client sees its connection reset
+            } else {
+                client->disconnectFromHost();
+            }
+        });
+        upstream->connectToHost(QHostAddress::LocalHost, m_upstreamPort);
+    }
+
+    QTcpServer m_server;
+    quint16 m_upstreamPort;
+    int m_connections = 0;
+    QByteArray m_answer;
+};
 
 } // namespace
 
@@ -129,6 +187,40 @@ private Q_SLOTS:
         QVERIFY(!closed.isEmpty());
         QCOMPARE(closed.at(0).at(0).toInt(), 4001);
         QVERIFY(cm.stats().connects >= 2);
+    }
+
+    // The refresh reaches the server but its answer is lost (the server rotated the token). The
+    // client tries again with the same refresh token, gets the very same pair within the server's
+    // grace period, and connects: a lost reply no longer signs the user out.
+    void lostRefreshReplyIsRetriedWithTheSameToken()
+    {
+        QVERIFY(startServer(20000)); // shorter than the 30 s skew: refreshed before connecting
+        const Tokens tokens = login(m_server->httpUrl(), QStringLiteral("alice"), QStringLiteral("secret-pw"));
+        QVERIFY(!tokens.refresh.isEmpty());
+        ReplyDropper dropper(m_server->port());
+        QVERIFY(dropper.listen());
+        ConnectionConfig config = clientConfig(tokens);
+        config.credentials.refreshUrl = dropper.refreshUrl();
+        ManualNetworkMonitor net;
+        ConnectionManager cm(config, &net);
+        QSignalSpy errors(&cm, &ConnectionManager::errorOccurred);
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        QCOMPARE(cm.stats().tokenRefreshes, 1);
+        QVERIFY(!errors.isEmpty());
+        QCOMPARE(errors.at(0).at(0).value<ConnectionManager::Error>(), ConnectionManager::Error::TokenRefreshFailed);
+        // Two requests, both with the original refresh token; the lost answer had rotated it.
+        QCOMPARE(dropper.requests.size(), 2);
+        for (const QByteArray &request : std::as_const(dropper.requests))
+            QVERIFY(request.contains(tokens.refresh.toLatin1()));
+        QCOMPARE(dropper.droppedAnswers.size(), 1);
+        const QByteArray lost = dropper.droppedAnswers.at(0);
+        QVERIFY2(lost.startsWith("HTTP/1.1 200"), lost.left(40).constData());
+        const QJsonObject lostBody = QJsonDocument::fromJson(lost.mid(lost.indexOf("\r\n\r\n") + 4)).object();
+        // The retry was answered with the same pair the lost answer carried.
+        QCOMPARE(cm.credentials().refreshToken, lostBody.value(QStringLiteral("refresh_token")).toString());
+        QCOMPARE(cm.credentials().accessToken, lostBody.value(QStringLiteral("access_token")).toString());
+        QVERIFY(cm.credentials().refreshToken != tokens.refresh);
     }
 
     // Graceful shutdown: goodbye + 1012 with a retry_after spread; the client waits exactly that.
