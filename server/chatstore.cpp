@@ -60,11 +60,12 @@ bool ChatStore::open(const QString &path, QString *errorMessage)
     // Messages and password hashes are the owner's only: a new database file is created 0600
     // before SQLite writes its first byte (SQLite gives its -wal and -shm the database's mode),
     // and one left readable by an older version is narrowed.
-    if (!info.exists()) {
+    const bool inMemory = path == QLatin1String(":memory:");
+    if (!inMemory && !info.exists()) {
         QString error;
         if (!PrivateFile::create(path, QByteArray(), &error))
             return fail(error);
-    } else {
+    } else if (!inMemory) {
         for (const QString &file : { path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm") }) {
             if (!PrivateFile::restrict(file))
                 return fail(QStringLiteral("cannot take group and others' permissions from %1").arg(file));
