@@ -53,7 +53,7 @@ struct ChatSessionConfig
     int historyPageLimit = Protocol::Limits::HistoryPageMax;
     int sendingTimeoutMs = 30000;  // a message Sending this long without an ack is re-sent
     int typingIntervalMs = 3000;   // sendTyping() sends at most once per interval per conversation
-    int maxTextBytes = Protocol::Limits::MaxTextBytes; // send() refuses longer texts (the server limits frames)
+    int maxTextBytes = Protocol::Limits::MaxTextBytes; // send() refuses longer texts (the server's --max-text default)
     int sendWindow = 64;           // outbox entries in flight (sent, not yet acked) at once
     // Sends per second we write, and the burst written at once (a token bucket). The reference
     // server allows each user 20 sends/s with a burst of 100 (across its connections) and each

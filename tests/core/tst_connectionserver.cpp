@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 using namespace Tether;
 
 namespace {
@@ -42,13 +44,13 @@ Tokens login(const QUrl &httpUrl, const QString &user, const QString &password)
              answer.value(QStringLiteral("refresh_token")).toString() };
 }
 
-// An HTTP relay in front of the server that loses the answer to its first request: the request
+// An HTTP relay in front of the server that loses the answers to its first requests: each request
 // reaches the server (which acts on it), the answer is read and thrown away, and the client's
 // connection is reset. Later requests pass both ways. Records every request it relayed.
 class ReplyDropper : public QObject
 {
 public:
-    explicit ReplyDropper(quint16 upstreamPort) : m_upstreamPort(upstreamPort)
+    ReplyDropper(quint16 upstreamPort, int drops) : m_upstreamPort(upstreamPort), m_drops(drops)
     {
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *client = m_server.nextPendingConnection())
@@ -65,7 +67,7 @@ private:
     void relay(QTcpSocket *client)
     {
         client->setParent(this);
-        const bool drop = m_connections++ == 0;
+        const bool drop = m_connections++ < m_drops;
         const qsizetype index = requests.size();
         requests.append(QByteArray());
         auto *upstream = new QTcpSocket(this);
@@ -74,16 +76,17 @@ private:
             requests[index] += data;
             upstream->write(data);
         });
-        connect(upstream, &QTcpSocket::readyRead, this, [this, client, upstream, drop] {
+        auto answer = std::make_shared<QByteArray>();
+        connect(upstream, &QTcpSocket::readyRead, this, [client, upstream, drop, answer] {
             const QByteArray data = upstream->readAll();
             if (drop)
-                m_answer += data;
+                *answer += data;
             else
                 client->write(data);
         });
-        connect(upstream, &QTcpSocket::disconnected, this, [this, client, drop] {
+        connect(upstream, &QTcpSocket::disconnected, this, [this, client, drop, answer] {
             if (drop) {
-                droppedAnswers.append(m_answer);
+                droppedAnswers.append(*answer);
                 client->abort(); // the answer is lost: the client sees its connection reset
             } else {
                 client->disconnectFromHost();
@@ -94,8 +97,8 @@ private:
 
     QTcpServer m_server;
     quint16 m_upstreamPort;
+    int m_drops;
     int m_connections = 0;
-    QByteArray m_answer;
 };
 
 } // namespace
@@ -197,7 +200,9 @@ private Q_SLOTS:
         QVERIFY(startServer(20000)); // shorter than the 30 s skew: refreshed before connecting
         const Tokens tokens = login(m_server->httpUrl(), QStringLiteral("alice"), QStringLiteral("secret-pw"));
         QVERIFY(!tokens.refresh.isEmpty());
-        ReplyDropper dropper(m_server->port());
+        // Qt's HTTP stack itself sends a request again on a fresh connection when one is reset
+        // before any answer (a few times); enough answers are lost that AuthClient sees the failure.
+        ReplyDropper dropper(m_server->port(), 8);
         QVERIFY(dropper.listen());
         ConnectionConfig config = clientConfig(tokens);
         config.credentials.refreshUrl = dropper.refreshUrl();
@@ -209,15 +214,18 @@ private Q_SLOTS:
         QCOMPARE(cm.stats().tokenRefreshes, 1);
         QVERIFY(!errors.isEmpty());
         QCOMPARE(errors.at(0).at(0).value<ConnectionManager::Error>(), ConnectionManager::Error::TokenRefreshFailed);
-        // Two requests, both with the original refresh token; the lost answer had rotated it.
-        QCOMPARE(dropper.requests.size(), 2);
-        for (const QByteArray &request : std::as_const(dropper.requests))
-            QVERIFY(request.contains(tokens.refresh.toLatin1()));
-        QCOMPARE(dropper.droppedAnswers.size(), 1);
+        // Every request carried the original refresh token; the first lost answer had rotated it,
+        // and every answer after it (lost or not) carried the same pair.
+        QVERIFY(dropper.requests.size() >= 9);
+        for (int i = 0; i < 9; ++i)
+            QVERIFY(dropper.requests.at(i).contains(tokens.refresh.toLatin1()));
+        QCOMPARE(dropper.droppedAnswers.size(), 8);
         const QByteArray lost = dropper.droppedAnswers.at(0);
         QVERIFY2(lost.startsWith("HTTP/1.1 200"), lost.left(40).constData());
         const QJsonObject lostBody = QJsonDocument::fromJson(lost.mid(lost.indexOf("\r\n\r\n") + 4)).object();
-        // The retry was answered with the same pair the lost answer carried.
+        for (const QByteArray &answer : std::as_const(dropper.droppedAnswers))
+            QVERIFY(answer.startsWith("HTTP/1.1 200")
+                    && answer.contains(lostBody.value(QStringLiteral("refresh_token")).toString().toLatin1()));
         QCOMPARE(cm.credentials().refreshToken, lostBody.value(QStringLiteral("refresh_token")).toString());
         QCOMPARE(cm.credentials().accessToken, lostBody.value(QStringLiteral("access_token")).toString());
         QVERIFY(cm.credentials().refreshToken != tokens.refresh);
