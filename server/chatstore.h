@@ -1,6 +1,7 @@
 #pragma once
 // The server's SQLite store (Qt SQL, WAL): the ServerStorage of a single server instance.
 // Each instance owns a uniquely named QSqlDatabase connection, so several servers can share a process.
+// Durable by default (synchronous=FULL: a commit returns after the WAL is fsync'ed).
 
 #include "serverstorage.h"
 
@@ -9,7 +10,10 @@ namespace Tether {
 class ChatStore : public ServerStorage
 {
 public:
-    ChatStore();
+    // Durable: synchronous=FULL (a commit survives a power cut). NotDurable: synchronous=NORMAL,
+    // the old mode (a commit survives a crash of the process, not of the machine).
+    enum class Sync { Durable, NotDurable };
+    explicit ChatStore(Sync sync = Sync::Durable);
     ~ChatStore() override;
 
     bool open(const QString &path, QString *errorMessage) override;
@@ -31,6 +35,7 @@ public:
 
     AppendResult appendMessage(const QString &conversation, const QString &clientId, const QString &from,
                                const QString &text, qint64 ts, Message *out, QString *errorMessage) override;
+    QList<AppendOutcome> appendMessages(const QList<NewMessage> &messages, QString *errorMessage) override;
     QList<Message> messagesAfter(const QString &conversation, qint64 after, int limit = -1) const override;
 
     bool storeRefreshToken(const QByteArray &hash, const QString &userId, qint64 expiresAtMs) override;
@@ -39,6 +44,9 @@ public:
 
 private:
     bool exec(const QString &sql, QString *errorMessage);
+    // One message inside an open transaction (no commit).
+    AppendOutcome appendOne(const NewMessage &message, QString *errorMessage);
+    Sync m_sync;
     QString m_connectionName;
     QString m_path;
     bool m_open = false;

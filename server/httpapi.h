@@ -1,17 +1,24 @@
 #pragma once
 // The JSON HTTP API on the server's port: POST /api/auth/login, /refresh, /register and
 // GET /health (docs/protocol.md). One request per connection, answered through HttpResponder.
+// Logins and registrations are rate limited (LoginThrottle) before any hashing, and their
+// passwords are hashed off the event-loop thread (PasswordWorker).
 
 #include "chatserver.h"
+#include "loginthrottle.h"
+#include "passwordhasher.h"
 
 #include <QByteArray>
 #include <QJsonObject>
+
+#include <memory>
 
 class QElapsedTimer;
 class QTcpSocket;
 
 namespace Tether {
 
+class PasswordWorker;
 class ServerStorage;
 class TokenService;
 
@@ -20,6 +27,8 @@ class HttpApi
 public:
     // server: its config, connectionCount() and addUser(); clock: started with the server (uptime).
     HttpApi(ChatServer &server, ServerStorage &storage, TokenService &tokens, const QElapsedTimer &clock);
+    ~HttpApi();
+    const PasswordWorker &passwordWorker() const { return *m_worker; }
 
     // A complete request whose body has been read; always answers and closes the socket.
     void handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body);
@@ -31,11 +40,17 @@ private:
     void login(QTcpSocket *socket, const QJsonObject &request);
     // Issues an access token and stores a new refresh token; empty when the store refused it.
     QJsonObject tokenResponse(const QString &userId);
+    // False after answering 429 (with Retry-After) when the attempt is over a login rate limit.
+    bool admitLogin(QTcpSocket *socket, const QString &userName);
+    void writeBusy(QTcpSocket *socket);
 
     ChatServer &m_server;
     ServerStorage &m_storage;
     TokenService &m_tokens;
     const QElapsedTimer &m_clock;
+    LoginThrottle m_throttle;
+    std::unique_ptr<PasswordWorker> m_worker;
+    PasswordHasher::Hash m_dummyHash; // what an unknown user's password is checked against
 };
 
 } // namespace Tether

@@ -54,6 +54,7 @@ const char *HttpResponder::reasonPhrase(int status)
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
     case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
