@@ -108,6 +108,14 @@ bool ChatStore::open(const QString &path, QString *errorMessage)
     return true;
 }
 
+int ChatStore::synchronousLevel() const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(QStringLiteral("PRAGMA synchronous")) || !query.next())
+        return -1;
+    return query.value(0).toInt();
+}
+
 void ChatStore::close()
 {
     if (QSqlDatabase::contains(m_connectionName)) {

@@ -20,6 +20,7 @@ public:
     void close() override;
     bool isOpen() const override { return m_open; }
     QString path() const { return m_path; }
+    int synchronousLevel() const; // PRAGMA synchronous in force: 2 = FULL, 1 = NORMAL, -1 = closed
 
     bool addUser(const QString &id, const PasswordHasher::Hash &hash, QString *errorMessage) override;
     bool hasUser(const QString &id) const override;

@@ -467,6 +467,86 @@ private Q_SLOTS:
         QCOMPARE(unread, count);
     }
 
+    // The server replays at most replayLimit messages per conversation and names the rest in
+    // synced.more: the client pages them with history, exactly once and in order.
+    void replayOverTheLimitIsPaged()
+    {
+        m_server->stop();
+        m_server = std::make_unique<ChatTest::Server>();
+        m_server->config.rateLimitPerSecond = 0;
+        m_server->config.replayLimit = 7;
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server->addUser(str("alice")));
+        QVERIFY(m_server->addUser(str("bob")));
+        const QString alice = ChatTest::login(m_server->server->httpUrl(), str("alice"));
+        const QString bobToken = ChatTest::login(m_server->server->httpUrl(), str("bob"));
+        ChatSessionConfig small;
+        small.historyPageLimit = 5; // several pages
+        small.sendRatePerSecond = 0;
+        auto bob = peer(bobToken, str("bob.sqlite"), small);
+        QVERIFY(bob->openAndSync());
+        for (int i = 0; i < 40; ++i)
+            bob->session->send(str("lobby"), QStringLiteral("paged %1").arg(i));
+        QTRY_COMPARE_WITH_TIMEOUT(bob->session->outboxSize(), 0, kTimeout);
+
+        auto reader = peer(alice, str("alice.sqlite"), small);
+        QStringList syncedMore;
+        QObject::connect(reader->connection.get(), &ConnectionManager::textMessageReceived, reader->connection.get(),
+                         [&](const QString &text) {
+                             const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+                             if (frame.value(str("type")).toString() == str("synced"))
+                                 for (const QJsonValue &v : frame.value(str("more")).toArray())
+                                     syncedMore.append(v.toString());
+                         });
+        QVERIFY(reader->openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(reader->receivedTexts(str("lobby")).size(), 40, kTimeout);
+        QCOMPARE(syncedMore, QStringList{ str("lobby") });
+        const QStringList texts = reader->receivedTexts(str("lobby"));
+        for (int i = 0; i < 40; ++i)
+            QCOMPARE(texts.at(i), QStringLiteral("paged %1").arg(i));
+        QString why;
+        QVERIFY2(Peer::strictlyOrdered(reader->session->messages(str("lobby")), &why), qPrintable(why));
+    }
+
+    // A reader that cannot keep up is closed as a slow consumer (4008); it reconnects with
+    // backoff and resumes (replay, then history), and nothing is lost or doubled.
+    void slowConsumerReconnectsAndResumes()
+    {
+        m_server->stop();
+        m_server = std::make_unique<ChatTest::Server>();
+        m_server->config.rateLimitPerSecond = 0;
+        m_server->config.sendBufferBytes = 6 * 1024; // a burst of broadcasts overflows it
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server->addUser(str("alice")));
+        QVERIFY(m_server->addUser(str("bob")));
+        const QString alice = ChatTest::login(m_server->server->httpUrl(), str("alice"));
+        const QString bobToken = ChatTest::login(m_server->server->httpUrl(), str("bob"));
+        ChatSessionConfig fast;
+        fast.sendRatePerSecond = 0;
+        fast.sendWindow = 200;
+        auto reader = peer(alice, str("alice.sqlite"));
+        QList<int> closeCodes;
+        QObject::connect(reader->connection.get(), &ConnectionManager::closed, reader->connection.get(),
+                         [&](int code, const QString &) { closeCodes.append(code); });
+        QVERIFY(reader->openAndSync());
+        auto bob = peer(bobToken, str("bob.sqlite"), fast);
+        QVERIFY(bob->openAndSync());
+        const int count = 150;
+        const QString pad(700, QLatin1Char('p'));
+        for (int i = 0; i < count; ++i)
+            bob->session->send(str("lobby"), QStringLiteral("burst %1 ").arg(i) + pad);
+        QTRY_COMPARE_WITH_TIMEOUT(bob->session->outboxSize(), 0, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(reader->receivedTexts(str("lobby")).size(), count, 60000);
+        QVERIFY2(closeCodes.contains(4008), qPrintable(QStringLiteral("close codes seen: %1").arg(closeCodes.size())));
+        const QStringList texts = reader->receivedTexts(str("lobby"));
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(texts.at(i), QStringLiteral("burst %1 ").arg(i) + pad);
+        QString why;
+        QVERIFY2(Peer::strictlyOrdered(reader->session->messages(str("lobby")), &why), qPrintable(why));
+    }
+
     void failedRetryDiscard()
     {
         auto alice = peer(m_aliceToken, str("alice.sqlite"));
