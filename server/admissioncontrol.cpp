@@ -57,9 +57,11 @@ int AdmissionControl::count(const QHostAddress &address) const
 
 int AdmissionControl::reserveFor(qint64 descriptorLimit)
 {
-    // 16 covers what the server itself holds (about a dozen); an eighth of a large limit leaves
-    // room for SQLite's temporary files and the refused sockets of a burst.
-    return int(std::clamp<qint64>(descriptorLimit / 8, 16, 256));
+    // 24 covers what the server itself holds (13 at start: stdio, the database and its WAL and
+    // shared memory, the listening socket, the signal pair, the spare, Qt's eventfd) with room to
+    // spare; an eighth of a large limit leaves room for SQLite's temporary files and the sockets
+    // being refused during a burst.
+    return int(std::clamp<qint64>(descriptorLimit / 8, 24, 256));
 }
 
 int AdmissionControl::defaultMaxConnections(qint64 descriptorLimit)

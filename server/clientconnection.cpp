@@ -43,8 +43,13 @@ void ClientConnection::sendText(const QString &frameText)
     if (m_closing)
         return;
     m_socket->sendTextMessage(frameText);
-    // A peer that does not read must not make the server hold its broadcasts without bound.
-    if (m_sendLimit > 0 && m_socket->bytesToWrite() > m_sendLimit) {
+    // A peer that does not read must not make the server hold its broadcasts without bound. What
+    // the kernel still takes is not held here: only what it refuses (the peer's window is shut)
+    // counts, so a burst to a reading client is not mistaken for a slow one.
+    if (m_sendLimit <= 0 || m_socket->bytesToWrite() <= m_sendLimit)
+        return;
+    m_socket->flush();
+    if (m_socket->bytesToWrite() > m_sendLimit) {
         qCInfo(lcServer).noquote() << "closing slow consumer" << m_peer << "user"
                                    << (m_userId.isEmpty() ? QStringLiteral("-") : m_userId) << ":"
                                    << m_socket->bytesToWrite() << "bytes unread";

@@ -270,6 +270,11 @@ void FrontDoor::onTcpReadyRead(QTcpSocket *socket)
     }
     socket->read(head.headLength());
     const QByteArray body = socket->read(length);
+    // The request is complete: no more reading (one request per connection), and no head
+    // timeout while its answer is prepared (a login waits for its hash; HttpResponder::write
+    // bounds the time to read the answer).
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    HttpResponder::disarmTimeout(socket);
     m_api.handle(socket, head.method(), head.path(), body);
 }
 

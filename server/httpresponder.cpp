@@ -35,6 +35,9 @@ void HttpResponder::write(QTcpSocket *socket, int status, const QJsonObject &bod
     response += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(payload.size())
             + "\r\nConnection: close\r\nCache-Control: no-store\r\n" + extraHeaders + "\r\n" + payload;
     socket->write(response);
+    // What the kernel takes now goes now: then the close below is immediate and the descriptor
+    // is free at once (under a flood of refused connections that matters).
+    socket->flush();
     socket->disconnectFromHost();
     // A peer that never reads its response must not keep the socket forever.
     QTimer::singleShot(TimeoutMs, socket, [socket] { socket->abort(); });

@@ -75,11 +75,11 @@ void TestAdmissionControl::defaultFromDescriptorLimit()
 {
     QCOMPARE(AdmissionControl::defaultMaxConnections(-1), 0); // unknown: no cap from here
     QCOMPARE(AdmissionControl::defaultMaxConnections(1024), 1024 - 128);
-    QCOMPARE(AdmissionControl::defaultMaxConnections(48), 48 - 16);
+    QCOMPARE(AdmissionControl::defaultMaxConnections(48), 48 - 24);
     QCOMPARE(AdmissionControl::defaultMaxConnections(1048576), 1048576 - 256);
     QCOMPARE(AdmissionControl::defaultMaxConnections(10), 1); // never 0 (that would mean unlimited)
     for (qint64 limit : { 20, 64, 256, 1024, 4096, 65536 })
-        QVERIFY(AdmissionControl::reserveFor(limit) >= 16);
+        QVERIFY(AdmissionControl::reserveFor(limit) >= 24);
     QVERIFY(AdmissionControl::descriptorLimit() > 0);
 }
 

@@ -3,6 +3,7 @@
 // once; a WebSocket must authenticate within --auth-timeout (4003; 1008 for a guest without hello).
 
 #include "admissioncontrol.h"
+#include "frontdoor.h"
 #include "servertestutil.h"
 
 #include <memory>

@@ -302,7 +302,7 @@ void TestServerCli::defaultCapAnswersInsteadOfRunningOut()
         });
         socket->connectToHost(QHostAddress::LocalHost, port);
     }
-    const int cap = 48 - 16; // AdmissionControl::defaultMaxConnections(48)
+    const int cap = 48 - 24; // AdmissionControl::defaultMaxConnections(48)
     QVERIFY2(QTest::qWaitFor([&] { return refused >= flood - cap; }, 8000),
              qPrintable(QStringLiteral("%1 refused").arg(refused)));
     for (auto &socket : sockets)
@@ -311,6 +311,6 @@ void TestServerCli::defaultCapAnswersInsteadOfRunningOut()
     QVERIFY(waitFinished(process));
     QCOMPARE(process.exitCode(), 0);
     const QByteArray log = process.readAllStandardError();
-    QVERIFY(log.contains("over max connections 32"));
+    QVERIFY(log.contains("over max connections 24"));
     QVERIFY(!log.contains("out of file descriptors"));
 }

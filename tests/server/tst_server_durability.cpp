@@ -4,6 +4,7 @@
 // --synchronous normal give the old mode back.
 
 #include "chatstore.h"
+#include "framehandlers.h"
 #include "servertestutil.h"
 
 #include <QSqlDatabase>

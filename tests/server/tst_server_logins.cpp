@@ -157,7 +157,7 @@ void TestServerLogins::countedBeforeHashing()
     QCOMPARE(limited, 17);
 }
 
-// 200 wrong-password logins with real PBKDF2 rounds while a connected client pings: its round
+// 200 wrong-password logins with PBKDF2 rounds while a connected client pings: its round
 // trip stays short (the figure for the record is in bench/abuse; the bound here is generous).
 void TestServerLogins::pingStaysFastDuringLoginFlood()
 {
@@ -168,7 +168,9 @@ void TestServerLogins::pingStaysFastDuringLoginFlood()
     config.maxPendingLogins = 0;
     config.maxPerAddress = 0;
     Fixture f(config);
-    f.config().passwordIterations = 100000; // the real default
+    // A third of the default rounds keeps the test short on a loaded machine; bench/abuse runs the
+    // default 100,000.
+    f.config().passwordIterations = 30000;
     QVERIFY(f.start());
     QVERIFY(f.server()->addUser(str("alice"), str("right")));
     Client pinger;
