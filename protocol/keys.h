@@ -29,6 +29,7 @@ inline constexpr QLatin1String After{ "after" };
 inline constexpr QLatin1String Limit{ "limit" };
 inline constexpr QLatin1String Messages{ "messages" };
 inline constexpr QLatin1String HasMore{ "has_more" };
+inline constexpr QLatin1String More{ "more" };             // synced: conversations with more to page
 inline constexpr QLatin1String Code{ "code" };
 inline constexpr QLatin1String Message{ "message" };
 inline constexpr QLatin1String Reason{ "reason" };

@@ -40,6 +40,13 @@ public:
     void setLastFrameMs(qint64 ms) { m_lastFrameMs = ms; }
     RateLimiter &limiter() { return m_limiter; }
 
+    // At most this many bytes may wait to be written to the peer (0 = no bound), beyond what the
+    // kernel takes: past that the connection is closed as a slow consumer (4008), after graceMs
+    // for the close handshake.
+    void setSendLimit(qint64 bytes, int graceMs);
+    qint64 sendLimit() const { return m_sendLimit; }
+    qint64 bytesQueued() const; // written by us, not yet taken by the kernel
+
     bool isClosing() const { return m_closing; }
     int closeCode() const { return m_closeCode; } // 0 unless the server closed it
 
@@ -64,6 +71,8 @@ private:
     qint64 m_connectedAtMs;
     qint64 m_lastFrameMs;
     RateLimiter m_limiter;
+    qint64 m_sendLimit = 0;
+    int m_sendLimitGraceMs = 0;
 };
 
 } // namespace Tether

@@ -35,6 +35,9 @@ void HttpResponder::write(QTcpSocket *socket, int status, const QJsonObject &bod
     response += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(payload.size())
             + "\r\nConnection: close\r\nCache-Control: no-store\r\n" + extraHeaders + "\r\n" + payload;
     socket->write(response);
+    // What the kernel takes now goes now: then the close below is immediate and the descriptor
+    // is free at once (under a flood of refused connections that matters).
+    socket->flush();
     socket->disconnectFromHost();
     // A peer that never reads its response must not keep the socket forever.
     QTimer::singleShot(TimeoutMs, socket, [socket] { socket->abort(); });
@@ -54,6 +57,7 @@ const char *HttpResponder::reasonPhrase(int status)
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
     case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";

@@ -449,10 +449,17 @@ void ChatSession::Private::apply(const Protocol::WelcomeFrame &frame)
                              << account.welcomes();
 }
 
-void ChatSession::Private::apply(const Protocol::SyncedFrame &)
+void ChatSession::Private::apply(const Protocol::SyncedFrame &frame)
 {
     synced = true;
     changes.synced();
+    // The server cut these replays at its limit: the rest is paged with history.
+    for (const QString &conversation : frame.more) {
+        if (store.hasConversation(conversation)) {
+            history.markMore(conversation);
+            changes.touch(conversation);
+        }
+    }
     // Whatever the replay left missing is asked for when the batch is finished.
     for (const Conversation &c : store.conversations()) {
         if (history.hasGap(c.id, c.lastSeq))
@@ -492,6 +499,8 @@ void ChatSession::Private::apply(const Protocol::HistoryFrame &frame)
     for (const Protocol::MessageFrame &m : frame.messages)
         apply(m);
     changes.touch(frame.conversation);
+    if (!frame.hasMore)
+        history.clearMore(frame.conversation); // the server has nothing beyond this page
     history.pageReceived(frame.conversation, frame.requestId.toString(), frame.messages.isEmpty() && !frame.hasMore);
     qCDebug(lcChat) << "history for" << frame.conversation << frame.messages.size() << "messages, has_more"
                     << frame.hasMore;
