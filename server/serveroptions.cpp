@@ -155,6 +155,8 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         { "replay-limit", &config.replayLimit },
         { "group-commit", &config.groupCommitMax },
         { "max-pending-logins", &config.maxPendingLogins },
+        { "max-text", &config.maxTextBytes },
+        { "create-limit", &config.conversationsPerHour },
     };
     for (const auto &c : counts) {
         const QString name = QString::fromLatin1(c.name);
@@ -195,20 +197,6 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         if (!ok || !std::isfinite(v) || v < 0)
             return fail(QStringLiteral("--%1: expected a number >= 0, got \"%2\"").arg(name, parser.value(name)));
         *r.target = v;
-    }
-    const struct { const char *name; int *target; } counts[] = {
-        { "max-text", &config.maxTextBytes },
-        { "create-limit", &config.conversationsPerHour },
-    };
-    for (const auto &c : counts) {
-        const QString name = QString::fromLatin1(c.name);
-        if (!parser.isSet(name))
-            continue;
-        bool ok = false;
-        const int n = parser.value(name).toInt(&ok);
-        if (!ok || n < 0)
-            return fail(QStringLiteral("--%1: expected a whole number >= 0, got \"%2\"").arg(name, parser.value(name)));
-        *c.target = n;
     }
     const struct { const char *name; double *target; } userRates[] = {
         { "user-rate", &config.userRatePerSecond },
