@@ -35,7 +35,9 @@ AuthClient::Error errorForStatus(AuthClient::Operation operation, int status)
 {
     using E = AuthClient::Error;
     if (operation == AuthClient::Operation::Refresh)
-        return status == 400 || status == 401 || status == 403 ? E::InvalidToken : E::ServerError;
+        // Only the server's explicit "no" signs the user out; anything else (a proxy's 403, a 5xx,
+        // a 429) may pass: the same refresh token is tried again later.
+        return status == 400 || status == 401 ? E::InvalidToken : E::ServerError;
     if (status == 401)
         return E::InvalidCredentials;
     if (status == 403 && operation == AuthClient::Operation::Register)
@@ -124,22 +126,23 @@ bool AuthClient::isRunning() const
 
 bool AuthClient::login(const QString &userName, const QString &password)
 {
-    QUrl url = m_base;
-    url.setPath(Protocol::Path::Login);
-    Protocol::CredentialsRequest body;
-    body.username = userName;
-    body.password = password;
-    return post(Operation::Login, url, Protocol::FrameCodec::encodeUtf8(body.toJson()));
+    return postCredentials(Operation::Login, Protocol::Path::Login, userName, password);
 }
 
 bool AuthClient::registerAccount(const QString &userName, const QString &password)
 {
+    return postCredentials(Operation::Register, Protocol::Path::Register, userName, password);
+}
+
+bool AuthClient::postCredentials(Operation operation, QLatin1String path, const QString &userName,
+                                 const QString &password)
+{
     QUrl url = m_base;
-    url.setPath(Protocol::Path::Register);
+    url.setPath(path);
     Protocol::CredentialsRequest body;
     body.username = userName;
     body.password = password;
-    return post(Operation::Register, url, Protocol::FrameCodec::encodeUtf8(body.toJson()));
+    return post(operation, url, Protocol::FrameCodec::encodeUtf8(body.toJson()));
 }
 
 bool AuthClient::refresh(const QUrl &refreshUrl, const QString &refreshToken)

@@ -29,8 +29,8 @@ public:
         \value InvalidAnswer       A 2xx without an access token, not JSON at all, or an answer over
                                    64 KiB (cut off). Transient: the server may recover.
         \value InvalidCredentials  Login: wrong user name or password (401).
-        \value InvalidToken        Refresh: the refresh token is unknown, used or expired (400/401/403);
-                                   sign in again.
+        \value InvalidToken        Refresh: the refresh token is unknown, used or expired (400/401);
+                                   sign in again. Any other refusal of a refresh is a ServerError.
         \value RegistrationClosed  Register: the server does not take new accounts (403).
         \value UserExists          Register: that user name is taken (409).
         \value RateLimited         Too many attempts (429): wait before trying again.
@@ -96,6 +96,7 @@ Q_SIGNALS:
     void finished(const Tether::AuthClient::Result &result);
 
 private:
+    bool postCredentials(Operation operation, QLatin1String path, const QString &userName, const QString &password);
     bool post(Operation operation, const QUrl &url, const QByteArray &body);
     void onReplyFinished(QNetworkReply *reply);
 

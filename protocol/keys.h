@@ -33,7 +33,8 @@ inline constexpr QLatin1String More{ "more" };             // synced: conversati
 inline constexpr QLatin1String Code{ "code" };
 inline constexpr QLatin1String Message{ "message" };
 inline constexpr QLatin1String Reason{ "reason" };
-inline constexpr QLatin1String RetryAfterMs{ "retry_after_ms" };
+inline constexpr QLatin1String RetryAfterMs{ "retry_after_ms" }; // goodbye; error rate_limited
+inline constexpr QLatin1String Members{ "members" };              // the "members" reply's list
 // The user object ({"id","name","guest"}) also uses Id
 inline constexpr QLatin1String Name{ "name" };
 inline constexpr QLatin1String Guest{ "guest" };

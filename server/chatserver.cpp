@@ -10,6 +10,7 @@
 #include "httpapi.h"
 #include "keys.h"
 #include "localbroker.h"
+#include "logtext.h"
 #include "passwordhasher.h"
 #include "restartspread.h"
 #include "tokenservice.h"
@@ -252,7 +253,22 @@ bool ChatServer::addUserHash(const QString &name, const PasswordHasher::Hash &ha
         return false;
     if (!m_store->addUser(name, hash, errorMessage))
         return false;
-    qCInfo(lcServer).noquote() << "added user" << name;
+    qCInfo(lcServer).noquote() << "added user" << LogText::escape(name);
+    return true;
+}
+
+bool ChatServer::addConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage)
+{
+    if (!Protocol::Limits::isValidConversationId(id)) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("invalid conversation id \"%1\" (1-%2 of A-Z a-z 0-9 _ . : -)")
+                                    .arg(LogText::escape(id), QString::number(Protocol::Limits::MaxConversationIdLength));
+        return false;
+    }
+    const QString stored = title.trimmed().isEmpty() ? id : title.left(Protocol::Limits::MaxTitleLength);
+    if (!openStorage(errorMessage) || !m_store->setConversation(id, stored, isPublic, errorMessage))
+        return false;
+    qCInfo(lcServer).noquote() << "conversation" << id << (isPublic ? "is public" : "is private");
     return true;
 }
 
@@ -325,7 +341,7 @@ void ChatServer::deliver(const QString &conversation, const QString &frameText, 
     for (ClientConnection *client : std::as_const(m_clients)) {
         if (client->id() == exceptConnectionId || client->isClosing() || !client->helloDone())
             continue;
-        if (!info->isPublic && !members.contains(client->userId()))
+        if (!info->isPublic && (client->isGuest() || !members.contains(client->userId())))
             continue;
         client->sendText(frameText);
     }
@@ -344,7 +360,7 @@ void ChatServer::onDisconnected(ClientConnection *client)
     m_clients.remove(socket);
     const int code = client->closeCode() ? client->closeCode() : int(socket->closeCode());
     qCInfo(lcServer).noquote() << "disconnect" << client->peer() << "user"
-                               << (client->userId().isEmpty() ? QStringLiteral("-") : client->userId())
+                               << (client->userId().isEmpty() ? QStringLiteral("-") : LogText::escape(client->userId()))
                                << "code" << code << (client->closeCode() ? "(server)" : "(peer)") << "duration"
                                << QString::number(double(m_clock.elapsed() - client->connectedAtMs()) / 1000.0, 'f', 3)
                                           + QStringLiteral("s");

@@ -52,6 +52,12 @@ struct ServerConfig
     int rateLimitMaxViolations = 50;   // consecutive refused frames before close 1008
     int shutdownGraceMs = 2000;        // how long shutdown() waits for close handshakes
 
+    // Quotas and refresh token rotation (docs/protocol.md); 0 turns a bound off.
+    int maxTextBytes = Protocol::Limits::MaxTextBytes; // longer send texts (UTF-8) get invalid_field
+    double userRatePerSecond = 20;     // sends per user across its connections, sustained
+    double userRateBurst = 100;
+    int conversationsPerHour = 20;     // conversations one user may create per hour (and at once)
+    qint64 refreshGraceMs = 30000;     // a rotated refresh token retried this soon gets the same pair
     // Bounded work and admission (issue 10; every bound: 0 = off). maxConnections above is
     // AutoMaxConnections by default: the descriptor limit minus a reserve (AdmissionControl).
     static constexpr int AutoMaxConnections = -1;
@@ -78,6 +84,9 @@ public:
     QUrl httpUrl() const;        // http://127.0.0.1:PORT
     void shutdown();             // graceful: 1012 + {"retry_after_ms":N} spread, flush db; emits finished()
     bool addUser(const QString &name, const QString &password, QString *errorMessage = nullptr);
+    // The operator's conversations: creates id, or changes its title and visibility (public: open
+    // to every user and guest; private: members only). Works before start() too.
+    bool addConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage = nullptr);
     // addUser() in two steps, so the hashing can run elsewhere: the name and password are
     // acceptable; then store the user with its hash.
     static bool checkNewUser(const QString &name, const QString &password, QString *errorMessage);

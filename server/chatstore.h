@@ -27,6 +27,9 @@ public:
     std::optional<PasswordHasher::Hash> passwordHash(const QString &id) const override;
 
     bool ensureConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage) override;
+    CreateResult createConversation(const QString &id, const QString &title, const QString &owner,
+                                    QString *errorMessage) override;
+    bool setConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage) override;
     std::optional<Conversation> conversation(const QString &id) const override;
     QList<Conversation> conversationsFor(const QString &userId) const override;
     bool isMember(const QString &conversation, const QString &userId) const override;
@@ -39,12 +42,18 @@ public:
     QList<AppendOutcome> appendMessages(const QList<NewMessage> &messages, QString *errorMessage) override;
     QList<Message> messagesAfter(const QString &conversation, qint64 after, int limit = -1) const override;
 
-    bool storeRefreshToken(const QByteArray &hash, const QString &userId, qint64 expiresAtMs) override;
-    std::optional<QString> consumeRefreshToken(const QByteArray &hash, qint64 nowMs) override;
+    bool storeRefreshToken(const QByteArray &hash, const QString &userId, const QByteArray &family,
+                           qint64 expiresAtMs) override;
+    std::optional<RefreshToken> refreshToken(const QByteArray &hash) const override;
+    bool rotateRefreshToken(const QByteArray &hash, const QByteArray &successorHash, qint64 nowMs,
+                            qint64 successorExpiresAtMs) override;
+    int revokeRefreshFamily(const QByteArray &family) override;
     int purgeExpiredRefreshTokens(qint64 nowMs) override;
 
 private:
     bool exec(const QString &sql, QString *errorMessage);
+    // Adds the columns newer versions need to a database made by an older one.
+    bool migrate(QString *errorMessage);
     // One message inside an open transaction (no commit).
     AppendOutcome appendOne(const NewMessage &message, QString *errorMessage);
     Sync m_sync;

@@ -2,6 +2,7 @@
 
 #include "clientconnection.h"
 #include "frames.h"
+#include "logtext.h"
 #include "messagebroker.h"
 #include "serverstorage.h"
 #include "tokenservice.h"
@@ -25,10 +26,16 @@ namespace {
 // key is ever stored or shown.
 QString guestIdFor(const QString &guestKey)
 {
-    if (!Limits::isValidGuestKey(guestKey))
-        return Limits::GuestIdPrefix + QStringLiteral("%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    // 128 bits either way: a keyed id cannot be hit by guessing another key, nor a keyless one
+    // by chance (a collision would share another guest's dedupe space).
+    if (!Limits::isValidGuestKey(guestKey)) {
+        quint32 random[4];
+        QRandomGenerator::system()->fillRange(random);
+        return Limits::GuestIdPrefix
+                + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(random), sizeof(random)).toHex());
+    }
     const QByteArray digest = QCryptographicHash::hash("tether-guest:" + guestKey.toUtf8(), QCryptographicHash::Sha256);
-    return Limits::GuestIdPrefix + QString::fromLatin1(digest.toHex().left(12));
+    return Limits::GuestIdPrefix + QString::fromLatin1(digest.toHex().left(Limits::GuestIdHexChars));
 }
 
 // Refused frames up to this size are parsed for their "id" (see charge()).
@@ -64,6 +71,9 @@ std::optional<Frame> decodeOrAnswer(ClientConnection *client, const QJsonObject 
 FrameHandlers::FrameHandlers(const ServerConfig &config, ServerStorage &storage, TokenService &tokens,
                              MessageBroker &broker, const QElapsedTimer &clock)
     : m_config(config), m_storage(storage), m_tokens(tokens), m_broker(broker), m_clock(clock),
+      m_quotas(config.userRatePerSecond, config.userRateBurst, config.conversationsPerHour,
+               [&clock] { return clock.elapsed(); }),
+      m_membership(storage, broker, m_quotas),
       m_committer(std::make_unique<GroupCommitter>(storage, config.groupCommitMax,
                                                    [this](const QList<GroupCommitter::Outcome> &outcomes,
                                                           const QString &error) { committed(outcomes, error); }))
@@ -100,7 +110,7 @@ bool FrameHandlers::authenticate(ClientConnection *client, const QString &token)
         return false;
     }
     client->setUser(claims.subject, false);
-    qCInfo(lcServer).noquote() << "authenticated" << client->peer() << "as" << client->userId();
+    qCInfo(lcServer).noquote() << "authenticated" << client->peer() << "as" << LogText::escape(client->userId());
     return true;
 }
 
@@ -169,7 +179,7 @@ void FrameHandlers::onText(ClientConnection *client, const QString &text)
             return;
         }
         client->setUser(guestIdFor(type == FrameType::Hello ? frame.value(Key::GuestKey).toString() : QString()), true);
-        qCInfo(lcServer).noquote() << "guest" << client->peer() << "is" << client->userId();
+        qCInfo(lcServer).noquote() << "guest" << client->peer() << "is" << LogText::escape(client->userId());
     }
     dispatch(client, frame);
 }
@@ -186,9 +196,13 @@ void FrameHandlers::dispatch(ClientConnection *client, const QJsonObject &frame)
     else if (type == FrameType::History)
         handleHistory(client, frame);
     else if (type == FrameType::Join)
-        handleJoin(client, frame);
+        m_membership.handleJoin(client, frame);
     else if (type == FrameType::Leave)
-        handleLeave(client, frame);
+        m_membership.handleLeave(client, frame);
+    else if (type == FrameType::Invite)
+        m_membership.handleInvite(client, frame);
+    else if (type == FrameType::Members)
+        m_membership.handleMembers(client, frame);
     else if (type == FrameType::Typing)
         handleTyping(client, frame);
     else if (type == FrameType::Auth)
@@ -205,7 +219,7 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
     const auto hello = decodeOrAnswer<HelloFrame>(client, frame);
     if (!hello)
         return;
-    const QList<ServerStorage::Conversation> conversations = m_storage.conversationsFor(client->userId());
+    const QList<ServerStorage::Conversation> conversations = m_membership.visibleConversations(client);
     WelcomeFrame welcome;
     welcome.user = UserInfo{ client->userId(), client->userId(), client->isGuest() };
     for (const auto &c : conversations)
@@ -251,7 +265,7 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
     }
     client->sendFrame(synced.toJson());
     client->setHelloDone();
-    qCInfo(lcServer).noquote() << "hello from" << client->userId() << "replayed" << replayed << "messages"
+    qCInfo(lcServer).noquote() << "hello from" << LogText::escape(client->userId()) << "replayed" << replayed << "messages"
                                << (synced.more.isEmpty() ? QString() : QStringLiteral("(more in %1)").arg(synced.more.size()));
 }
 
@@ -261,9 +275,21 @@ void FrameHandlers::handleSend(ClientConnection *client, const QJsonObject &fram
     const auto send = decodeOrAnswer<SendFrame>(client, frame);
     if (!send)
         return;
-    if (!m_storage.isMember(send->conversation, client->userId())) {
+    const int maxText = m_config.maxTextBytes;
+    if (maxText > 0 && send->text.size() > maxText / 3 && send->text.toUtf8().size() > maxText) {
+        client->sendError(ErrorCode::InvalidField, QStringLiteral("the text is longer than %1 bytes").arg(maxText), id);
+        return;
+    }
+    if (!m_membership.mayAccess(client, send->conversation)) {
         client->sendError(ErrorCode::NotMember,
                           QStringLiteral("not a member of \"%1\"").arg(send->conversation.left(Limits::MaxConversationIdLength)), id);
+        return;
+    }
+    if (!m_quotas.allowSend(client->userId())) {
+        // Per user, across its connections: a client with a large outbox paces itself by this.
+        ErrorFrame limited(ErrorCode::RateLimited, QStringLiteral("too many messages; retry later"), id);
+        limited.retryAfterMs = m_quotas.msUntilSend(client->userId());
+        client->sendFrame(limited.toJson());
         return;
     }
     store(send->conversation, send->id, client->userId(), send->text, client, id);
@@ -282,7 +308,7 @@ void FrameHandlers::store(const QString &conversation, const QString &clientId, 
 void FrameHandlers::committed(const QList<GroupCommitter::Outcome> &outcomes, const QString &errorMessage)
 {
     if (!errorMessage.isEmpty())
-        qCWarning(lcServer).noquote() << "storing messages failed:" << errorMessage;
+        qCWarning(lcServer).noquote() << "storing messages failed:" << LogText::escape(errorMessage);
     // Acks first, in arrival order: every one of them is durable now.
     for (const GroupCommitter::Outcome &o : outcomes) {
         ClientConnection *sender = o.request.sender;
@@ -294,6 +320,15 @@ void FrameHandlers::committed(const QList<GroupCommitter::Outcome> &outcomes, co
             continue;
         }
         const ServerStorage::Message &m = o.stored.message;
+        // The dedupe key is (sender, id): an id this sender used in another conversation names
+        // another message. Acking that one would lose this one silently.
+        if (o.stored.result == ServerStorage::AppendResult::Duplicate
+            && m.conversation != o.request.message.conversation) {
+            sender->sendError(ErrorCode::IdReused,
+                              QStringLiteral("this id names another of your messages; send with a new id"),
+                              o.request.frameId);
+            continue;
+        }
         sender->sendFrame(AckFrame{ o.request.message.clientId, m.conversation, m.seq, m.ts }.toJson());
     }
     for (const GroupCommitter::Outcome &o : outcomes) {
@@ -317,7 +352,7 @@ void FrameHandlers::handleHistory(ClientConnection *client, const QJsonObject &f
     const auto request = decodeOrAnswer<HistoryRequestFrame>(client, frame);
     if (!request)
         return;
-    if (!m_storage.isMember(request->conversation, client->userId())) {
+    if (!m_membership.mayAccess(client, request->conversation)) {
         client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), request->requestId);
         return;
     }
@@ -351,61 +386,12 @@ void FrameHandlers::handleHistory(ClientConnection *client, const QJsonObject &f
     client->sendFrame(reply.toJson());
 }
 
-void FrameHandlers::handleJoin(ClientConnection *client, const QJsonObject &frame)
-{
-    const auto join = decodeOrAnswer<JoinFrame>(client, frame);
-    if (!join)
-        return;
-    QString storageError;
-    if (!m_storage.ensureConversation(join->conversation, join->effectiveTitle(), false, &storageError)
-        || !m_storage.addMember(join->conversation, client->userId(), &storageError)) {
-        qCWarning(lcServer).noquote() << "join failed:" << storageError;
-        client->sendError(ErrorCode::StorageError, QStringLiteral("could not join; retry later"), join->requestId);
-        return;
-    }
-    const auto info = m_storage.conversation(join->conversation);
-    JoinedFrame joined;
-    joined.conversation = toInfo(*info);
-    joined.user = client->userId();
-    publish(join->conversation, joined.toJson(), client);
-    // The joiner hears about it even before its hello.
-    joined.requestId = join->requestId;
-    client->sendFrame(joined.toJson());
-}
-
-void FrameHandlers::handleLeave(ClientConnection *client, const QJsonObject &frame)
-{
-    const auto leave = decodeOrAnswer<LeaveFrame>(client, frame);
-    if (!leave)
-        return;
-    const auto info = m_storage.conversation(leave->conversation);
-    if (!info || !m_storage.isMember(info->id, client->userId())) {
-        client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), leave->requestId);
-        return;
-    }
-    if (info->isPublic) {
-        client->sendError(ErrorCode::Forbidden, QStringLiteral("public conversations cannot be left"), leave->requestId);
-        return;
-    }
-    LeftFrame left;
-    left.conversation = info->id;
-    left.user = client->userId();
-    publish(info->id, left.toJson(), client);
-    QString storageError;
-    if (!m_storage.removeMember(info->id, client->userId(), &storageError)) {
-        client->sendError(ErrorCode::StorageError, QStringLiteral("could not leave; retry later"), leave->requestId);
-        return;
-    }
-    left.requestId = leave->requestId;
-    client->sendFrame(left.toJson());
-}
-
 void FrameHandlers::handleTyping(ClientConnection *client, const QJsonObject &frame)
 {
     const auto typing = decodeOrAnswer<TypingFrame>(client, frame);
     if (!typing)
         return;
-    if (!m_storage.isMember(typing->conversation, client->userId())) {
+    if (!m_membership.mayAccess(client, typing->conversation)) {
         client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), frame.value(Key::Id));
         return;
     }

@@ -1,12 +1,15 @@
 #pragma once
 // What the server does with each frame of a WebSocket client: the rate limit (charged before the
-// frame is parsed), authentication (token or guest), then hello, send, history, join, leave,
-// typing, ping and auth, decoded with the protocol's typed frames. Sends are stored by group
-// commit and acknowledged once durable. Fan-out goes through the MessageBroker.
+// frame is parsed), authentication (token or guest), then hello, send, history, typing, ping and
+// auth, decoded with the protocol's typed frames; join, leave, invite and members go to
+// MembershipHandlers. Sends are bounded per user (UserQuotas), stored by group commit and
+// acknowledged once durable. Fan-out goes through the MessageBroker.
 
 #include "chatserver.h"
 #include "errorcode.h"
 #include "groupcommitter.h"
+#include "membershiphandlers.h"
+#include "userquotas.h"
 
 #include <QJsonObject>
 #include <QJsonValue>
@@ -48,8 +51,6 @@ private:
     void handleHello(ClientConnection *client, const QJsonObject &frame);
     void handleSend(ClientConnection *client, const QJsonObject &frame);
     void handleHistory(ClientConnection *client, const QJsonObject &frame);
-    void handleJoin(ClientConnection *client, const QJsonObject &frame);
-    void handleLeave(ClientConnection *client, const QJsonObject &frame);
     void handleTyping(ClientConnection *client, const QJsonObject &frame);
     void handlePing(ClientConnection *client, const QJsonObject &frame);
     // False (after answering or closing) when the frame is over the connection's rate limit.
@@ -67,6 +68,8 @@ private:
     TokenService &m_tokens;
     MessageBroker &m_broker;
     const QElapsedTimer &m_clock;
+    UserQuotas m_quotas;
+    MembershipHandlers m_membership;
     std::unique_ptr<GroupCommitter> m_committer;
 };
 

@@ -6,6 +6,7 @@
 #include "healthstatus.h"
 #include "httperrorbody.h"
 #include "httpresponder.h"
+#include "logtext.h"
 #include "passwordworker.h"
 #include "refreshrequest.h"
 #include "serverstorage.h"
@@ -47,7 +48,7 @@ void writeStorageError(QTcpSocket *socket)
 } // namespace
 
 HttpApi::HttpApi(ChatServer &server, ServerStorage &storage, TokenService &tokens, const QElapsedTimer &clock)
-    : m_server(server), m_storage(storage), m_tokens(tokens), m_clock(clock),
+    : m_server(server), m_storage(storage), m_tokens(tokens), m_clock(clock), m_families(storage, tokens),
       m_throttle(server.config().loginRatePerMinute, server.config().loginUserRatePerMinute),
       m_worker(std::make_unique<PasswordWorker>(server.config().maxPendingLogins))
 {
@@ -129,20 +130,29 @@ void HttpApi::refresh(QTcpSocket *socket, const QJsonObject &request)
     const auto parsed = decodeOrAnswer<Protocol::RefreshRequest>(socket, request);
     if (!parsed)
         return;
-    const auto userId = m_storage.consumeRefreshToken(TokenService::refreshTokenHash(parsed->refreshToken),
-                                                      QDateTime::currentMSecsSinceEpoch());
-    if (!userId || !m_storage.hasUser(*userId)) {
+    const ServerConfig config = m_server.config();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const RefreshTokenFamilies::Result result =
+            m_families.exchange(parsed->refreshToken, now, config.refreshTtlMs, config.refreshGraceMs);
+    using Outcome = RefreshTokenFamilies::Outcome;
+    if (result.outcome == Outcome::StorageFailed) {
+        writeStorageError(socket);
+        return;
+    }
+    if (result.outcome == Outcome::ReuseDetected) {
+        qCWarning(lcServer).noquote() << "refresh token reuse for" << LogText::escape(result.userId)
+                                      << "- revoked its family of" << result.revoked << "tokens";
+    }
+    if (result.outcome == Outcome::Rejected || result.outcome == Outcome::ReuseDetected
+        || !m_storage.hasUser(result.userId)) {
         qCInfo(lcServer) << "refresh refused";
         HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidToken, QStringLiteral("unknown, used or expired refresh token")));
         return;
     }
-    const QJsonObject response = tokenResponse(*userId);
-    if (response.isEmpty()) {
-        writeStorageError(socket);
-        return;
-    }
-    qCInfo(lcServer).noquote() << "refreshed tokens for" << *userId;
-    HttpResponder::write(socket, 200, response);
+    qCInfo(lcServer).noquote() << (result.outcome == Outcome::Replayed ? "refresh retried: the same tokens again for"
+                                                                       : "refreshed tokens for")
+                               << LogText::escape(result.userId);
+    HttpResponder::write(socket, 200, tokenResponse(result, now));
 }
 
 void HttpApi::registration(QTcpSocket *socket, const QJsonObject &request)
@@ -202,7 +212,7 @@ void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
     const bool queued = m_worker->verify(credentials->password, stored ? *stored : m_dummyHash, socket,
                                          [this, socket, name, known = stored.has_value()](bool ok) {
         if (!ok || !known) {
-            qCInfo(lcServer).noquote() << "login refused for" << name;
+            qCInfo(lcServer).noquote() << "login refused for" << LogText::escape(name);
             HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidCredentials, QStringLiteral("wrong user name or password")));
             return;
         }
@@ -211,7 +221,7 @@ void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
             writeStorageError(socket);
             return;
         }
-        qCInfo(lcServer).noquote() << "login" << name;
+        qCInfo(lcServer).noquote() << "login" << LogText::escape(name);
         HttpResponder::write(socket, 200, response);
     });
     if (!queued)
@@ -220,17 +230,23 @@ void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
 
 QJsonObject HttpApi::tokenResponse(const QString &userId)
 {
-    const ServerConfig config = m_server.config();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QString refresh = TokenService::newRefreshToken();
-    if (!m_storage.storeRefreshToken(TokenService::refreshTokenHash(refresh), userId, now + config.refreshTtlMs))
+    const RefreshTokenFamilies::Result started = m_families.start(userId, now, m_server.config().refreshTtlMs);
+    if (started.outcome != RefreshTokenFamilies::Outcome::Issued)
         return QJsonObject();
+    return tokenResponse(started, now);
+}
+
+QJsonObject HttpApi::tokenResponse(const RefreshTokenFamilies::Result &issued, qint64 nowMs) const
+{
+    const ServerConfig config = m_server.config();
     Protocol::TokenResponse response;
-    response.accessToken = m_tokens.issue(userId, userId, now, config.accessTtlMs);
-    response.refreshToken = refresh;
-    response.expiresIn = config.accessTtlMs % 1000 == 0 ? double(config.accessTtlMs / 1000)
-                                                         : double(config.accessTtlMs) / 1000.0;
-    response.user = Protocol::UserInfo{ userId, userId, false };
+    // Deterministic for (user, issue time): a replayed pair carries the very same access token.
+    response.accessToken = m_tokens.issue(issued.userId, issued.userId, issued.issuedAtMs, config.accessTtlMs);
+    response.refreshToken = issued.refreshToken;
+    const qint64 remainingMs = qMax<qint64>(1, issued.issuedAtMs + config.accessTtlMs - nowMs);
+    response.expiresIn = remainingMs % 1000 == 0 ? double(remainingMs / 1000) : double(remainingMs) / 1000.0;
+    response.user = Protocol::UserInfo{ issued.userId, issued.userId, false };
     return response.toJson();
 }
 

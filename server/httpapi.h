@@ -5,6 +5,7 @@
 // passwords are hashed off the event-loop thread (PasswordWorker).
 
 #include "chatserver.h"
+#include "refreshtokenfamilies.h"
 #include "loginthrottle.h"
 #include "passwordhasher.h"
 
@@ -38,8 +39,11 @@ private:
     void refresh(QTcpSocket *socket, const QJsonObject &request);
     void registration(QTcpSocket *socket, const QJsonObject &request);
     void login(QTcpSocket *socket, const QJsonObject &request);
-    // Issues an access token and stores a new refresh token; empty when the store refused it.
+    // Issues an access token and starts a new refresh token family; empty when the store refused it.
     QJsonObject tokenResponse(const QString &userId);
+    // The answer for a refresh token the families issued: the access token issued at the same
+    // time, so a replayed pair is the same pair.
+    QJsonObject tokenResponse(const RefreshTokenFamilies::Result &issued, qint64 nowMs) const;
     // False after answering 429 (with Retry-After) when the attempt is over a login rate limit.
     bool admitLogin(QTcpSocket *socket, const QString &userName);
     void writeBusy(QTcpSocket *socket);
@@ -48,6 +52,7 @@ private:
     ServerStorage &m_storage;
     TokenService &m_tokens;
     const QElapsedTimer &m_clock;
+    RefreshTokenFamilies m_families;
     LoginThrottle m_throttle;
     std::unique_ptr<PasswordWorker> m_worker;
     PasswordHasher::Hash m_dummyHash; // what an unknown user's password is checked against

@@ -76,6 +76,17 @@ int main(int argc, char *argv[])
         return 0;
     }
 
+    if (!options.addConversation.isEmpty()) {
+        Tether::ChatServer server(options.config);
+        if (!server.addConversation(options.addConversation, options.conversationTitle, options.publicConversation, &error)) {
+            printError(error);
+            return 1;
+        }
+        std::fprintf(stderr, "tether-server: conversation %s is %s\n", qPrintable(options.addConversation),
+                     options.publicConversation ? "public" : "private");
+        return 0;
+    }
+
     // Every connection is a descriptor: use what the hard limit allows (--max-connections
     // defaults to the soft limit minus a reserve).
     rlimit files{};

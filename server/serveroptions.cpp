@@ -44,7 +44,15 @@ QList<QCommandLineOption> optionList()
         value("secret-file", "Token signing secret (default: <db>.secret, generated).", "PATH"),
         value("rate-limit", "Frames per second per connection (default 100; 0 = off).", "N"),
         value("rate-burst", "Burst of the rate limit (default 500).", "N"),
+        value("max-text", "Longest message text in UTF-8 bytes (default 65536; 0 = only the frame limit).", "BYTES"),
+        value("user-rate", "Sends per second per user, across its connections (default 20; 0 = off).", "N"),
+        value("user-burst", "Burst of the per-user send rate (default 100).", "N"),
+        value("create-limit", "Conversations one user may create per hour (default 20; 0 = off).", "N"),
+        value("refresh-grace", "A rotated refresh token retried within S seconds gets the same tokens (default 30; 0 = never).", "S"),
         value("add-user", "Store user NAME with the password read from stdin, then exit.", "NAME"),
+        value("add-conversation", "Create conversation ID (or change its title and visibility), then exit.", "ID"),
+        value("title", "With --add-conversation: its title (default: the id).", "T"),
+        flag("public", "With --add-conversation: open to every user and guest (default: members only)."),
         flag("help", "Show this help."),
         flag("version", "Show the version."),
     };
@@ -187,6 +195,50 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         if (!ok || !std::isfinite(v) || v < 0)
             return fail(QStringLiteral("--%1: expected a number >= 0, got \"%2\"").arg(name, parser.value(name)));
         *r.target = v;
+    }
+    const struct { const char *name; int *target; } counts[] = {
+        { "max-text", &config.maxTextBytes },
+        { "create-limit", &config.conversationsPerHour },
+    };
+    for (const auto &c : counts) {
+        const QString name = QString::fromLatin1(c.name);
+        if (!parser.isSet(name))
+            continue;
+        bool ok = false;
+        const int n = parser.value(name).toInt(&ok);
+        if (!ok || n < 0)
+            return fail(QStringLiteral("--%1: expected a whole number >= 0, got \"%2\"").arg(name, parser.value(name)));
+        *c.target = n;
+    }
+    const struct { const char *name; double *target; } userRates[] = {
+        { "user-rate", &config.userRatePerSecond },
+        { "user-burst", &config.userRateBurst },
+    };
+    for (const auto &r : userRates) {
+        const QString name = QString::fromLatin1(r.name);
+        if (!parser.isSet(name))
+            continue;
+        bool ok = false;
+        const double v = parser.value(name).toDouble(&ok);
+        if (!ok || !std::isfinite(v) || v < 0)
+            return fail(QStringLiteral("--%1: expected a number >= 0, got \"%2\"").arg(name, parser.value(name)));
+        *r.target = v;
+    }
+    if (parser.isSet(QStringLiteral("refresh-grace"))) {
+        int graceMs = 0;
+        if (!parseSeconds(parser.value(QStringLiteral("refresh-grace")), &graceMs, true))
+            return fail(QStringLiteral("--refresh-grace: expected a number of seconds, got \"%1\"")
+                                .arg(parser.value(QStringLiteral("refresh-grace"))));
+        config.refreshGraceMs = graceMs;
+    }
+    if (parser.isSet(QStringLiteral("add-conversation"))) {
+        result.addConversation = parser.value(QStringLiteral("add-conversation"));
+        if (result.addConversation.isEmpty())
+            return fail(QStringLiteral("--add-conversation: empty id"));
+        result.conversationTitle = parser.value(QStringLiteral("title"));
+        result.publicConversation = parser.isSet(QStringLiteral("public"));
+    } else if (parser.isSet(QStringLiteral("title")) || parser.isSet(QStringLiteral("public"))) {
+        return fail(QStringLiteral("--title and --public go with --add-conversation"));
     }
     if (parser.isSet(QStringLiteral("add-user"))) {
         result.addUser = parser.value(QStringLiteral("add-user"));

@@ -428,9 +428,15 @@ int main(int argc, char **argv)
 
     QTemporaryDir dir;
     ServerProcess server;
-    server.setArguments({QStringLiteral("--allow-guests"), QStringLiteral("--rate-limit"), QStringLiteral("0")});
+    // The clients are guests: their conversations are made public by the operator first. No
+    // per-connection or per-user limits: the bench measures what the stack can carry.
+    server.setArguments({QStringLiteral("--allow-guests"), QStringLiteral("--rate-limit"), QStringLiteral("0"),
+                         QStringLiteral("--user-rate"), QStringLiteral("0")});
     QString error;
-    if (!dir.isValid() || !server.start(&error)) {
+    bool conversationsMade = true;
+    for (const char *conversation : {"bench-raw", "bench-durable", "bench-memory"})
+        conversationsMade = conversationsMade && server.addPublicConversation(QString::fromLatin1(conversation), &error);
+    if (!dir.isValid() || !conversationsMade || !server.start(&error)) {
         report.error(error.isEmpty() ? QStringLiteral("no temporary directory") : error);
         return report.finish();
     }

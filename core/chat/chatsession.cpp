@@ -12,7 +12,6 @@
 #include "membership.h"
 #include "messagestore.h"
 #include "outbox.h"
-#include "protocollimits.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -21,8 +20,6 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
-
-#include <utility>
 
 namespace Tether {
 
@@ -71,6 +68,7 @@ QString ChatSession::errorName(Error error)
     case Error::NotMember: return Protocol::wireName(ErrorCode::NotMember);
     case Error::Forbidden: return Protocol::wireName(ErrorCode::Forbidden);
     case Error::RateLimited: return Protocol::wireName(ErrorCode::RateLimited);
+    case Error::IdReused: return Protocol::wireName(ErrorCode::IdReused);
     }
     return QString();
 }
@@ -482,8 +480,8 @@ void ChatSession::Private::apply(const Protocol::MessageFrame &frame)
     changes.touch(m.conversation);
     m.outgoing = account.isSelf(m.from);
     // Our own message coming back (broadcast, replay or history) confirms it like an ack would.
-    if (account.mayBeSelf(m.from) && outbox.contains(m.id)) {
-        outbox.acknowledge(m.id, m.seq, m.timestamp);
+    if (account.mayBeSelf(m.from) && outbox.contains(m.id, m.conversation)) {
+        outbox.acknowledge(m.id, m.conversation, m.seq, m.timestamp);
         return;
     }
     // A message held already (same seq) is ignored: exactly once.
@@ -491,7 +489,10 @@ void ChatSession::Private::apply(const Protocol::MessageFrame &frame)
         changes.error(Error::StorageError, QStringLiteral("cannot store a message: %1").arg(store.lastError()));
 }
 
-void ChatSession::Private::apply(const Protocol::AckFrame &frame) { outbox.acknowledge(frame.id, frame.seq, fromMs(frame.ts)); }
+void ChatSession::Private::apply(const Protocol::AckFrame &frame)
+{
+    outbox.acknowledge(frame.id, frame.conversation, frame.seq, fromMs(frame.ts));
+}
 
 void ChatSession::Private::apply(const Protocol::HistoryFrame &frame)
 {
@@ -510,7 +511,7 @@ void ChatSession::Private::apply(const Protocol::ErrorFrame &frame)
 {
     const QString id = frame.requestId.toString();
     if (!id.isEmpty()) {
-        if (outbox.refuse(id, frame.wireCode(), frame.message, clock.elapsed()))
+        if (outbox.refuse(id, frame.wireCode(), frame.message, clock.elapsed(), frame.retryAfterMs.value_or(-1)))
             return;
         const QString conversation = history.takeRefused(id);
         if (!conversation.isEmpty()) {

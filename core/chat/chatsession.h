@@ -5,6 +5,8 @@
 // CONTRACT NOTE: the UI, tether-cli and the soak test code against this API. Additions are fine;
 // renames are not.
 
+#include "protocollimits.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QMetaType>
@@ -47,16 +49,18 @@ struct ChatSessionConfig
 {
     QString databasePath;          // empty = default (ChatSession::defaultDatabasePath())
     int outboxLimit = 10000;       // unacked outgoing messages; send() fails beyond it
-    int historyPageLimit = 500;    // messages asked per history request when filling a gap
+    // Messages asked per history request when filling a gap (clamped to the protocol's maximum).
+    int historyPageLimit = Protocol::Limits::HistoryPageMax;
     int sendingTimeoutMs = 30000;  // a message Sending this long without an ack is re-sent
     int typingIntervalMs = 3000;   // sendTyping() sends at most once per interval per conversation
-    int maxTextBytes = 64 * 1024;  // send() refuses longer texts (the server limits frames)
+    int maxTextBytes = Protocol::Limits::MaxTextBytes; // send() refuses longer texts (the server's --max-text default)
     int sendWindow = 64;           // outbox entries in flight (sent, not yet acked) at once
-    // Frames per second we write, and the burst written at once (a token bucket). The reference
-    // server allows 100/s with a burst of 500 per connection; this leaves room for hello, history,
-    // typing and join frames. 0 = unpaced (a server without a rate limit).
-    double sendRatePerSecond = 80;
-    int sendBurst = 400;
+    // Sends per second we write, and the burst written at once (a token bucket). The reference
+    // server allows each user 20 sends/s with a burst of 100 (across its connections) and each
+    // connection 100 frames/s; what goes over is answered rate_limited and sent again after the
+    // pause. 0 = unpaced (a server without a rate limit).
+    double sendRatePerSecond = 20;
+    int sendBurst = 80;
     int rateLimitedRetryMs = 1000; // wait after a rate_limited/storage_error answer before re-sending
     int batchSize = 500;           // incoming frames applied per event-loop pass (one transaction)
 };
@@ -97,6 +101,10 @@ public:
                                 the frame (sends and history requests are retried by themselves).
         \value UnknownServerError error: an error frame without a code, or with one this build does
                                 not know (the message then names it).
+        \value IdReused         id_reused: the id of one of our sends names another of our messages,
+                                in another conversation (the server refused it, or acknowledged the
+                                other message). The message fails with this ChatMessage::errorCode;
+                                retry() sends it again under the same id, so discard it and send anew.
     */
     enum class Error {
         NotOpen,
@@ -113,6 +121,7 @@ public:
         Forbidden,
         RateLimited,
         UnknownServerError,
+        IdReused,
     };
     Q_ENUM(Error)
     static QString errorName(Error error);           // "outbox_full", ...

@@ -183,6 +183,7 @@ private Q_SLOTS:
         QVERIFY(m_dir->isValid());
         m_server = std::make_unique<ChatTest::Server>();
         m_server->config.rateLimitPerSecond = 0; // the tests flood on purpose
+        m_server->config.userRatePerSecond = 0;
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
         QVERIFY(m_server->addUser(str("alice")));
@@ -852,6 +853,72 @@ private Q_SLOTS:
         QCOMPARE(errors.last().at(0).value<ChatSession::Error>(), ChatSession::Error::UnknownServerError);
         QVERIFY(errors.last().at(1).toString().contains(QLatin1String("brand_new")));
         QCOMPARE(alice->session->outboxSize(), 0);
+    }
+
+    // A send whose id this user already used in another conversation (here from another device
+    // with its own store) names another message: the server says id_reused, never acks it, and
+    // the message shows as failed with that code.
+    void idReusedFromAnotherDeviceFails()
+    {
+        auto phone = peer(m_aliceToken, str("phone.sqlite"));
+        auto laptop = peer(m_aliceToken, str("laptop.sqlite"));
+        QVERIFY(phone->openAndSync());
+        QVERIFY(laptop->openAndSync());
+        const QString id = str("0f3c2a9e-reused");
+        QCOMPARE(phone->session->sendWithId(id, str("lobby"), str("on the phone")), id);
+        QTRY_COMPARE_WITH_TIMEOUT(phone->lastUpdate(id).delivery, ChatMessage::Delivery::Sent, kTimeout);
+        QCOMPARE(laptop->session->sendWithId(id, str("echo"), str("on the laptop")), id);
+        QTRY_COMPARE_WITH_TIMEOUT(laptop->lastUpdate(id).delivery, ChatMessage::Delivery::Failed, kTimeout);
+        QCOMPARE(laptop->lastUpdate(id).errorCode, ChatSession::errorName(ChatSession::Error::IdReused));
+        QCOMPARE(laptop->lastUpdate(id).conversation, str("echo"));
+        QCOMPARE(laptop->session->outboxSize(), 1);
+        // Nothing of it reached the echo conversation, and the phone's message is the laptop's too.
+        QTRY_VERIFY_WITH_TIMEOUT(!laptop->session->messages(str("lobby")).isEmpty(), kTimeout);
+        const auto lobby = laptop->session->messages(str("lobby"));
+        QCOMPARE(lobby.last().text, str("on the phone"));
+        QCOMPARE(lobby.last().seq, qint64(1));
+        for (const ChatMessage &m : laptop->session->messages(str("echo")))
+            QVERIFY(m.seq == 0); // only the failed entry, never acknowledged
+    }
+
+    // A 200-message outbox against a server whose per-user rate is lower than the client's burst:
+    // the rate_limited answers are paced and retried, and every message arrives exactly once.
+    void outboxDrainsExactlyOnceUnderUserRate()
+    {
+        m_server.reset();
+        m_server = std::make_unique<ChatTest::Server>();
+        m_server->config.userRatePerSecond = 40;
+        m_server->config.userRateBurst = 10;
+        QVERIFY(m_server->start());
+        QVERIFY(m_server->addUser(str("alice")));
+        QVERIFY(m_server->addUser(str("bob")));
+        auto alice = peer(ChatTest::login(m_server->server->httpUrl(), str("alice")), str("alice.sqlite"));
+        auto bob = peer(ChatTest::login(m_server->server->httpUrl(), str("bob")), str("bob.sqlite"));
+        QVERIFY(alice->session->open());
+        constexpr int count = 200;
+        QStringList ids;
+        for (int i = 0; i < count; ++i)
+            ids.append(alice->session->send(str("lobby"), QStringLiteral("queued %1").arg(i)));
+        QCOMPARE(alice->session->outboxSize(), count);
+        QVERIFY(bob->openAndSync());
+        QVERIFY(alice->openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(alice->session->outboxSize(), 0, 90000);
+        // The server refused some (they went back to the queue) ...
+        int requeued = 0;
+        for (const ChatMessage &m : std::as_const(alice->updates))
+            requeued += m.delivery == ChatMessage::Delivery::Queued ? 1 : 0;
+        QVERIFY2(requeued > 0, "the server's per-user rate was never reached");
+        // ... and every message is held once, on both ends.
+        QTRY_COMPARE_WITH_TIMEOUT(bob->receivedTexts(str("lobby")).size(), count, kTimeout);
+        const QStringList received = bob->receivedTexts(str("lobby"));
+        QCOMPARE(QSet<QString>(received.cbegin(), received.cend()).size(), count);
+        const auto held = alice->session->messages(str("lobby"));
+        QCOMPARE(held.size(), count);
+        QString why;
+        QVERIFY2(Peer::strictlyOrdered(held, &why), qPrintable(why));
+        QCOMPARE(held.last().seq, qint64(count));
+        for (const QString &id : std::as_const(ids))
+            QCOMPARE(alice->lastUpdate(id).delivery, ChatMessage::Delivery::Sent);
     }
 
     void serverRejectsSendAsRateLimitedThenDelivers()

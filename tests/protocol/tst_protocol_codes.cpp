@@ -105,6 +105,7 @@ void TestProtocolCodes::errorCodeNames()
         { ErrorCode::Forbidden, QStringLiteral("forbidden") },
         { ErrorCode::RateLimited, QStringLiteral("rate_limited") },
         { ErrorCode::StorageError, QStringLiteral("storage_error") },
+        { ErrorCode::IdReused, QStringLiteral("id_reused") },
         { ErrorCode::NotFound, QStringLiteral("not_found") },
         { ErrorCode::MethodNotAllowed, QStringLiteral("method_not_allowed") },
         { ErrorCode::BadRequest, QStringLiteral("bad_request") },
@@ -129,6 +130,7 @@ void TestProtocolCodes::errorCodeNames()
     QVERIFY(isTransient(ErrorCode::RateLimited));
     QVERIFY(isTransient(ErrorCode::StorageError));
     QVERIFY(!isTransient(ErrorCode::NotMember));
+    QVERIFY(!isTransient(ErrorCode::IdReused)); // the message can never be stored under that id
     QVERIFY(!isTransient(ErrorCode::Unknown));
 }
 

@@ -251,7 +251,8 @@ public:
         config.secretFile = m_dir.filePath(str("secret"));
         config.passwordIterations = 1000;
         QFile secret(config.secretFile);
-        if (secret.open(QIODevice::WriteOnly))
+        // The server refuses a secret file that group or others may read.
+        if (secret.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
             secret.write(secretBytes());
         m_config = config;
     }

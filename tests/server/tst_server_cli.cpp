@@ -30,6 +30,7 @@ private Q_SLOTS:
     void badFlags_data();
     void badFlags();
     void addUser();
+    void addConversation();
     void brokenDatabase();
     void help();
     void keepsAcceptingAfterRunningOutOfDescriptors();
@@ -187,6 +188,44 @@ void TestServerCli::addUser()
     QFile file(db);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(!file.readAll().contains("hunter2"));
+}
+
+// The operator makes public conversations (guests see them) and private ones (nobody walks in).
+void TestServerCli::addConversation()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(str("conversations.sqlite"));
+    const auto run = [&](const QStringList &args, QByteArray *err = nullptr) {
+        QProcess p;
+        p.start(binary(), QStringList{ str("--db"), db } + args);
+        if (!p.waitForStarted(kTimeout) || !waitFinished(p))
+            return -1;
+        if (err)
+            *err = p.readAllStandardError();
+        return p.exitCode();
+    };
+    QByteArray err;
+    QCOMPARE(run({ str("--add-conversation"), str("news"), str("--title"), str("News"), str("--public") }, &err), 0);
+    QVERIFY2(err.contains("news") && err.contains("public"), err.constData());
+    QCOMPARE(run({ str("--add-conversation"), str("staff") }, &err), 0);
+    QVERIFY2(err.contains("private"), err.constData());
+    QCOMPARE(run({ str("--add-conversation"), str("not valid!") }, &err), 1);
+    QVERIFY2(err.contains("invalid conversation id"), err.constData());
+    QCOMPARE(run({ str("--title"), str("T") }, &err), 2);
+
+    QProcess server;
+    const QJsonObject line = startServer(&server, { str("--db"), db, str("--allow-guests") });
+    QVERIFY(!line.isEmpty());
+    Client guest;
+    QVERIFY(guest.open(QUrl(line.value(str("ws")).toString())));
+    QStringList ids;
+    for (const QJsonValue &v : guest.hello().value(str("conversations")).toArray())
+        ids.append(v.toObject().value(str("id")).toString());
+    QCOMPARE(ids, QStringList{ str("news") });
+    guest.send(QJsonObject{ { str("type"), str("join") }, { str("conversation"), str("staff") } });
+    QCOMPARE(guest.waitFor(str("error")).value(str("code")).toString(), str("forbidden"));
+    server.terminate();
+    QVERIFY(waitFinished(server));
 }
 
 void TestServerCli::brokenDatabase()
