@@ -87,6 +87,8 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
 
 ChatServer::~ChatServer()
 {
+    // Whatever was received is stored first (its senders still exist to be told).
+    m_handlers->flushPending();
     // Tear down without callbacks into a half-destroyed object.
     const auto clients = m_clients;
     m_clients.clear();
@@ -98,7 +100,6 @@ ChatServer::~ChatServer()
     }
     m_frontDoor->disconnect(this);
     m_frontDoor->close();
-    m_handlers->flushPending(); // whatever was received is stored (nobody is left to ack)
     m_store->close();
 }
 
@@ -282,6 +283,8 @@ void ChatServer::onWebSocket(QWebSocket *socket)
     auto *client = new ClientConnection(socket, m_nextConnectionId++, m_clock.elapsed(),
                                         RateLimiter(m_config.rateLimitPerSecond, m_config.rateLimitBurst));
     client->setSendLimit(m_config.sendBufferBytes, m_config.shutdownGraceMs);
+    // A hello's replay at once (a full conversation), and history paging at four of those a second.
+    client->setServeBudget(m_config.replayLimit > 0 ? 4.0 * m_config.replayLimit : 0.0, m_config.replayLimit);
     m_clients.insert(socket, client);
 
     connect(socket, &QWebSocket::textMessageReceived, this,

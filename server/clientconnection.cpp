@@ -33,6 +33,25 @@ void ClientConnection::setSendLimit(qint64 bytes, int graceMs)
     m_sendLimitGraceMs = graceMs;
 }
 
+void ClientConnection::setServeBudget(double perSecond, double burst)
+{
+    m_servePerSecond = qMax(0.0, perSecond);
+    m_serveBurst = qMax(1.0, burst);
+    m_serveTokens = m_serveBurst;
+    m_serveRefilledMs = -1;
+}
+
+int ClientConnection::serveAllowance(qint64 nowMs)
+{
+    if (m_servePerSecond <= 0)
+        return -1;
+    if (m_serveRefilledMs >= 0 && nowMs > m_serveRefilledMs)
+        m_serveTokens = qMin(m_serveBurst, m_serveTokens + double(nowMs - m_serveRefilledMs) * m_servePerSecond / 1000.0);
+    if (m_serveRefilledMs < 0 || nowMs > m_serveRefilledMs)
+        m_serveRefilledMs = nowMs;
+    return m_serveTokens >= 1 ? int(m_serveTokens) : 0;
+}
+
 qint64 ClientConnection::bytesQueued() const
 {
     return m_socket->bytesToWrite();

@@ -231,6 +231,8 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
     // Bounded: at most replayLimit messages per conversation, oldest missed first, and nothing
     // more once half the connection's send buffer is taken (a hello repeated by a peer that does
     // not read costs next to nothing). The rest is named in synced.more, for history paging.
+    // And a connection's replays and history pages together serve a bounded number of messages
+    // a second (ClientConnection::serveAllowance), so repeated hellos cost little more.
     const int limit = m_config.replayLimit > 0 ? m_config.replayLimit : -1;
     const qint64 budget = client->sendLimit() > 0 ? client->sendLimit() / 2 : -1;
     int replayed = 0;
@@ -239,16 +241,19 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
         const qint64 after = hello->resume.value(c.id, 0);
         if (after >= c.lastSeq)
             continue;
-        if (client->isClosing() || (budget >= 0 && client->bytesQueued() >= budget)) {
+        const int allowance = client->serveAllowance(m_clock.elapsed());
+        if (client->isClosing() || allowance == 0 || (budget >= 0 && client->bytesQueued() >= budget)) {
             synced.more.append(c.id);
             continue;
         }
-        QList<ServerStorage::Message> missed = m_storage.messagesAfter(c.id, after, limit >= 0 ? limit + 1 : -1);
-        bool more = limit >= 0 && missed.size() > limit;
+        const int take = limit < 0 ? allowance : (allowance < 0 ? limit : qMin(limit, allowance));
+        QList<ServerStorage::Message> missed = m_storage.messagesAfter(c.id, after, take >= 0 ? take + 1 : -1);
+        bool more = take >= 0 && missed.size() > take;
         if (more)
             missed.removeLast();
         for (const auto &m : std::as_const(missed)) {
             client->sendFrame(toFrame(m).toJson());
+            client->served(1);
             ++replayed;
             if (budget >= 0 && client->bytesQueued() >= budget && m.seq < c.lastSeq) {
                 more = true;
@@ -351,7 +356,13 @@ void FrameHandlers::handleHistory(ClientConnection *client, const QJsonObject &f
         client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), request->requestId);
         return;
     }
-    const int limit = request->effectiveLimit();
+    const int allowance = client->serveAllowance(m_clock.elapsed());
+    if (allowance == 0) {
+        client->sendError(ErrorCode::RateLimited, QStringLiteral("too many messages asked for; retry shortly"),
+                          request->requestId);
+        return;
+    }
+    const int limit = allowance < 0 ? request->effectiveLimit() : qMin(request->effectiveLimit(), allowance);
     QList<ServerStorage::Message> messages = m_storage.messagesAfter(request->conversation, request->after, limit + 1);
     HistoryFrame reply;
     reply.conversation = request->conversation;
@@ -370,6 +381,7 @@ void FrameHandlers::handleHistory(ClientConnection *client, const QJsonObject &f
         }
         reply.messages.append(toFrame(m));
     }
+    client->served(int(reply.messages.size()));
     reply.requestId = request->requestId;
     client->sendFrame(reply.toJson());
 }

@@ -3,27 +3,8 @@
 #include <QMetaObject>
 #include <QThread>
 
-#ifdef Q_OS_LINUX
-#include <sys/resource.h>
-#include <unistd.h>
-#endif
-
 namespace Tether {
 
-namespace {
-// Hashing is background work: on a busy machine the event loop (chat) goes first. Linux lets a
-// thread have its own nice value; QThread priorities do nothing for normal threads there.
-void yieldToTheEventLoop()
-{
-#ifdef Q_OS_LINUX
-    thread_local bool lowered = false;
-    if (!lowered) {
-        ::setpriority(PRIO_PROCESS, ::gettid(), 10);
-        lowered = true;
-    }
-#endif
-}
-} // namespace
 
 PasswordWorker::PasswordWorker(int maxPending, int threads, QObject *parent)
     : QObject(parent), m_maxPending(maxPending)
@@ -46,7 +27,6 @@ bool PasswordWorker::run(std::function<std::function<void()>()> work)
     // The work runs on the pool and returns what to do back here; the queued call is dropped if
     // this object is gone by then (the destructor waits for running work first).
     m_pool.start([this, work = std::move(work)] {
-        yieldToTheEventLoop();
         std::function<void()> finish = work();
         QMetaObject::invokeMethod(this, [this, finish = std::move(finish)] {
             --m_pending;
