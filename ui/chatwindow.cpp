@@ -59,6 +59,8 @@ ChatWindow::ChatWindow(QWidget *parent)
     rightLayout->setSpacing(0);
     m_conversationTitle = new QLabel;
     m_conversationTitle->setObjectName(QStringLiteral("conversationTitle"));
+    // Titles, names and error texts come from the server (chosen by any member): never rich text.
+    m_conversationTitle->setTextFormat(Qt::PlainText);
     QFont titleFont = m_conversationTitle->font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
@@ -81,6 +83,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_messageView->setWordWrap(true);
     m_typing = new QLabel;
     m_typing->setObjectName(QStringLiteral("typingIndicator"));
+    m_typing->setTextFormat(Qt::PlainText);
     m_typing->setContentsMargins(10, 2, 10, 2);
     QFont typingFont = m_typing->font();
     typingFont.setItalic(true);
@@ -88,6 +91,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_typing->setMinimumHeight(m_typing->fontMetrics().height() + 4); // reserved: no jumping
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("composerError"));
+    m_error->setTextFormat(Qt::PlainText);
     m_error->setStyleSheet(QStringLiteral("color: #a82a20;"));
     m_error->setContentsMargins(10, 0, 10, 0);
     m_error->setWordWrap(true);
@@ -121,6 +125,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_indicator = new StatusIndicator(m_presentation);
     m_outbox = new QLabel;
     m_outbox->setObjectName(QStringLiteral("outboxLabel"));
+    m_outbox->setTextFormat(Qt::PlainText);
     m_outbox->hide();
     statusBar()->addWidget(m_outbox);
     statusBar()->addPermanentWidget(m_indicator);

@@ -23,6 +23,7 @@ ConnectionBanner::ConnectionBanner(ConnectionPresentation *presentation, QWidget
     m_icon->setAlignment(Qt::AlignTop);
     m_text = new QLabel(this);
     m_text->setObjectName(QStringLiteral("bannerText"));
+    m_text->setTextFormat(Qt::PlainText); // the story may quote a server's error message
     // The story can take two lines in Russian at the smallest window size: wrap, never clip.
     m_text->setWordWrap(true);
     m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);

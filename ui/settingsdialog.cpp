@@ -62,11 +62,13 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_inUseLabel = new QLabel;
     m_inUse = new QLabel;
     m_inUse->setObjectName(QStringLiteral("serverInUse"));
+    m_inUse->setTextFormat(Qt::PlainText);
     m_inUse->setWordWrap(true);
     m_inUse->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_inUseLabel->setBuddy(m_inUse);
     m_serverProblem = new QLabel;
     m_serverProblem->setObjectName(QStringLiteral("serverProblem"));
+    m_serverProblem->setTextFormat(Qt::PlainText);
     m_serverProblem->setWordWrap(true);
     m_serverProblem->setStyleSheet(QStringLiteral("color: #a82a20;"));
     m_serverProblem->hide();

@@ -35,6 +35,7 @@ SignInDialog::SignInDialog(QWidget *parent)
     m_passwordLabel->setBuddy(m_password);
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("signInStatus"));
+    m_status->setTextFormat(Qt::PlainText); // quotes the server's error message
     m_status->setWordWrap(true);
     m_keychain = new QLabel;
     m_keychain->setObjectName(QStringLiteral("keychainNote"));

@@ -249,6 +249,31 @@ private Q_SLOTS:
         connection.close();
     }
 
+    // Titles and names are chosen by any member: HTML in them is shown as the characters typed.
+    void serverTextIsPlainText()
+    {
+        const QString title = QStringLiteral("<b>Boss</b><img src='http://127.0.0.1:1/x.png'>");
+        const QString name = QStringLiteral("<a href='http://127.0.0.1:1/'>eve</a>");
+        QVERIFY(Qt::mightBeRichText(title));
+        ChatWindow window;
+        window.conversationModel()->setConversations({{QStringLiteral("lobby"), title, 5, 0}});
+        window.selectConversation(QStringLiteral("lobby"));
+        window.setUserName(QStringLiteral("carol"));
+        window.show();
+        auto *titleLabel = window.findChild<QLabel *>(QStringLiteral("conversationTitle"));
+        QVERIFY(titleLabel);
+        QCOMPARE(titleLabel->text(), title);
+        QCOMPARE(titleLabel->textFormat(), Qt::PlainText);
+        window.showTyping(QStringLiteral("lobby"), name);
+        QVERIFY(window.typingLabel()->text().contains(name));
+        QCOMPARE(window.typingLabel()->textFormat(), Qt::PlainText);
+        for (const char *objectName : {"composerError", "outboxLabel", "bannerText", "statusText"}) {
+            auto *label = window.findChild<QLabel *>(QLatin1String(objectName));
+            QVERIFY2(label, objectName);
+            QVERIFY2(label->textFormat() == Qt::PlainText, objectName);
+        }
+    }
+
     void typingIndicatorAndUnreadBadges()
     {
         ChatWindow window;
