@@ -9,6 +9,7 @@
 #include "userinfo.h"
 
 #include <QJsonDocument>
+#include <QLocale>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -112,6 +113,18 @@ QUrl AuthClient::refreshUrlFor(const QUrl &serverUrl)
     return url;
 }
 
+QDateTime AuthClient::parseHttpDate(const QByteArray &value)
+{
+    if (value.size() > 64)
+        return QDateTime();
+    QDateTime date = QLocale::c().toDateTime(QString::fromLatin1(value.trimmed()),
+                                             QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"));
+    if (!date.isValid())
+        return QDateTime();
+    date.setTimeSpec(Qt::UTC);
+    return date;
+}
+
 void AuthClient::setServer(const QUrl &serverUrl)
 {
     m_base = httpBaseFor(serverUrl);
@@ -159,6 +172,7 @@ bool AuthClient::post(Operation operation, const QUrl &url, const QByteArray &bo
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     m_operation = operation;
     m_requestUrl = url;
+    m_started.start();
     QNetworkReply *reply = m_nam->post(request, body);
     m_reply = reply;
     m_answerTooLarge = false;
@@ -193,6 +207,8 @@ void AuthClient::onReplyFinished(QNetworkReply *reply)
     Result result;
     result.operation = m_operation;
     result.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.serverDate = parseHttpDate(reply->rawHeader(QByteArrayLiteral("Date")));
+    result.roundTripMs = m_started.isValid() ? m_started.elapsed() : 0;
     const int status = result.httpStatus;
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(reply->read(MaxAnswerBytes), &parseError);

@@ -4,6 +4,8 @@
 #include "closecode.h"
 #include "closepolicy.h"
 #include "framecodec.h"
+#include "frametype.h"
+#include "keys.h"
 #include "networkmonitor.h"
 #include "secretredactor.h"
 #include "systemnetworkmonitor.h"
@@ -40,6 +42,7 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     , transportFactory([] { return new WebSocketTransport; })
     , eventLog(cfg.eventLogLimit)
 {
+    tokenSchedule = TokenSchedule([this] { return serverClock.now(); });
     tokenSchedule.setSkewMs(cfg.tokenRefreshSkewMs);
     if (!monitor) {
         ownMonitor = std::make_unique<SystemNetworkMonitor>();
@@ -301,6 +304,16 @@ void ConnectionManager::Private::onText(const QString &text)
     setStatsChanged();
     heartbeat.frameReceived();
 
+    // welcome and pong carry the server's clock: a cheap look first, a parse only when it may be one.
+    if (text.contains(QLatin1String("\"server_time\""))) {
+        const auto frame = Protocol::FrameCodec::decode(text);
+        if (frame) {
+            const QString type = Protocol::FrameCodec::typeOf(*frame);
+            if (type == Protocol::FrameType::Welcome || type == Protocol::FrameType::Pong)
+                serverClock.observeMs(qint64(frame->value(Protocol::Key::ServerTime).toDouble()));
+        }
+    }
+
     if (config.heartbeatMode == ConnectionConfig::HeartbeatMode::Json && text.size() < 1024
         && text.contains(config.jsonPongType)) {
         const auto frame = Protocol::FrameCodec::decode(text);
@@ -497,6 +510,8 @@ void ConnectionManager::Private::onRefreshFinished(const AuthClient::Result &r)
         fire(Event::RefreshSucceeded);
         return;
     }
+    if (r.serverDate.isValid())
+        serverClock.observe(r.serverDate, r.roundTripMs);
     if (r.succeeded()) {
         config.credentials.accessToken = r.credentials.accessToken;
         if (!r.credentials.refreshToken.isEmpty())

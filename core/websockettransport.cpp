@@ -64,7 +64,11 @@ void WebSocketTransport::open(const ConnectionConfig &config)
         request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + token.toUtf8());
 
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(qMax<qint64>(1, config.maxIncomingMessageSize)));
+    // Both bounds: with only the message size, Qt still reads a frame of up to 2 GiB into memory
+    // before it checks anything. A frame is never larger than the message it carries.
+    const quint64 maxIncoming = quint64(qMax<qint64>(1, config.maxIncomingMessageSize));
+    m_socket->setMaxAllowedIncomingMessageSize(maxIncoming);
+    m_socket->setMaxAllowedIncomingFrameSize(maxIncoming);
     makeConnections();
     m_state = State::Connecting;
     m_handshakeTimer.start(m_connectTimeoutMs);

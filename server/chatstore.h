@@ -16,6 +16,7 @@ public:
     void close() override;
     bool isOpen() const override { return m_open; }
     QString path() const { return m_path; }
+    QString epoch() const override { return m_epoch; }
 
     bool addUser(const QString &id, const PasswordHasher::Hash &hash, QString *errorMessage) override;
     bool hasUser(const QString &id) const override;
@@ -41,6 +42,7 @@ private:
     bool exec(const QString &sql, QString *errorMessage);
     QString m_connectionName;
     QString m_path;
+    QString m_epoch;
     bool m_open = false;
 };
 

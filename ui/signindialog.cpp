@@ -148,6 +148,8 @@ void SignInDialog::signIn()
 void SignInDialog::onSignInFinished(const AuthClient::Result &result)
 {
     setBusy(false);
+    m_serverDate = result.serverDate;
+    m_serverDateRttMs = result.roundTripMs;
     if (result.succeeded()) {
         m_password->clear(); // the password is not kept anywhere
         m_guest = false;

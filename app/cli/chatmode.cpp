@@ -162,6 +162,8 @@ void ChatMode::onLoginFinished(const AuthClient::Result &result)
 {
     if (m_finishing)
         return;
+    if (result.serverDate.isValid())
+        m_connection->observeServerTime(result.serverDate, result.roundTripMs); // before the first attempt
     if (result.succeeded()) {
         m_connection->setCredentials(result.credentials);
         m_printer->print(str("login"), {{str("user"), m_options.user}, {str("attempts"), m_loginAttempts}});

@@ -233,6 +233,8 @@ void DesktopController::showSignIn()
         m_credentials->writeToken(tokenKey(), credentials.refreshToken);
     saveSettings();
     m_connection->close();
+    if (dialog.serverDate().isValid())
+        m_connection->observeServerTime(dialog.serverDate(), dialog.serverDateRttMs());
     rebuildSession();
     reconnectWith(credentials);
 }

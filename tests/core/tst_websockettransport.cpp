@@ -365,6 +365,32 @@ private Q_SLOTS:
         QVERIFY(endOf(closed).close.code != 1000); // never "closed on purpose": the client reconnects
     }
 
+    // A frame header that announces more than the limit ends the connection at once: the client
+    // never waits for (or buffers) the announced payload.
+    void oversizedFrameHeaderEndsTheConnectionAtOnce()
+    {
+        RawServer server(RawServer::Mode::Silent);
+        QVERIFY(server.listen());
+        WebSocketTransport t;
+        QSignalSpy opened(&t, &Transport::opened);
+        QSignalSpy text(&t, &Transport::textReceived);
+        QSignalSpy closed(&t, &Transport::closed);
+        ConnectionConfig config = configFor(server.url());
+        config.maxIncomingMessageSize = 1024;
+        t.open(config);
+        QVERIFY(opened.wait(Long));
+        // FIN + text, no mask, 64-bit length: 1 GiB announced, 64 bytes actually sent.
+        QByteArray frame("\x81\x7f", 2);
+        const quint64 announced = quint64(1) << 30;
+        for (int shift = 56; shift >= 0; shift -= 8)
+            frame.append(char((announced >> shift) & 0xff));
+        frame.append(QByteArray(64, 'x'));
+        server.writeRaw(frame);
+        QVERIFY(closed.wait(Long));
+        QCOMPARE(text.size(), 0);
+        QVERIFY(endOf(closed).close.code != 1000);
+    }
+
     // A certificate nobody vouches for fails the attempt, and says so; it is never ignored.
     void untrustedCertificateFails()
     {
