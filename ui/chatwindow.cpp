@@ -18,6 +18,7 @@
 #include <QDateTime>
 #include <QEvent>
 #include <QHBoxLayout>
+#include <QDir>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -241,6 +242,15 @@ void ChatWindow::updateConnectionActions()
     const StatusLogic::View v = m_presentation->view();
     m_reconnectAction->setEnabled((v.action == StatusLogic::Action::RetryNow || v.action == StatusLogic::Action::Retry)
                                   && v.actionEnabled);
+}
+
+void ChatWindow::showStoreRecovered(const QString &movedTo, int salvaged)
+{
+    m_banner->setNotice(movedTo.isEmpty() ? QString()
+                                          : tr("The message store on this computer was damaged and has been replaced; "
+                                               "%n unsent message(s) were kept. The damaged file is at %1.",
+                                               nullptr, salvaged)
+                                                    .arg(QDir::toNativeSeparators(movedTo)));
 }
 
 void ChatWindow::setSession(ChatSession *session)

@@ -63,6 +63,8 @@ public:
     // For tests and screenshots without a session.
     void setOutboxCount(int count);
     void showTyping(const QString &conversation, const QString &user);
+    // The local store was damaged and replaced: told once, in the banner.
+    void showStoreRecovered(const QString &movedTo, int salvaged);
 
 Q_SIGNALS:
     void signInRequested();

@@ -53,12 +53,21 @@ QString ConnectionBanner::actionText() const
     return m_action->isHidden() ? QString() : m_action->text();
 }
 
+void ConnectionBanner::setNotice(const QString &notice)
+{
+    m_notice = notice;
+    render();
+}
+
 void ConnectionBanner::render()
 {
     if (!m_presentation)
         return;
     const StatusLogic::View v = m_presentation->view();
-    const QString text = ConnectionPresentation::bannerText(v);
+    const QString story = v.banner ? ConnectionPresentation::bannerText(v) : QString();
+    const QString text = m_notice.isEmpty() ? story
+                         : story.isEmpty()  ? m_notice
+                                            : story + QLatin1Char('\n') + m_notice;
     const QString action = ConnectionPresentation::actionText(v.action);
     QColor background(0xfd, 0xf3, 0xdc);
     Headline look = v.headline;
@@ -91,7 +100,7 @@ void ConnectionBanner::render()
     // A screen reader hears the whole story when it lands on the banner, and again when it changes.
     setAccessibleName(text.isEmpty() ? tr("Connection banner") : tr("Connection: %1").arg(text));
     setAccessibleDescription(text);
-    setVisible(v.banner);
+    setVisible(v.banner || !m_notice.isEmpty());
 }
 
 void ConnectionBanner::onAction()

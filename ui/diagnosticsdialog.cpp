@@ -454,6 +454,9 @@ DiagnosticsReport DiagnosticsDialog::report() const
         report.setAccount(m_signedIn, m_signedIn && m_shareName->isChecked() ? m_userName : QString());
     if (!m_checks.isEmpty())
         report.setChecks(m_checkedUrl, m_checks);
+    if (m_session)
+        report.setStoreRecovery(m_session->storeRecovery().movedTo, m_session->storeRecovery().reason,
+                                m_session->storeRecovery().salvagedOutbox);
     return report;
 }
 

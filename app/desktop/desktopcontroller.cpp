@@ -167,6 +167,7 @@ void DesktopController::rebuildSession()
         box.exec();
     }
     m_window->setSession(m_session.get());
+    m_window->showStoreRecovered(m_session->storeRecovery().movedTo, m_session->storeRecovery().salvagedOutbox);
     m_window->setUserName(m_userName);
     m_window->setSignedIn(!m_userName.isEmpty());
     if (m_diagnostics) {
