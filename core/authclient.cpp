@@ -6,6 +6,7 @@
 #include "httperrorbody.h"
 #include "keys.h"
 #include "refreshrequest.h"
+#include "tlstrust.h"
 #include "userinfo.h"
 
 #include <QJsonDocument>
@@ -14,6 +15,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslConfiguration>
 
 namespace Tether {
 
@@ -125,6 +127,13 @@ QDateTime AuthClient::parseHttpDate(const QByteArray &value)
     return date;
 }
 
+void AuthClient::setNetworkSettings(const ConnectionConfig &config)
+{
+    m_nam->setProxy(config.proxy);
+    m_caFile = config.caFile;
+    m_pin = TlsTrust::normalisePin(config.pinnedCertificateSha256);
+}
+
 void AuthClient::setServer(const QUrl &serverUrl)
 {
     m_base = httpBaseFor(serverUrl);
@@ -172,8 +181,23 @@ bool AuthClient::post(Operation operation, const QUrl &url, const QByteArray &bo
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     m_operation = operation;
     m_requestUrl = url;
+    if (url.scheme() == QLatin1String("https") && (!m_caFile.isEmpty() || !m_pin.isEmpty())) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        if (!m_caFile.isEmpty())
+            ssl.addCaCertificates(TlsTrust::loadCaFile(m_caFile));
+        if (!m_pin.isEmpty())
+            ssl.setCaCertificates({}); // as the WebSocket: only the pinned certificate, judged below
+        request.setSslConfiguration(ssl);
+    }
     m_started.start();
     QNetworkReply *reply = m_nam->post(request, body);
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
+        QSslCertificate peer = reply->sslConfiguration().peerCertificate();
+        if (peer.isNull() && !errors.isEmpty())
+            peer = errors.first().certificate();
+        if (!m_pin.isEmpty() && TlsTrust::judge(peer, m_pin) == TlsTrust::Verdict::Accept)
+            reply->ignoreSslErrors(errors);
+    });
     m_reply = reply;
     m_answerTooLarge = false;
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onReplyFinished(reply); });

@@ -88,6 +88,9 @@ public:
     void setServer(const QUrl &serverUrl);
     QUrl server() const { return m_base; } // the HTTP base
     void setTimeoutMs(int ms) { m_timeoutMs = ms; } // per request, default 15 s
+    // The proxy, CA file and pinned certificate of the connection (ConnectionConfig), for the
+    // HTTP side of the same server: set on this client's own QNetworkAccessManager.
+    void setNetworkSettings(const ConnectionConfig &config);
     int timeoutMs() const { return m_timeoutMs; }
 
     bool isRunning() const;
@@ -113,6 +116,8 @@ private:
     QUrl m_requestUrl;
     QUrl m_base;
     int m_timeoutMs = 15000;
+    QString m_caFile;
+    QString m_pin;
 };
 
 } // namespace Tether

@@ -9,6 +9,7 @@
 #include "networkmonitor.h"
 #include "secretredactor.h"
 #include "systemnetworkmonitor.h"
+#include "tlstrust.h"
 #include "websockettransport.h"
 
 #include <QRandomGenerator>
@@ -377,6 +378,9 @@ void ConnectionManager::Private::onLinkClosed(const TransportEnd &end)
     case CloseDecision::Action::Reconnect:
         pendingFloorMs = decision.delayFloorMs;
         pendingServerSpread = decision.serverSpread;
+        // A certificate problem does not go away by itself in seconds: straight to the cap.
+        if (!TlsTrust::codeIn(end.error).isEmpty() && !pendingServerSpread)
+            pendingFloorMs = qMax(pendingFloorMs, config.backoff.maxMs);
         fire(Event::SocketLost);
         break;
     case CloseDecision::Action::RefreshAndReconnect:
@@ -491,6 +495,7 @@ void ConnectionManager::Private::startRefresh()
         QStringLiteral("refreshing the access token at %1").arg(SecretRedactor::urlString(config.credentials.refreshUrl)));
     refreshingWith = config.credentials.refreshToken;
     auth.setTimeoutMs(qMax(1000, config.connectTimeoutMs));
+    auth.setNetworkSettings(config); // the same proxy and trust as the WebSocket
     auth.refresh(config.credentials.refreshUrl, config.credentials.refreshToken);
 }
 

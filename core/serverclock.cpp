@@ -4,9 +4,9 @@
 
 #include <cstdlib>
 
-namespace Tether {
-
 Q_DECLARE_LOGGING_CATEGORY(lcConnection)
+
+namespace Tether {
 
 ServerClock::ServerClock(Clock localClock)
     : m_clock(localClock ? std::move(localClock) : Clock([] { return QDateTime::currentDateTimeUtc(); }))

@@ -1,5 +1,8 @@
 #include "websockettransport.h"
 
+#include "proxyspec.h"
+#include "tlstrust.h"
+
 #include "authframe.h"
 #include "framecodec.h"
 #include "goodbyeframe.h"
@@ -10,6 +13,7 @@
 #include <QWebSocket>
 
 #ifndef QT_NO_SSL
+#include <QSslConfiguration>
 #include <QSslError>
 #endif
 
@@ -69,6 +73,23 @@ void WebSocketTransport::open(const ConnectionConfig &config)
     const quint64 maxIncoming = quint64(qMax<qint64>(1, config.maxIncomingMessageSize));
     m_socket->setMaxAllowedIncomingMessageSize(maxIncoming);
     m_socket->setMaxAllowedIncomingFrameSize(maxIncoming);
+    m_socket->setProxy(config.proxy);
+#ifndef QT_NO_SSL
+    if (config.url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        m_pin = TlsTrust::normalisePin(config.pinnedCertificateSha256);
+        m_caFileError.clear();
+        if (!config.caFile.isEmpty()) {
+            const QList<QSslCertificate> cas = TlsTrust::loadCaFile(config.caFile, &m_caFileError);
+            ssl.addCaCertificates(cas);
+        }
+        // With a pin nothing else is trusted: every handshake comes to onSslErrors and is judged by
+        // the certificate's fingerprint, so a changed certificate is never accepted silently.
+        if (!m_pin.isEmpty())
+            ssl.setCaCertificates({});
+        m_socket->setSslConfiguration(ssl);
+    }
+#endif
     makeConnections();
     m_state = State::Connecting;
     m_handshakeTimer.start(m_connectTimeoutMs);
@@ -184,10 +205,23 @@ void WebSocketTransport::onError()
 {
     if (m_state == State::Closed)
         return;
-    const QString text = m_socket->errorString();
+    QString text = m_socket->errorString();
+    m_socketError = int(m_socket->error());
+    switch (m_socket->error()) {
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+    case QAbstractSocket::ProxyConnectionRefusedError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+    case QAbstractSocket::ProxyNotFoundError:
+    case QAbstractSocket::ProxyProtocolError:
+        // Name the proxy: "the proxy refused" alone does not say which one to look at.
+        text += QStringLiteral(" (proxy %1)").arg(ProxySpec::toString(m_socket->proxy()));
+        break;
+    default:
+        break;
+    }
     if (m_error.isEmpty() || !m_error.startsWith(QStringLiteral("TLS")))
         m_error = text;
-    m_socketError = int(m_socket->error());
     // Qt 6.4 reports a refused upgrade only through the error string ("Unhandled http status code: 401").
     static const QRegularExpression unauthorized(QStringLiteral("\\b401\\b"));
     if (!m_upgraded && unauthorized.match(text).hasMatch())
@@ -202,10 +236,19 @@ void WebSocketTransport::onSslErrors(const QList<QSslError> &errors)
 {
     if (m_state == State::Closed)
         return;
-    QStringList texts;
-    for (const QSslError &e : errors)
-        texts << e.errorString();
-    m_error = QStringLiteral("TLS: ") + texts.join(QStringLiteral("; "));
+    QSslCertificate peer = m_socket->sslConfiguration().peerCertificate();
+    for (const QSslError &e : errors) {
+        if (peer.isNull())
+            peer = e.certificate();
+    }
+    const TlsTrust::Verdict verdict = m_pin.isEmpty() ? TlsTrust::Verdict::Untrusted : TlsTrust::judge(peer, m_pin);
+    if (verdict == TlsTrust::Verdict::Accept) {
+        m_socket->ignoreSslErrors(errors); // exactly these errors of exactly the pinned certificate
+        return;
+    }
+    m_error = TlsTrust::describe(verdict, errors, peer);
+    if (!m_caFileError.isEmpty())
+        m_error += QStringLiteral("; ") + m_caFileError;
     Q_EMIT errorOccurred(Error::TlsError, m_error);
 }
 #endif

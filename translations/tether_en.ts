@@ -4,6 +4,10 @@
     <context>
         <name>DiagnosticsReport</name>
         <message>
+            <source>Local store: damaged and replaced (%1); %2 unsent messages kept; the damaged file is at %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Tether version</source>
             <translation type="unfinished" />
         </message>
@@ -398,6 +402,17 @@
                 <numerusform>%n message waiting to send</numerusform>
                 <numerusform>%n messages waiting to send</numerusform>
             </translation>
+        </message>
+        <message numerus="yes">
+            <source>The message store on this computer was damaged and has been replaced; %n unsent message(s) were kept. The damaged file is at %1.</source>
+            <translation>
+                <numerusform>The message store on this computer was damaged and has been replaced; %n unsent message was kept. The damaged file is at %1.</numerusform>
+                <numerusform>The message store on this computer was damaged and has been replaced; %n unsent messages were kept. The damaged file is at %1.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not encrypted: %1 uses %2://, so your messages and sign-in cross the network in the clear. Ask for a wss:// address.</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <source>%1 is typing…</source>

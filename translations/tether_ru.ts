@@ -4,6 +4,10 @@
     <context>
         <name>DiagnosticsReport</name>
         <message>
+            <source>Local store: damaged and replaced (%1); %2 unsent messages kept; the damaged file is at %3</source>
+            <translation>Локальное хранилище: повреждено и заменено (%1); сохранено неотправленных сообщений: %2; повреждённый файл: %3</translation>
+        </message>
+        <message>
             <source>Tether version</source>
             <translation>Версия Tether</translation>
         </message>
@@ -400,6 +404,18 @@
                 <numerusform>%n сообщения ждут отправки</numerusform>
                 <numerusform>%n сообщений ждут отправки</numerusform>
             </translation>
+        </message>
+        <message numerus="yes">
+            <source>The message store on this computer was damaged and has been replaced; %n unsent message(s) were kept. The damaged file is at %1.</source>
+            <translation>
+                <numerusform>Хранилище сообщений на этом компьютере было повреждено и заменено; сохранено %n неотправленное сообщение. Повреждённый файл: %1.</numerusform>
+                <numerusform>Хранилище сообщений на этом компьютере было повреждено и заменено; сохранено %n неотправленных сообщения. Повреждённый файл: %1.</numerusform>
+                <numerusform>Хранилище сообщений на этом компьютере было повреждено и заменено; сохранено %n неотправленных сообщений. Повреждённый файл: %1.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not encrypted: %1 uses %2://, so your messages and sign-in cross the network in the clear. Ask for a wss:// address.</source>
+            <translation>Без шифрования: %1 использует %2://, поэтому ваши сообщения и вход передаются по сети открыто. Попросите адрес wss://.</translation>
         </message>
         <message>
             <source>%1 is typing…</source>

@@ -4,6 +4,8 @@
 
 #include "connectionconfig.h"
 
+#include <QNetworkProxy>
+
 #include <QString>
 #include <QStringList>
 
@@ -25,6 +27,8 @@ struct AppSettings
     ProxyType proxyType = ProxyType::Http;
     QString proxyHost;
     int proxyPort = 8080;
+    QString caFile;              // PEM CA certificates trusted besides the system's (self-hosted servers)
+    QString pinnedCertificate;   // SHA-256 of the server certificate trusted on first use
 
     int heartbeatIntervalMs = 20000;
     int pongTimeoutMs = 10000;
@@ -40,6 +44,9 @@ struct AppSettings
     QStringList servers() const;
     // Timings and the heartbeat from these settings on top of base (url and credentials untouched).
     ConnectionConfig applyTo(ConnectionConfig base) const;
+    // The proxy as set on each socket and network access manager (Qt skips the application proxy
+    // for loopback hosts, so the app's own sockets carry it themselves).
+    QNetworkProxy proxy() const;
     // Installs the proxy choice for every socket of the process.
     void applyProxy() const;
     QString proxyDescription() const; // "system", "none", "manual http://host:port" (no credentials)

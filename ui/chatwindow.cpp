@@ -4,6 +4,7 @@
 #include "composer.h"
 #include "connectionbanner.h"
 #include "connectionmanager.h"
+#include "insecureurl.h"
 #include "connectionpresentation.h"
 #include "conversationmodel.h"
 #include "messagedelegate.h"
@@ -68,6 +69,13 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_conversationTitle->setFont(titleFont);
     m_conversationTitle->setContentsMargins(10, 6, 10, 6);
     m_presentation = new ConnectionPresentation(this);
+    m_insecure = new QLabel;
+    m_insecure->setObjectName(QStringLiteral("insecureWarning"));
+    m_insecure->setTextFormat(Qt::PlainText);
+    m_insecure->setWordWrap(true);
+    m_insecure->setContentsMargins(10, 4, 10, 4);
+    m_insecure->setStyleSheet(QStringLiteral("background: #fbe3e1; color: #7a1d15;"));
+    m_insecure->hide();
     m_banner = new ConnectionBanner(m_presentation);
     m_messageView = new MessageView;
     m_messageView->setObjectName(QStringLiteral("messageList"));
@@ -109,6 +117,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     composerRow->addWidget(m_send, 0, Qt::AlignBottom);
 
     rightLayout->addWidget(m_conversationTitle);
+    rightLayout->addWidget(m_insecure);
     rightLayout->addWidget(m_banner);
     rightLayout->addWidget(m_messageView, 1);
     rightLayout->addWidget(m_typing);
@@ -225,8 +234,25 @@ QListView *ChatWindow::messageView() const
 
 void ChatWindow::setConnection(ConnectionManager *connection)
 {
+    if (m_connection)
+        disconnect(m_connection, &ConnectionManager::stateChanged, this, &ChatWindow::refreshInsecureWarning);
     m_connection = connection;
     m_presentation->setConnection(connection);
+    if (connection)
+        connect(connection, &ConnectionManager::stateChanged, this, &ChatWindow::refreshInsecureWarning);
+    refreshInsecureWarning();
+}
+
+void ChatWindow::refreshInsecureWarning()
+{
+    if (!m_insecure)
+        return;
+    const QUrl url = m_connection ? m_connection->config().url : QUrl();
+    m_insecure->setVisible(InsecureUrl::isInsecure(url));
+    if (InsecureUrl::isInsecure(url))
+        m_insecure->setText(tr("Not encrypted: %1 uses %2://, so your messages and sign-in cross the network in the "
+                               "clear. Ask for a wss:// address.")
+                                    .arg(url.host(), url.scheme().toLower()));
 }
 
 void ChatWindow::setSignedIn(bool signedIn)
@@ -425,6 +451,7 @@ void ChatWindow::showMessageMenu(const QPoint &pos)
 void ChatWindow::retranslateUi()
 {
     setWindowTitle(m_userName.isEmpty() ? tr("Tether") : tr("Tether — %1").arg(m_userName));
+    refreshInsecureWarning();
     m_send->setText(tr("Send"));
     m_send->setToolTip(tr("Send the message (Enter). Shift+Enter starts a new line."));
     m_send->setAccessibleName(tr("Send message"));

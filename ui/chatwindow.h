@@ -81,6 +81,7 @@ private:
     void sendCurrent();
     void refreshOutbox();
     void refreshTyping();
+    void refreshInsecureWarning();
     void onRowsInserted();
     void showMessageMenu(const QPoint &pos);
     void markReadIfVisible();
@@ -101,6 +102,7 @@ private:
     QLabel *m_typing = nullptr;
     QLabel *m_error = nullptr;
     QLabel *m_conversationTitle = nullptr;
+    QLabel *m_insecure = nullptr; // ws:// to another host: said all the time, not only once
     Composer *m_composer = nullptr;
     QPushButton *m_send = nullptr;
     ConversationModel *m_conversationModel = nullptr;

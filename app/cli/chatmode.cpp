@@ -151,6 +151,7 @@ void ChatMode::login()
         m_auth = new AuthClient(this);
         // --http, or the HTTP side of the WebSocket URL (same host and port).
         m_auth->setServer(m_options.httpUrl.isEmpty() ? m_connectionConfig.url : m_options.httpUrl);
+        m_auth->setNetworkSettings(m_connectionConfig);
         m_auth->setTimeoutMs(qMax(1000, m_connectionConfig.connectTimeoutMs));
         connect(m_auth, &AuthClient::finished, this, &ChatMode::onLoginFinished);
     }

@@ -274,6 +274,29 @@ private Q_SLOTS:
         }
     }
 
+    // ws:// to another host: a visible warning (nothing is opened: no traffic leaves this computer).
+    void insecureServerIsWarnedAbout()
+    {
+        ConnectionConfig remote;
+        remote.url = QUrl(QStringLiteral("ws://chat.example.invalid:8080/ws"));
+        ConnectionManager insecure(remote);
+        ConnectionConfig local;
+        local.url = QUrl(QStringLiteral("ws://127.0.0.1:8080/ws"));
+        ConnectionManager loopback(local);
+        ChatWindow window;
+        window.show();
+        auto *warning = window.findChild<QLabel *>(QStringLiteral("insecureWarning"));
+        QVERIFY(warning);
+        QVERIFY(!warning->isVisible());
+        window.setConnection(&insecure);
+        QVERIFY(warning->isVisible());
+        QVERIFY(warning->text().contains(QLatin1String("chat.example.invalid")));
+        QCOMPARE(warning->textFormat(), Qt::PlainText);
+        window.setConnection(&loopback);
+        QVERIFY(!warning->isVisible());
+        window.setConnection(nullptr);
+    }
+
     void typingIndicatorAndUnreadBadges()
     {
         ChatWindow window;
