@@ -13,6 +13,7 @@ AppSettings AppSettings::load(QSettings &s)
     a.serverUrl = s.value(QStringLiteral("connection/server")).toString();
     a.fallbackServers = s.value(QStringLiteral("connection/fallbacks")).toStringList();
     a.userName = s.value(QStringLiteral("connection/user")).toString();
+    a.userByService = s.value(QStringLiteral("profiles/users")).toMap();
     const QString mode = s.value(QStringLiteral("proxy/mode"), QStringLiteral("system")).toString();
     a.proxyMode = mode == QLatin1String("none") ? ProxyMode::None
         : mode == QLatin1String("manual")       ? ProxyMode::Manual
@@ -38,6 +39,7 @@ void AppSettings::save(QSettings &s) const
     s.setValue(QStringLiteral("connection/server"), serverUrl);
     s.setValue(QStringLiteral("connection/fallbacks"), fallbackServers);
     s.setValue(QStringLiteral("connection/user"), userName);
+    s.setValue(QStringLiteral("profiles/users"), userByService);
     s.setValue(QStringLiteral("proxy/mode"), proxyMode == ProxyMode::None ? QStringLiteral("none")
                                               : proxyMode == ProxyMode::Manual ? QStringLiteral("manual")
                                                                                : QStringLiteral("system"));
@@ -138,7 +140,7 @@ bool AppSettings::operator==(const AppSettings &o) const
         && pongTimeoutMs == o.pongTimeoutMs && connectTimeoutMs == o.connectTimeoutMs
         && backoffInitialMs == o.backoffInitialMs && backoffMaxMs == o.backoffMaxMs
         && failuresBeforeFallback == o.failuresBeforeFallback && caFile == o.caFile
-        && pinnedCertificate == o.pinnedCertificate;
+        && pinnedCertificate == o.pinnedCertificate && userByService == o.userByService;
 }
 
 } // namespace Tether

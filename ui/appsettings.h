@@ -8,6 +8,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 class QSettings;
 
@@ -22,6 +23,9 @@ struct AppSettings
     QString serverUrl;           // empty = the embedded local server
     QStringList fallbackServers; // tried in turn when the current one keeps failing
     QString userName;            // last signed-in user on serverUrl; empty = guest
+    // Each service's own profile (keyed by its primary server URL): who was signed in there, so
+    // switching the primary to another service and back restores that service's account.
+    QVariantMap userByService;
 
     ProxyMode proxyMode = ProxyMode::System;
     ProxyType proxyType = ProxyType::Http;

@@ -135,12 +135,13 @@ QUrl DesktopController::currentServerUrl() const
 
 QString DesktopController::tokenKey() const
 {
-    return CredentialStore::key(AuthClient::httpBaseFor(currentServerUrl()).toString(), m_userName);
+    // The service's key, not the server in use: a fallback replica shares the primary's account.
+    return CredentialStore::key(AuthClient::httpBaseFor(QUrl::fromUserInput(m_rotation.service())).toString(), m_userName);
 }
 
 QString DesktopController::identityKey() const
 {
-    const QString server = m_embedded ? QStringLiteral("local") : m_rotation.current();
+    const QString server = m_embedded ? QStringLiteral("local") : m_rotation.service();
     return QString::fromLatin1(QCryptographicHash::hash((server + QLatin1Char('|') + m_userName).toUtf8(),
                                                         QCryptographicHash::Sha1).toHex().left(16));
 }
@@ -227,8 +228,10 @@ void DesktopController::showSignIn()
         m_connection->setConfig(c);
     }
     m_userName = dialog.isGuest() ? QString() : dialog.userName();
-    if (!m_embedded)
+    if (!m_embedded) {
         m_settings.userName = m_userName;
+        m_settings.userByService.insert(m_rotation.service(), m_userName);
+    }
     const Credentials credentials = dialog.credentials();
     if (!m_userName.isEmpty() && !credentials.refreshToken.isEmpty())
         m_credentials->writeToken(tokenKey(), credentials.refreshToken);
@@ -317,11 +320,17 @@ QString DesktopController::applySettings(const AppSettings &settings)
     m_connection->setConfig(config);
     saveSettings();
     if (serversChanged) {
-        // Another server: another identity and another local store.
-        m_userName.clear();
+        // Another service: its own profile (account, keychain entry, local store); the tokens of
+        // the one before never go to it. Coming back restores that service's account.
+        if (!old.servers().isEmpty())
+            m_settings.userByService.insert(old.servers().constFirst(), m_userName);
+        m_userName = m_embedded ? QString() : m_settings.userByService.value(m_rotation.service()).toString();
+        m_settings.userName = m_userName;
+        saveSettings();
         m_connection->close();
+        m_connection->setCredentials(Credentials());
         rebuildSession();
-        reconnectWith(Credentials());
+        restoreSignIn();
     } else if (affectsConnection(old, settings)) {
         // A new proxy or timing only reaches the next socket, and reconnectNow() is ignored while
         // Connected: reconnect under control (graceful 1000, the outbox is kept). A connection the
