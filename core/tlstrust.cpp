@@ -82,4 +82,11 @@ QString TlsTrust::codeIn(const QString &errorText)
     return m.hasMatch() ? m.captured(1) : QString();
 }
 
+QString TlsTrust::fingerprintIn(const QString &errorText)
+{
+    static const QRegularExpression print(QStringLiteral("server certificate SHA-256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})"));
+    const QRegularExpressionMatch m = print.match(errorText);
+    return m.hasMatch() ? m.captured(1) : QString();
+}
+
 } // namespace Tether

@@ -35,6 +35,8 @@ public:
     static QString describe(Verdict verdict, const QList<QSslError> &errors, const QSslCertificate &peer);
     // The code inside such a text; empty when it is not a certificate problem.
     static QString codeIn(const QString &errorText);
+    // The server certificate's fingerprint inside such a text; empty when it names none.
+    static QString fingerprintIn(const QString &errorText);
 };
 
 } // namespace Tether

@@ -1863,4 +1863,27 @@
             <translation type="unfinished" />
         </message>
     </context>
+    <context>
+        <name>TrustCertificateDialog</name>
+        <message>
+            <source>Trust this server's certificate?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No certificate authority this computer trusts vouches for %1. Its certificate has this SHA-256 fingerprint:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Trust it only if the server's administrator gave you the same fingerprint. Tether will then accept exactly this certificate for this server, and refuse any other.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Trust this certificate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Do not connect</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
 </TS>

@@ -1875,4 +1875,27 @@
             <translation>Вместе с --diagnose: приложить данные отчёта в формате JSON.</translation>
         </message>
     </context>
+    <context>
+        <name>TrustCertificateDialog</name>
+        <message>
+            <source>Trust this server's certificate?</source>
+            <translation>Доверять сертификату этого сервера?</translation>
+        </message>
+        <message>
+            <source>No certificate authority this computer trusts vouches for %1. Its certificate has this SHA-256 fingerprint:</source>
+            <translation>Ни один центр сертификации, которому доверяет этот компьютер, не подтверждает %1. Отпечаток SHA-256 его сертификата:</translation>
+        </message>
+        <message>
+            <source>Trust it only if the server's administrator gave you the same fingerprint. Tether will then accept exactly this certificate for this server, and refuse any other.</source>
+            <translation>Доверяйте ему, только если администратор сервера сообщил вам тот же отпечаток. Тогда Tether будет принимать для этого сервера именно этот сертификат и отклонять любой другой.</translation>
+        </message>
+        <message>
+            <source>Trust this certificate</source>
+            <translation>Доверять этому сертификату</translation>
+        </message>
+        <message>
+            <source>Do not connect</source>
+            <translation>Не подключаться</translation>
+        </message>
+    </context>
 </TS>

@@ -1,5 +1,8 @@
 #include "desktopcontroller.h"
 
+#include "tlstrust.h"
+#include "trustcertificatedialog.h"
+
 #include "authclient.h"
 #include "chatserver.h"
 #include "chatsession.h"
@@ -74,6 +77,8 @@ bool DesktopController::start(QString *errorMessage)
         }
     });
     connect(m_connection.get(), &ConnectionManager::connected, this, [this] { m_rotation.connected(); });
+    connect(m_connection.get(), &ConnectionManager::errorOccurred, this,
+            [this](ConnectionManager::Error, const QString &message) { offerToTrust(message); });
     connect(m_connection.get(), &ConnectionManager::tokenRefreshed, this, [this] {
         // Refresh tokens rotate: keep the newest one, or the next launch cannot sign in.
         if (!m_userName.isEmpty())
@@ -350,7 +355,8 @@ bool DesktopController::affectsConnection(const AppSettings &a, const AppSetting
     return a.proxyMode != b.proxyMode || a.proxyHost != b.proxyHost || a.proxyPort != b.proxyPort
         || a.proxyType != b.proxyType || a.heartbeatIntervalMs != b.heartbeatIntervalMs
         || a.pongTimeoutMs != b.pongTimeoutMs || a.connectTimeoutMs != b.connectTimeoutMs
-        || a.backoffInitialMs != b.backoffInitialMs || a.backoffMaxMs != b.backoffMaxMs;
+        || a.backoffInitialMs != b.backoffInitialMs || a.backoffMaxMs != b.backoffMaxMs || a.caFile != b.caFile
+        || a.pinnedCertificate != b.pinnedCertificate;
 }
 
 void DesktopController::showDiagnostics()
@@ -367,6 +373,28 @@ void DesktopController::showDiagnostics()
     m_diagnostics->show();
     m_diagnostics->raise();
     m_diagnostics->activateWindow();
+}
+
+void DesktopController::offerToTrust(const QString &errorText)
+{
+    // Trust on first use: only for an untrusted certificate (a changed pinned one is a hard error),
+    // once per fingerprint, and never while a dialog already asks.
+    if (TlsTrust::codeIn(errorText) != QLatin1String("tls_untrusted") || m_trustDialog)
+        return;
+    const QString print = TlsTrust::fingerprintIn(errorText);
+    if (print.isEmpty() || m_askedToTrust.contains(print))
+        return;
+    m_askedToTrust.insert(print);
+    auto *dialog = new TrustCertificateDialog(currentServerUrl().host(), print, m_window.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_trustDialog = dialog;
+    connect(dialog, &QDialog::accepted, this, [this, print] {
+        AppSettings s = m_settings;
+        s.pinnedCertificate = print;
+        applySettings(s); // a pin changes the connection: reconnects at once
+        m_connection->reconnectNow();
+    });
+    dialog->open();
 }
 
 void DesktopController::saveSettings()

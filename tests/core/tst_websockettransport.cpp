@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
+#include "connectionmanager.h"
+#include "manualnetworkmonitor.h"
 #include "tlstrust.h"
 #include <QSignalSpy>
 #include <QSslCertificate>
@@ -506,6 +508,20 @@ private Q_SLOTS:
         QVERIFY(!opened);
         QCOMPARE(TlsTrust::codeIn(error), QStringLiteral("tls_pin_mismatch"));
         QVERIFY2(error.contains(print), qPrintable(error));
+
+        // After a certificate error the next attempt waits the backoff cap, not the first step.
+        {
+            ManualNetworkMonitor monitor;
+            ConnectionConfig managed = configFor(url);
+            managed.backoff.initialMs = 50;
+            managed.backoff.maxMs = 4000;
+            ConnectionManager m(managed, &monitor);
+            QSignalSpy scheduled(&m, &ConnectionManager::reconnectScheduled);
+            m.open();
+            QVERIFY(scheduled.wait(Long));
+            QVERIFY2(scheduled.at(0).at(1).toInt() >= 4000, qPrintable(QString::number(scheduled.at(0).at(1).toInt())));
+            m.close();
+        }
 
         // A CA file that cannot be read is named with the error.
         ConnectionConfig missing = configFor(url, QStringLiteral("tls-token"));
