@@ -1479,6 +1479,22 @@
     <context>
         <name>Tether::SettingsDialog</name>
         <message>
+            <source>&amp;CA certificates file:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PEM file of a self-hosted server's own certificate authority</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>CA certificates file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Fallback servers are copies of the same service: they share your account. Another server address is another service, with its own account and messages.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Tether Settings</source>
             <translation type="unfinished" />
         </message>
@@ -1864,7 +1880,7 @@
         </message>
     </context>
     <context>
-        <name>TrustCertificateDialog</name>
+        <name>Tether::TrustCertificateDialog</name>
         <message>
             <source>Trust this server's certificate?</source>
             <translation type="unfinished" />

@@ -1491,6 +1491,22 @@
     <context>
         <name>Tether::SettingsDialog</name>
         <message>
+            <source>&amp;CA certificates file:</source>
+            <translation>&amp;Файл сертификатов ЦС:</translation>
+        </message>
+        <message>
+            <source>PEM file of a self-hosted server's own certificate authority</source>
+            <translation>PEM-файл собственного центра сертификации вашего сервера</translation>
+        </message>
+        <message>
+            <source>CA certificates file</source>
+            <translation>Файл сертификатов ЦС</translation>
+        </message>
+        <message>
+            <source>Fallback servers are copies of the same service: they share your account. Another server address is another service, with its own account and messages.</source>
+            <translation>Резервные серверы — копии того же сервиса: у них общая учётная запись. Другой адрес сервера — другой сервис, со своей учётной записью и сообщениями.</translation>
+        </message>
+        <message>
             <source>Tether Settings</source>
             <translation>Настройки Tether</translation>
         </message>
@@ -1876,7 +1892,7 @@
         </message>
     </context>
     <context>
-        <name>TrustCertificateDialog</name>
+        <name>Tether::TrustCertificateDialog</name>
         <message>
             <source>Trust this server's certificate?</source>
             <translation>Доверять сертификату этого сервера?</translation>
