@@ -429,6 +429,10 @@ void ChatSession::Private::onLinkLost()
 
 void ChatSession::Private::appendIncoming(const QString &text)
 {
+    // Backing off after a failed write: what arrives now could not be stored either, and the
+    // resync replays it from the watermark. Taking it would only fail again, at the server's pace.
+    if (storeRetryTimer.isActive())
+        return;
     if (incoming.append(text))
         return;
     // More frames than we can hold: drop what waits, say so, and fetch the server's copy again,

@@ -112,7 +112,7 @@ private Q_SLOTS:
         m_aliceToken = ChatTest::login(m_server->server->httpUrl(), str("alice"));
         m_bobToken = ChatTest::login(m_server->server->httpUrl(), str("bob"));
         QVERIFY(!m_aliceToken.isEmpty() && !m_bobToken.isEmpty());
-        m_backup = m_dir.filePath(QStringLiteral("backup-%1.sqlite").arg(QTest::currentTestFunction()));
+        m_backup = m_dir.filePath(QStringLiteral("backup-%1.sqlite").arg(QLatin1String(QTest::currentTestFunction())));
     }
 
     void cleanup() { m_server.reset(); }

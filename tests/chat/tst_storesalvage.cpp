@@ -11,8 +11,10 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QtTest>
 
@@ -59,7 +61,7 @@ bool makeDamagedStoreWithOutbox(const QString &path)
                 return false;
         }
     }
-    return runSql(path, {str("DROP TABLE meta"), str("CREATE VIEW meta AS SELECT 'user' AS key, 'x' AS value")});
+    return runSql(path, {str("DROP TABLE meta"), str("CREATE VIEW meta AS SELECT 'opened_at' AS key, '0' AS value")});
 }
 
 QStringList corruptFiles(const QString &dir)
@@ -120,7 +122,9 @@ private Q_SLOTS:
         const StoreSalvage::Result again = StoreSalvage::salvage(path, error, at);
         QVERIFY(again.ok);
         QVERIFY(again.movedTo != r.movedTo);
-        QCOMPARE(corruptFiles(dir.path()).size(), 2);
+        QVERIFY(QFile::exists(r.movedTo));
+        QVERIFY(QFile::exists(again.movedTo));
+        QVERIFY(corruptFiles(dir.path()).contains(QFileInfo(again.movedTo).fileName()));
     }
 
     void newerSchemaIsNotMovedAside()
