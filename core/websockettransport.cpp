@@ -207,6 +207,7 @@ void WebSocketTransport::onError()
         return;
     QString text = m_socket->errorString();
     m_socketError = int(m_socket->error());
+    bool proxyError = text.contains(QLatin1String("proxy"), Qt::CaseInsensitive);
     switch (m_socket->error()) {
     case QAbstractSocket::ProxyAuthenticationRequiredError:
     case QAbstractSocket::ProxyConnectionRefusedError:
@@ -214,12 +215,15 @@ void WebSocketTransport::onError()
     case QAbstractSocket::ProxyConnectionTimeoutError:
     case QAbstractSocket::ProxyNotFoundError:
     case QAbstractSocket::ProxyProtocolError:
-        // Name the proxy: "the proxy refused" alone does not say which one to look at.
-        text += QStringLiteral(" (proxy %1)").arg(ProxySpec::toString(m_socket->proxy()));
+        proxyError = true;
         break;
     default:
         break;
     }
+    // Name the proxy: "Proxy denied connection" alone does not say which one to look at.
+    const QNetworkProxy::ProxyType type = m_socket->proxy().type();
+    if (proxyError && (type == QNetworkProxy::HttpProxy || type == QNetworkProxy::Socks5Proxy))
+        text += QStringLiteral(" (proxy %1)").arg(ProxySpec::toString(m_socket->proxy()));
     if (m_error.isEmpty() || !m_error.startsWith(QStringLiteral("TLS")))
         m_error = text;
     // Qt 6.4 reports a refused upgrade only through the error string ("Unhandled http status code: 401").
