@@ -74,6 +74,11 @@ void ChatMode::start()
         finish(1);
         return;
     }
+    const ChatSession::StoreRecovery recovery = m_session->storeRecovery();
+    if (!recovery.movedTo.isEmpty())
+        m_printer->print(str("store_recovered"), {{str("moved_to"), recovery.movedTo},
+                                                  {str("reason"), recovery.reason},
+                                                  {str("salvaged"), recovery.salvagedOutbox}});
 
     connect(m_connection, &ConnectionManager::stateChanged, this,
             [this](ConnectionState state, ConnectionState previous) {
