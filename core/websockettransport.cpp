@@ -53,6 +53,34 @@ QUrl WebSocketTransport::requestUrl(const ConnectionConfig &config)
     return url;
 }
 
+namespace {
+
+// The socket's error, naming the proxy when it is the proxy's: "Proxy denied connection" alone
+// does not say which one to look at.
+QString socketErrorText(QWebSocket *socket)
+{
+    QString text = socket->errorString();
+    bool proxyError = text.contains(QLatin1String("proxy"), Qt::CaseInsensitive);
+    switch (socket->error()) {
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+    case QAbstractSocket::ProxyConnectionRefusedError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+    case QAbstractSocket::ProxyNotFoundError:
+    case QAbstractSocket::ProxyProtocolError:
+        proxyError = true;
+        break;
+    default:
+        break;
+    }
+    const QNetworkProxy::ProxyType type = socket->proxy().type();
+    if (proxyError && (type == QNetworkProxy::HttpProxy || type == QNetworkProxy::Socks5Proxy))
+        text += QStringLiteral(" (proxy %1)").arg(ProxySpec::toString(socket->proxy()));
+    return text;
+}
+
+} // namespace
+
 void WebSocketTransport::open(const ConnectionConfig &config)
 {
     if (m_state != State::Idle)
@@ -205,25 +233,8 @@ void WebSocketTransport::onError()
 {
     if (m_state == State::Closed)
         return;
-    QString text = m_socket->errorString();
+    const QString text = socketErrorText(m_socket);
     m_socketError = int(m_socket->error());
-    bool proxyError = text.contains(QLatin1String("proxy"), Qt::CaseInsensitive);
-    switch (m_socket->error()) {
-    case QAbstractSocket::ProxyAuthenticationRequiredError:
-    case QAbstractSocket::ProxyConnectionRefusedError:
-    case QAbstractSocket::ProxyConnectionClosedError:
-    case QAbstractSocket::ProxyConnectionTimeoutError:
-    case QAbstractSocket::ProxyNotFoundError:
-    case QAbstractSocket::ProxyProtocolError:
-        proxyError = true;
-        break;
-    default:
-        break;
-    }
-    // Name the proxy: "Proxy denied connection" alone does not say which one to look at.
-    const QNetworkProxy::ProxyType type = m_socket->proxy().type();
-    if (proxyError && (type == QNetworkProxy::HttpProxy || type == QNetworkProxy::Socks5Proxy))
-        text += QStringLiteral(" (proxy %1)").arg(ProxySpec::toString(m_socket->proxy()));
     if (m_error.isEmpty() || !m_error.startsWith(QStringLiteral("TLS")))
         m_error = text;
     // Qt 6.4 reports a refused upgrade only through the error string ("Unhandled http status code: 401").
@@ -323,7 +334,7 @@ void WebSocketTransport::finish(bool abortSocket)
     end.wasOpen = m_upgraded;
     end.closedByServer = m_closeFrameReceived || m_goodbyeCode != 0;
     if (!m_upgraded && m_error.isEmpty() && m_socket->error() != QAbstractSocket::UnknownSocketError) {
-        m_error = m_socket->errorString(); // e.g. "Connection refused", reported before error() reached us
+        m_error = socketErrorText(m_socket); // e.g. "Connection refused", reported before error() reached us
         m_socketError = int(m_socket->error());
     }
     end.error = m_error;

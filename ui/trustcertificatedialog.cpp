@@ -28,8 +28,16 @@ TrustCertificateDialog::TrustCertificateDialog(const QString &host, const QStrin
     m_advice = new QLabel;
     m_advice->setTextFormat(Qt::PlainText);
     m_advice->setWordWrap(true);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Yes | QDialogButtonBox::No);
-    m_buttons->button(QDialogButtonBox::No)->setDefault(true); // trusting is a decision, not a reflex
+    // Own buttons, not the standard Yes/No: the button box would put its own words back on a
+    // language change.
+    m_buttons = new QDialogButtonBox;
+    m_trust = m_buttons->addButton(QString(), QDialogButtonBox::AcceptRole);
+    m_trust->setObjectName(QStringLiteral("trustButton"));
+    m_refuse = m_buttons->addButton(QString(), QDialogButtonBox::RejectRole);
+    m_refuse->setObjectName(QStringLiteral("refuseButton"));
+    // Trusting is a decision, not a reflex: Enter means "Do not connect".
+    m_trust->setAutoDefault(false);
+    m_refuse->setDefault(true);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(m_intro);
@@ -54,8 +62,8 @@ void TrustCertificateDialog::retranslateUi()
     m_print->setText(m_fingerprint);
     m_advice->setText(tr("Trust it only if the server's administrator gave you the same fingerprint. Tether will "
                          "then accept exactly this certificate for this server, and refuse any other."));
-    m_buttons->button(QDialogButtonBox::Yes)->setText(tr("Trust this certificate"));
-    m_buttons->button(QDialogButtonBox::No)->setText(tr("Do not connect"));
+    m_trust->setText(tr("Trust this certificate"));
+    m_refuse->setText(tr("Do not connect"));
 }
 
 } // namespace Tether

@@ -7,6 +7,7 @@
 
 class QLabel;
 class QDialogButtonBox;
+class QPushButton;
 
 namespace Tether {
 
@@ -31,6 +32,8 @@ private:
     QLabel *m_print = nullptr;
     QLabel *m_advice = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    QPushButton *m_trust = nullptr;
+    QPushButton *m_refuse = nullptr;
 };
 
 } // namespace Tether

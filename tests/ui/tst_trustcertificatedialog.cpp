@@ -31,14 +31,18 @@ private Q_SLOTS:
             hostShownAsTyped = hostShownAsTyped || l->text().contains(QLatin1String("<b>chat.example</b>"));
         }
         QVERIFY(hostShownAsTyped);
-        auto *buttons = dialog.findChild<QDialogButtonBox *>();
-        QVERIFY(buttons->button(QDialogButtonBox::No)->isDefault());
-        QCOMPARE(buttons->button(QDialogButtonBox::Yes)->text(), QStringLiteral("Trust this certificate"));
+        auto *trust = dialog.findChild<QPushButton *>(QStringLiteral("trustButton"));
+        auto *refuse = dialog.findChild<QPushButton *>(QStringLiteral("refuseButton"));
+        QVERIFY(trust && refuse);
+        QVERIFY(refuse->isDefault());
+        QVERIFY(!trust->isDefault());
+        QCOMPARE(trust->text(), QStringLiteral("Trust this certificate"));
         QVERIFY(Language::apply(QStringLiteral("ru")));
-        QTRY_COMPARE(buttons->button(QDialogButtonBox::Yes)->text(), QStringLiteral("Доверять этому сертификату"));
+        QTRY_COMPARE(trust->text(), QStringLiteral("Доверять этому сертификату"));
+        QCOMPARE(refuse->text(), QStringLiteral("Не подключаться"));
         QVERIFY(Language::apply(QStringLiteral("en")));
         QSignalSpy accepted(&dialog, &QDialog::accepted);
-        buttons->button(QDialogButtonBox::Yes)->click();
+        trust->click();
         QCOMPARE(accepted.size(), 1);
         QCOMPARE(dialog.fingerprint(), print);
     }
