@@ -166,6 +166,21 @@ NetworkMonitor *ConnectionManager::networkMonitor() const
     return d->monitor;
 }
 
+void ConnectionManager::observeServerTime(const QDateTime &serverTime, qint64 rttMs)
+{
+    d->serverClock.observe(serverTime, rttMs);
+}
+
+qint64 ConnectionManager::serverClockOffsetMs() const
+{
+    return d->serverClock.offsetMs();
+}
+
+void ConnectionManager::setLocalClock(std::function<QDateTime()> clock)
+{
+    d->serverClock = ServerClock(std::move(clock));
+}
+
 void ConnectionManager::setTransportFactory(Transport::Factory factory)
 {
     d->transportFactory = factory ? std::move(factory) : Transport::Factory([] { return new WebSocketTransport; });

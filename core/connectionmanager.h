@@ -100,6 +100,13 @@ public:
     // What each attempt connects through; default: a WebSocketTransport. Takes effect from the
     // next attempt. An empty factory restores the default.
     void setTransportFactory(Transport::Factory factory);
+    // The server's clock as estimated from welcome/pong server_time and the HTTP Date of refresh
+    // answers; token expiry is judged by it. Callers that log in themselves pass their answer's
+    // Date (AuthClient::Result::serverDate) before the first attempt.
+    void observeServerTime(const QDateTime &serverTime, qint64 rttMs = 0);
+    qint64 serverClockOffsetMs() const; // server - local, 0 while unknown
+    // The local clock (default: the system's UTC time), for tests that put it an hour off.
+    void setLocalClock(std::function<QDateTime()> clock);
 
 Q_SIGNALS:
     void stateChanged(Tether::ConnectionState state, Tether::ConnectionState previous);

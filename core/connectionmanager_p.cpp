@@ -4,9 +4,12 @@
 #include "closecode.h"
 #include "closepolicy.h"
 #include "framecodec.h"
+#include "frametype.h"
+#include "keys.h"
 #include "networkmonitor.h"
 #include "secretredactor.h"
 #include "systemnetworkmonitor.h"
+#include "tlstrust.h"
 #include "websockettransport.h"
 
 #include <QRandomGenerator>
@@ -40,6 +43,7 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     , transportFactory([] { return new WebSocketTransport; })
     , eventLog(cfg.eventLogLimit)
 {
+    tokenSchedule = TokenSchedule([this] { return serverClock.now(); });
     tokenSchedule.setSkewMs(cfg.tokenRefreshSkewMs);
     if (!monitor) {
         ownMonitor = std::make_unique<SystemNetworkMonitor>();
@@ -301,6 +305,16 @@ void ConnectionManager::Private::onText(const QString &text)
     setStatsChanged();
     heartbeat.frameReceived();
 
+    // welcome and pong carry the server's clock: a cheap look first, a parse only when it may be one.
+    if (text.contains(QLatin1String("\"server_time\""))) {
+        const auto frame = Protocol::FrameCodec::decode(text);
+        if (frame) {
+            const QString type = Protocol::FrameCodec::typeOf(*frame);
+            if (type == Protocol::FrameType::Welcome || type == Protocol::FrameType::Pong)
+                serverClock.observeMs(qint64(frame->value(Protocol::Key::ServerTime).toDouble()));
+        }
+    }
+
     if (config.heartbeatMode == ConnectionConfig::HeartbeatMode::Json && text.size() < 1024
         && text.contains(config.jsonPongType)) {
         const auto frame = Protocol::FrameCodec::decode(text);
@@ -364,6 +378,9 @@ void ConnectionManager::Private::onLinkClosed(const TransportEnd &end)
     case CloseDecision::Action::Reconnect:
         pendingFloorMs = decision.delayFloorMs;
         pendingServerSpread = decision.serverSpread;
+        // A certificate problem does not go away by itself in seconds: straight to the cap.
+        if (!TlsTrust::codeIn(end.error).isEmpty() && !pendingServerSpread)
+            pendingFloorMs = qMax(pendingFloorMs, config.backoff.maxMs);
         fire(Event::SocketLost);
         break;
     case CloseDecision::Action::RefreshAndReconnect:
@@ -478,6 +495,7 @@ void ConnectionManager::Private::startRefresh()
         QStringLiteral("refreshing the access token at %1").arg(SecretRedactor::urlString(config.credentials.refreshUrl)));
     refreshingWith = config.credentials.refreshToken;
     auth.setTimeoutMs(qMax(1000, config.connectTimeoutMs));
+    auth.setNetworkSettings(config); // the same proxy and trust as the WebSocket
     auth.refresh(config.credentials.refreshUrl, config.credentials.refreshToken);
 }
 
@@ -497,6 +515,8 @@ void ConnectionManager::Private::onRefreshFinished(const AuthClient::Result &r)
         fire(Event::RefreshSucceeded);
         return;
     }
+    if (r.serverDate.isValid())
+        serverClock.observe(r.serverDate, r.roundTripMs);
     if (r.succeeded()) {
         config.credentials.accessToken = r.credentials.accessToken;
         if (!r.credentials.refreshToken.isEmpty())

@@ -10,6 +10,7 @@
 #include "eventlog.h"
 #include "heartbeat.h"
 #include "resumedetector.h"
+#include "serverclock.h"
 #include "tokenschedule.h"
 #include "transport.h"
 
@@ -85,6 +86,7 @@ public:
     // the one the user skipped (the countdown must not grow because someone pressed the button).
     QDateTime skippedWaitEnd;
     int refreshFailures = 0;
+    ServerClock serverClock;       // token expiry is the server's time, not ours
     TokenSchedule tokenSchedule;
     QString refreshingWith;        // the refresh token of the request under way
 

@@ -19,6 +19,7 @@ inline constexpr QLatin1String Conversations{ "conversations" };
 inline constexpr QLatin1String Conversation{ "conversation" };
 inline constexpr QLatin1String HeartbeatMs{ "heartbeat_ms" };
 inline constexpr QLatin1String ServerTime{ "server_time" };
+inline constexpr QLatin1String Epoch{ "epoch" };
 inline constexpr QLatin1String Title{ "title" };
 inline constexpr QLatin1String LastSeq{ "last_seq" };
 inline constexpr QLatin1String Seq{ "seq" };

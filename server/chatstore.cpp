@@ -9,6 +9,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUuid>
 #include <QVariant>
 
 namespace Tether {
@@ -116,6 +117,18 @@ bool ChatStore::open(const QString &path, QString *errorMessage)
         const QString verdict = check.value(0).toString();
         if (verdict != QLatin1String("ok"))
             return fail(QStringLiteral("integrity check failed (%1)").arg(verdict.section(QLatin1Char('\n'), 0, 0).left(200)));
+    }
+    // The epoch is made once, with the database: a restored backup keeps its own, a new file gets a
+    // new one, so clients can tell that seqs may have gone back.
+    {
+        QSqlQuery epoch(QSqlDatabase::database(m_connectionName, false));
+        epoch.prepare(QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', ?)"));
+        epoch.addBindValue(QString::fromLatin1(QUuid::createUuid().toRfc4122().toHex()));
+        if (!epoch.exec())
+            return fail(describe(epoch.lastError()));
+        if (!epoch.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'epoch'")) || !epoch.next())
+            return fail(describe(epoch.lastError()));
+        m_epoch = epoch.value(0).toString();
     }
     // Prove the file is writable now rather than at the first acknowledged message.
     QSqlQuery probe(QSqlDatabase::database(m_connectionName, false));

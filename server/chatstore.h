@@ -21,6 +21,7 @@ public:
     bool isOpen() const override { return m_open; }
     QString path() const { return m_path; }
     int synchronousLevel() const; // PRAGMA synchronous in force: 2 = FULL, 1 = NORMAL, -1 = closed
+    QString epoch() const override { return m_epoch; }
 
     bool addUser(const QString &id, const PasswordHasher::Hash &hash, QString *errorMessage) override;
     bool hasUser(const QString &id) const override;
@@ -59,6 +60,7 @@ private:
     Sync m_sync;
     QString m_connectionName;
     QString m_path;
+    QString m_epoch;
     bool m_open = false;
 };
 

@@ -226,6 +226,7 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
         welcome.conversations.append(toInfo(c));
     welcome.heartbeatMs = qMax(1, m_config.idleTimeoutMs / 3);
     welcome.serverTime = QDateTime::currentMSecsSinceEpoch();
+    welcome.epoch = m_storage.epoch();
     client->sendFrame(welcome.toJson());
     // All of this runs in one go: no broadcast and no other frame of this client can interleave.
     // Bounded: at most replayLimit messages per conversation, oldest missed first, and nothing

@@ -64,6 +64,9 @@ public:
     virtual bool open(const QString &location, QString *errorMessage) = 0;
     virtual void close() = 0;
     virtual bool isOpen() const = 0;
+    // Random, made once with the database and kept with it: tells clients a reset or restored server
+    // (its seqs may repeat) from the one they knew. Empty when the storage has none.
+    virtual QString epoch() const { return QString(); }
 
     virtual bool addUser(const QString &id, const PasswordHasher::Hash &hash, QString *errorMessage) = 0;
     virtual bool hasUser(const QString &id) const = 0;

@@ -8,6 +8,7 @@
 #include "manualnetworkmonitor.h"
 #include "messagestore.h"
 
+#include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
 #include <QScopeGuard>
@@ -724,15 +725,12 @@ private Q_SLOTS:
         QVERIFY(message.contains(QLatin1String("limit")));
         QCOMPARE(limited->session->outboxSize(), 2);
 
-        // A broken database file.
-        const QString garbage = db(str("garbage.sqlite"));
-        QFile f(garbage);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QByteArray(8192, '\x5a'));
-        f.close();
-        auto broken = peer(m_aliceToken, str("garbage.sqlite"));
+        // A broken database file is moved aside (tst_storesalvage); a folder in its place cannot be.
+        const QString folder = db(str("folder.sqlite"));
+        QVERIFY(QDir().mkpath(folder));
+        auto broken = peer(m_aliceToken, str("folder.sqlite"));
         QVERIFY(!broken->session->open(&message));
-        QVERIFY2(message.contains(garbage), qPrintable(message));
+        QVERIFY2(message.contains(folder), qPrintable(message));
         QVERIFY(!broken->session->isOpen());
         QVERIFY(broken->session->send(str("lobby"), str("x")).isEmpty());
     }
