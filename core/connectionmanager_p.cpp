@@ -37,6 +37,7 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     , config(cfg)
     , monitor(mon)
     , backoff(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); })
+    , retryPlanner(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); }, {})
     , transportFactory([] { return new WebSocketTransport; })
     , eventLog(cfg.eventLogLimit)
 {
@@ -63,6 +64,8 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
         // Stayed up long enough: the next drop starts a fresh backoff series.
         attempt = 0;
         authRetryUsed = false;
+        // Likewise the down clock: a link that flaps keeps it running, so its waits still grow.
+        retryPlanner.reset();
     });
     authResetTimer.setSingleShot(true);
     QObject::connect(&authResetTimer, &QTimer::timeout, q, [this] { authRetryUsed = false; });
@@ -190,6 +193,8 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
         refreshTimer.stop();
         stats.connectedSince = QDateTime();
     }
+    if (t.next == ConnectionState::Disconnected)
+        retryPlanner.reset();
     if (previous == ConnectionState::Reconnecting) {
         retryTimer.stop();
         nextAttemptAt = QDateTime();
@@ -242,7 +247,8 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
 void ConnectionManager::Private::prepareRetry()
 {
     const int next = attempt + 1;
-    const int backoffMs = backoff.delayMs(qMax(1, next - 1));
+    retryPlanner.linkLost(); // the down clock starts with the first wait of a series
+    const int backoffMs = retryPlanner.delayMs(qMax(1, next - 1));
     int delay = pendingServerSpread ? pendingFloorMs : qMax(backoffMs, pendingFloorMs);
     delay = qMax(0, delay);
     if (skippedWaitEnd.isValid() && pendingFloorMs == 0)

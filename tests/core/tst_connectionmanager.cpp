@@ -140,6 +140,7 @@ private Q_SLOTS:
         ConnectionConfig config = fastConfig(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port)));
         config.backoff.initialMs = 20;
         config.backoff.maxAttempts = 4;
+        config.backoff.downFraction = 0; // the plain series (RetryPlanner's cap has its own tests)
         ManualNetworkMonitor net;
         ConnectionManager cm(config, &net);
         QSignalSpy scheduled(&cm, &ConnectionManager::reconnectScheduled);
@@ -205,6 +206,7 @@ private Q_SLOTS:
         config.minUptimeMs = 60000;
         config.backoff.initialMs = 20;
         config.backoff.maxMs = 100000;
+        config.backoff.downFraction = 0; // the plain series (RetryPlanner's cap has its own tests)
         ManualNetworkMonitor net;
         ConnectionManager cm(config, &net);
         QSignalSpy scheduled(&cm, &ConnectionManager::reconnectScheduled);
