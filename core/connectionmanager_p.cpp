@@ -283,9 +283,14 @@ void ConnectionManager::Private::openLink()
         log(ConnectionEvent::Kind::Error, QStringLiteral("handshake timeout: ") + message);
         Q_EMIT q->errorOccurred(Error::HandshakeTimeout, message);
     });
-    QObject::connect(l, &Transport::frameReceived, q, [this] { heartbeat.frameReceived(); });
-    QObject::connect(l, &Transport::pongReceived, q,
-                     [this](const QByteArray &payload) { heartbeat.pongFrameReceived(payload); });
+    QObject::connect(l, &Transport::frameReceived, q, [this] {
+        stats.lastFrameAt = QDateTime::currentDateTimeUtc();
+        heartbeat.frameReceived();
+    });
+    QObject::connect(l, &Transport::pongReceived, q, [this](const QByteArray &payload) {
+        stats.lastFrameAt = QDateTime::currentDateTimeUtc();
+        heartbeat.pongFrameReceived(payload);
+    });
     QObject::connect(l, &Transport::textReceived, q, [this](const QString &text) { onText(text); });
     QObject::connect(l, &Transport::binaryReceived, q, [this](qint64 bytes) {
         ++stats.messagesIn;

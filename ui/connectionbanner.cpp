@@ -39,6 +39,8 @@ ConnectionBanner::ConnectionBanner(ConnectionPresentation *presentation, QWidget
     connect(m_action, &QPushButton::clicked, this, &ConnectionBanner::onAction);
     connect(m_diagnostics, &QPushButton::clicked, this, &ConnectionBanner::diagnosticsRequested);
     connect(presentation, &ConnectionPresentation::viewChanged, this, &ConnectionBanner::render);
+    // "Last heard N s ago" moves with the details too, not only with the view.
+    connect(presentation, &ConnectionPresentation::detailsChanged, this, &ConnectionBanner::render);
     render();
 }
 
@@ -57,7 +59,7 @@ void ConnectionBanner::render()
     if (!m_presentation)
         return;
     const StatusLogic::View v = m_presentation->view();
-    const QString text = ConnectionPresentation::bannerText(v);
+    const QString text = m_presentation->bannerText();
     const QString action = ConnectionPresentation::actionText(v.action);
     QColor background(0xfd, 0xf3, 0xdc);
     Headline look = v.headline;
