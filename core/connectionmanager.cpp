@@ -92,6 +92,11 @@ ConnectionStats ConnectionManager::stats() const
     return d->stats;
 }
 
+QDateTime ConnectionManager::lastFrameAt() const
+{
+    return d->stats.lastFrameAt;
+}
+
 QList<ConnectionEvent> ConnectionManager::events() const
 {
     return d->eventLog.events();

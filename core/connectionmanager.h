@@ -82,6 +82,9 @@ public:
     QDateTime nextAttemptAt() const;   // valid while Reconnecting
     qint64 msUntilNextAttempt() const; // -1 unless Reconnecting
     ConnectionStats stats() const;
+    // When the last frame of any kind arrived from the server (UTC); invalid if none ever did.
+    // Kept while reconnecting, so the UI can say how long the server has been silent.
+    QDateTime lastFrameAt() const;
     QList<ConnectionEvent> events() const; // bounded in-memory log, oldest first
     QUrl displayUrl() const;           // the server URL with secrets (query tokens, user info) redacted
 

@@ -40,6 +40,7 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     , config(cfg)
     , monitor(mon)
     , backoff(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); })
+    , retryPlanner(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); }, {})
     , transportFactory([] { return new WebSocketTransport; })
     , eventLog(cfg.eventLogLimit)
 {
@@ -67,6 +68,8 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
         // Stayed up long enough: the next drop starts a fresh backoff series.
         attempt = 0;
         authRetryUsed = false;
+        // Likewise the down clock: a link that flaps keeps it running, so its waits still grow.
+        retryPlanner.reset();
     });
     authResetTimer.setSingleShot(true);
     QObject::connect(&authResetTimer, &QTimer::timeout, q, [this] { authRetryUsed = false; });
@@ -194,6 +197,8 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
         refreshTimer.stop();
         stats.connectedSince = QDateTime();
     }
+    if (t.next == ConnectionState::Disconnected)
+        retryPlanner.reset();
     if (previous == ConnectionState::Reconnecting) {
         retryTimer.stop();
         nextAttemptAt = QDateTime();
@@ -246,7 +251,8 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
 void ConnectionManager::Private::prepareRetry()
 {
     const int next = attempt + 1;
-    const int backoffMs = backoff.delayMs(qMax(1, next - 1));
+    retryPlanner.linkLost(); // the down clock starts with the first wait of a series
+    const int backoffMs = retryPlanner.delayMs(qMax(1, next - 1));
     int delay = pendingServerSpread ? pendingFloorMs : qMax(backoffMs, pendingFloorMs);
     delay = qMax(0, delay);
     if (skippedWaitEnd.isValid() && pendingFloorMs == 0)
@@ -281,9 +287,14 @@ void ConnectionManager::Private::openLink()
         log(ConnectionEvent::Kind::Error, QStringLiteral("handshake timeout: ") + message);
         Q_EMIT q->errorOccurred(Error::HandshakeTimeout, message);
     });
-    QObject::connect(l, &Transport::frameReceived, q, [this] { heartbeat.frameReceived(); });
-    QObject::connect(l, &Transport::pongReceived, q,
-                     [this](const QByteArray &payload) { heartbeat.pongFrameReceived(payload); });
+    QObject::connect(l, &Transport::frameReceived, q, [this] {
+        stats.lastFrameAt = QDateTime::currentDateTimeUtc();
+        heartbeat.frameReceived();
+    });
+    QObject::connect(l, &Transport::pongReceived, q, [this](const QByteArray &payload) {
+        stats.lastFrameAt = QDateTime::currentDateTimeUtc();
+        heartbeat.pongFrameReceived(payload);
+    });
     QObject::connect(l, &Transport::textReceived, q, [this](const QString &text) { onText(text); });
     QObject::connect(l, &Transport::binaryReceived, q, [this](qint64 bytes) {
         ++stats.messagesIn;

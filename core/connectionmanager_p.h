@@ -10,6 +10,7 @@
 #include "eventlog.h"
 #include "heartbeat.h"
 #include "resumedetector.h"
+#include "retryplanner.h"
 #include "serverclock.h"
 #include "tokenschedule.h"
 #include "transport.h"
@@ -68,7 +69,8 @@ public:
     ConnectionConfig config;
     std::unique_ptr<NetworkMonitor> ownMonitor;
     NetworkMonitor *monitor = nullptr;
-    Backoff backoff;
+    Backoff backoff;          // token refresh retries
+    RetryPlanner retryPlanner; // reconnect waits: backoff capped by the time spent down
     Transport::Factory transportFactory;
 
     ConnectionState state = ConnectionState::Disconnected;

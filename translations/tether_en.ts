@@ -806,6 +806,31 @@
             <source>Round trip: not measured yet</source>
             <translation type="unfinished" />
         </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n s ago.</source>
+            <translation>
+                <numerusform>Last heard from the server %n s ago.</numerusform>
+                <numerusform>Last heard from the server %n s ago.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n min ago.</source>
+            <translation>
+                <numerusform>Last heard from the server %n min ago.</numerusform>
+                <numerusform>Last heard from the server %n min ago.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n h ago.</source>
+            <translation>
+                <numerusform>Last heard from the server %n h ago.</numerusform>
+                <numerusform>Last heard from the server %n h ago.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not heard from the server yet.</source>
+            <translation>Not heard from the server yet.</translation>
+        </message>
         <message>
             <source>Tether: %1</source>
             <translation type="unfinished" />

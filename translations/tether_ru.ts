@@ -814,6 +814,34 @@
             <source>Round trip: not measured yet</source>
             <translation>Время отклика: ещё не измерено</translation>
         </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n s ago.</source>
+            <translation>
+                <numerusform>Последний ответ сервера — %n с назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n с назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n с назад.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n min ago.</source>
+            <translation>
+                <numerusform>Последний ответ сервера — %n мин назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n мин назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n мин назад.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n h ago.</source>
+            <translation>
+                <numerusform>Последний ответ сервера — %n ч назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n ч назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n ч назад.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not heard from the server yet.</source>
+            <translation>Сервер ещё ни разу не ответил.</translation>
+        </message>
         <message>
             <source>Tether: %1</source>
             <translation>Tether: %1</translation>

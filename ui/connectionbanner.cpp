@@ -40,6 +40,8 @@ ConnectionBanner::ConnectionBanner(ConnectionPresentation *presentation, QWidget
     connect(m_action, &QPushButton::clicked, this, &ConnectionBanner::onAction);
     connect(m_diagnostics, &QPushButton::clicked, this, &ConnectionBanner::diagnosticsRequested);
     connect(presentation, &ConnectionPresentation::viewChanged, this, &ConnectionBanner::render);
+    // "Last heard N s ago" moves with the details too, not only with the view.
+    connect(presentation, &ConnectionPresentation::detailsChanged, this, &ConnectionBanner::render);
     render();
 }
 
@@ -64,7 +66,7 @@ void ConnectionBanner::render()
     if (!m_presentation)
         return;
     const StatusLogic::View v = m_presentation->view();
-    const QString story = v.banner ? ConnectionPresentation::bannerText(v) : QString();
+    const QString story = m_presentation->bannerText(); // the view's story, and when we last heard
     const QString text = m_notice.isEmpty() ? story
                          : story.isEmpty()  ? m_notice
                                             : story + QLatin1Char('\n') + m_notice;
