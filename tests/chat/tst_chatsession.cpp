@@ -158,7 +158,7 @@ public:
 
 } // namespace
 
-class tst_ChatSession : public QObject
+class TestChatSession : public QObject
 {
     Q_OBJECT
 
@@ -947,5 +947,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ChatSession)
+QTEST_GUILESS_MAIN(TestChatSession)
 #include "tst_chatsession.moc"

@@ -50,7 +50,7 @@ struct Cli
 
 } // namespace
 
-class tst_CliChat : public QObject
+class TestCliChat : public QObject
 {
     Q_OBJECT
 
@@ -218,5 +218,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_CliChat)
+QTEST_GUILESS_MAIN(TestCliChat)
 #include "tst_clichat.moc"

@@ -41,7 +41,7 @@ public:
 
 } // namespace
 
-class tst_FaultProxy : public QObject
+class TestFaultProxy : public QObject
 {
     Q_OBJECT
 
@@ -375,5 +375,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_FaultProxy)
+QTEST_GUILESS_MAIN(TestFaultProxy)
 #include "tst_faultproxy.moc"

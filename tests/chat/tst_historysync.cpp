@@ -26,7 +26,7 @@ ChatMessage received(const QString &conversation, qint64 seq)
 
 } // namespace
 
-class tst_HistorySync : public QObject
+class TestHistorySync : public QObject
 {
     Q_OBJECT
 
@@ -214,5 +214,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_HistorySync)
+QTEST_GUILESS_MAIN(TestHistorySync)
 #include "tst_historysync.moc"

@@ -7,7 +7,7 @@
 
 using Tether::IncomingQueue;
 
-class tst_IncomingQueue : public QObject
+class TestIncomingQueue : public QObject
 {
     Q_OBJECT
 
@@ -99,5 +99,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_IncomingQueue)
+QTEST_GUILESS_MAIN(TestIncomingQueue)
 #include "tst_incomingqueue.moc"

@@ -71,7 +71,7 @@ bool setEpoch(const QString &path, const QString &epoch)
 
 } // namespace
 
-class tst_ServerReset : public QObject
+class TestServerReset : public QObject
 {
     Q_OBJECT
 
@@ -182,5 +182,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ServerReset)
+QTEST_GUILESS_MAIN(TestServerReset)
 #include "tst_serverreset.moc"

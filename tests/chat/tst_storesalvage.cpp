@@ -71,7 +71,7 @@ QStringList corruptFiles(const QString &dir)
 
 } // namespace
 
-class tst_StoreSalvage : public QObject
+class TestStoreSalvage : public QObject
 {
     Q_OBJECT
 
@@ -221,5 +221,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_StoreSalvage)
+QTEST_GUILESS_MAIN(TestStoreSalvage)
 #include "tst_storesalvage.moc"

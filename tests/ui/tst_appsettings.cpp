@@ -12,7 +12,7 @@
 
 using namespace Tether;
 
-class tst_AppSettings : public QObject
+class TestAppSettings : public QObject
 {
     Q_OBJECT
 
@@ -135,5 +135,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_AppSettings)
+QTEST_GUILESS_MAIN(TestAppSettings)
 #include "tst_appsettings.moc"

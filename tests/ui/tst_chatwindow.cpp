@@ -27,7 +27,7 @@
 using namespace Tether;
 using D = ChatMessage::Delivery;
 
-class tst_ChatWindow : public QObject
+class TestChatWindow : public QObject
 {
     Q_OBJECT
 
@@ -338,5 +338,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_ChatWindow)
+QTEST_MAIN(TestChatWindow)
 #include "tst_chatwindow.moc"

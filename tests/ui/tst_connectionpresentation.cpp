@@ -97,7 +97,7 @@ ServerConfig serverConfig(const QTemporaryDir &dir)
 
 } // namespace
 
-class tst_ConnectionPresentation : public QObject
+class TestConnectionPresentation : public QObject
 {
     Q_OBJECT
 
@@ -313,5 +313,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_ConnectionPresentation)
+QTEST_MAIN(TestConnectionPresentation)
 #include "tst_connectionpresentation.moc"

@@ -55,7 +55,7 @@ void refused(ConnectionPresentation &p, C cause, int status)
 
 } // namespace
 
-class tst_ConnectionStatus : public QObject
+class TestConnectionStatus : public QObject
 {
     Q_OBJECT
 
@@ -415,5 +415,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_ConnectionStatus)
+QTEST_MAIN(TestConnectionStatus)
 #include "tst_connectionstatus.moc"

@@ -11,7 +11,7 @@
 
 using namespace Tether;
 
-class tst_TrustCertificateDialog : public QObject
+class TestTrustCertificateDialog : public QObject
 {
     Q_OBJECT
 
@@ -48,5 +48,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_TrustCertificateDialog)
+QTEST_MAIN(TestTrustCertificateDialog)
 #include "tst_trustcertificatedialog.moc"
