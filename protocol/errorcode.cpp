@@ -27,6 +27,7 @@ constexpr std::pair<ErrorCode, QLatin1String> kNames[] = {
     { ErrorCode::InvalidToken, QLatin1String("invalid_token") },
     { ErrorCode::RegistrationClosed, QLatin1String("registration_closed") },
     { ErrorCode::UserExists, QLatin1String("user_exists") },
+    { ErrorCode::ServerBusy, QLatin1String("server_busy") },
 };
 } // namespace
 

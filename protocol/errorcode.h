@@ -33,6 +33,7 @@ enum class ErrorCode {
     InvalidToken,       // invalid_token (401): unknown, used or expired refresh token
     RegistrationClosed, // registration_closed (403)
     UserExists,         // user_exists (409)
+    ServerBusy,         // server_busy (503): over the connection or login capacity; retry after Retry-After
 };
 
 // "bad_json", ...; empty for Unknown.

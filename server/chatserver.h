@@ -4,6 +4,7 @@
 // wires the parts together (FrontDoor, HttpApi, FrameHandlers, ServerStorage, MessageBroker) and
 // owns the connections' lives: admission, idle timeout and shutdown.
 
+#include "passwordhasher.h"
 #include "protocollimits.h"
 
 #include <QElapsedTimer>
@@ -40,7 +41,7 @@ struct ServerConfig
     int accessTtlMs = 15 * 60 * 1000;
     int idleTimeoutMs = 60000;
     int restartSpreadMs = 5000;
-    int maxConnections = 0;      // 0 = unlimited
+    int maxConnections = AutoMaxConnections; // 0 = unlimited; see below
     qint64 maxFrameBytes = Protocol::Limits::MaxFrameBytes;
 
     // Additions beyond the cross-team contract.
@@ -57,6 +58,18 @@ struct ServerConfig
     double userRateBurst = 100;
     int conversationsPerHour = 20;     // conversations one user may create per hour (and at once)
     qint64 refreshGraceMs = 30000;     // a rotated refresh token retried this soon gets the same pair
+    // Bounded work and admission (issue 10; every bound: 0 = off). maxConnections above is
+    // AutoMaxConnections by default: the descriptor limit minus a reserve (AdmissionControl).
+    static constexpr int AutoMaxConnections = -1;
+    int replayLimit = 500;                    // messages per conversation in a hello's replay
+    qint64 sendBufferBytes = 4 * 1024 * 1024; // unsent bytes to one connection before 4008
+    int maxPerAddress = 64;                   // connections (WebSocket + raw HTTP) per peer address
+    int authTimeoutMs = 10000;                // a WebSocket's time to authenticate (or a guest's hello)
+    int groupCommitMax = 1000;                // sends per transaction; 0 = one commit per send (old mode)
+    bool durableAcks = true;                  // synchronous=FULL; false = NORMAL (old mode)
+    double loginRatePerMinute = 30;           // login/register attempts per address per minute
+    double loginUserRatePerMinute = 10;       // login attempts per user name per minute
+    int maxPendingLogins = 64;                // password hashes queued or running at once
 };
 
 class ChatServer : public QObject
@@ -74,11 +87,19 @@ public:
     // The operator's conversations: creates id, or changes its title and visibility (public: open
     // to every user and guest; private: members only). Works before start() too.
     bool addConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage = nullptr);
+    // addUser() in two steps, so the hashing can run elsewhere: the name and password are
+    // acceptable; then store the user with its hash.
+    static bool checkNewUser(const QString &name, const QString &password, QString *errorMessage);
+    bool addUserHash(const QString &name, const PasswordHasher::Hash &hash, QString *errorMessage);
 
     ServerConfig config() const { return m_config; }
     bool isListening() const;
     quint16 port() const;
     int connectionCount() const;   // open WebSocket connections
+    int maxConnections() const;    // in force: the configured cap, or the one the descriptor limit allows (0 = none)
+    const FrontDoor &frontDoor() const { return *m_frontDoor; }
+    const FrameHandlers &frameHandlers() const { return *m_handlers; }
+    const HttpApi &httpApi() const { return *m_httpApi; }
     QString databasePath() const;  // the resolved path
 
     static QString defaultDatabasePath();
@@ -96,6 +117,8 @@ private:
     void deliver(const QString &conversation, const QString &frameText, quint64 exceptConnectionId);
     void closeClient(ClientConnection *client, int code, const QString &reason);
     void checkIdle();
+    // The auth timeout is up: a connection without a user (or a guest without its hello) goes.
+    void checkAuthenticated(QWebSocket *socket);
     void finishShutdown();
 
     ServerConfig m_config;

@@ -9,6 +9,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUuid>
 #include <QVariant>
 
 namespace Tether {
@@ -23,8 +24,8 @@ QString describe(const QSqlError &error)
 }
 } // namespace
 
-ChatStore::ChatStore()
-    : m_connectionName(QStringLiteral("tether-server-%1").arg(s_connectionCounter.fetchAndAddRelaxed(1)))
+ChatStore::ChatStore(Sync sync)
+    : m_sync(sync), m_connectionName(QStringLiteral("tether-server-%1").arg(s_connectionCounter.fetchAndAddRelaxed(1)))
 {
 }
 
@@ -87,7 +88,7 @@ bool ChatStore::open(const QString &path, QString *errorMessage)
     if (!exec(QStringLiteral("PRAGMA journal_mode=WAL"), &error))
         return fail(error);
     const QStringList schema = {
-        QStringLiteral("PRAGMA synchronous=NORMAL"),
+        m_sync == Sync::Durable ? QStringLiteral("PRAGMA synchronous=FULL") : QStringLiteral("PRAGMA synchronous=NORMAL"),
         QStringLiteral("PRAGMA foreign_keys=ON"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, salt BLOB, key BLOB, "
@@ -116,6 +117,18 @@ bool ChatStore::open(const QString &path, QString *errorMessage)
         const QString verdict = check.value(0).toString();
         if (verdict != QLatin1String("ok"))
             return fail(QStringLiteral("integrity check failed (%1)").arg(verdict.section(QLatin1Char('\n'), 0, 0).left(200)));
+    }
+    // The epoch is made once, with the database: a restored backup keeps its own, a new file gets a
+    // new one, so clients can tell that seqs may have gone back.
+    {
+        QSqlQuery epoch(QSqlDatabase::database(m_connectionName, false));
+        epoch.prepare(QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', ?)"));
+        epoch.addBindValue(QString::fromLatin1(QUuid::createUuid().toRfc4122().toHex()));
+        if (!epoch.exec())
+            return fail(describe(epoch.lastError()));
+        if (!epoch.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'epoch'")) || !epoch.next())
+            return fail(describe(epoch.lastError()));
+        m_epoch = epoch.value(0).toString();
     }
     // Prove the file is writable now rather than at the first acknowledged message.
     QSqlQuery probe(QSqlDatabase::database(m_connectionName, false));
@@ -153,6 +166,14 @@ bool ChatStore::migrate(QString *errorMessage)
             return false;
     }
     return exec(QStringLiteral("CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens (family)"), errorMessage);
+}
+
+int ChatStore::synchronousLevel() const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(QStringLiteral("PRAGMA synchronous")) || !query.next())
+        return -1;
+    return query.value(0).toInt();
 }
 
 void ChatStore::close()
@@ -353,62 +374,102 @@ ChatStore::AppendResult ChatStore::appendMessage(const QString &conversation, co
                                                  const QString &from, const QString &text, qint64 ts,
                                                  Message *out, QString *errorMessage)
 {
+    const QList<AppendOutcome> outcomes = appendMessages({ NewMessage{ conversation, clientId, from, text, ts } }, errorMessage);
+    if (out && outcomes.constFirst().result != AppendResult::Failed)
+        *out = outcomes.constFirst().message;
+    return outcomes.constFirst().result;
+}
+
+QList<ChatStore::AppendOutcome> ChatStore::appendMessages(const QList<NewMessage> &messages, QString *errorMessage)
+{
+    QList<AppendOutcome> outcomes(messages.size());
+    if (messages.isEmpty())
+        return outcomes;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    auto fail = [&](const QSqlError &error) {
+    if (!db.transaction()) {
         if (errorMessage)
-            *errorMessage = describe(error);
-        return AppendResult::Failed;
+            *errorMessage = describe(db.lastError());
+        return outcomes;
+    }
+    QString firstError;
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        QString error;
+        outcomes[i] = appendOne(messages.at(i), &error);
+        if (outcomes[i].result == AppendResult::Failed && firstError.isEmpty())
+            firstError = error;
+    }
+    // One fsync for the whole batch (synchronous=FULL): this is what makes durable acks cheap.
+    if (!db.commit()) {
+        const QString error = describe(db.lastError());
+        db.rollback();
+        if (errorMessage)
+            *errorMessage = error;
+        for (AppendOutcome &outcome : outcomes)
+            outcome = AppendOutcome();
+        return outcomes;
+    }
+    if (errorMessage && !firstError.isEmpty())
+        *errorMessage = firstError;
+    return outcomes;
+}
+
+ChatStore::AppendOutcome ChatStore::appendOne(const NewMessage &m, QString *errorMessage)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    AppendOutcome outcome;
+    auto fail = [&](const QString &why) {
+        if (errorMessage)
+            *errorMessage = why;
+        return AppendOutcome();
     };
     {
         QSqlQuery existing(db);
         existing.prepare(QStringLiteral("SELECT conversation, seq, text, ts FROM messages WHERE sender = ? AND client_id = ?"));
-        existing.addBindValue(from);
-        existing.addBindValue(clientId);
+        existing.addBindValue(m.from);
+        existing.addBindValue(m.clientId);
         if (!existing.exec())
-            return fail(existing.lastError());
+            return fail(describe(existing.lastError()));
         if (existing.next()) {
-            if (out)
-                *out = Message{ existing.value(0).toString(), existing.value(1).toLongLong(), clientId, from,
-                                existing.value(2).toString(), existing.value(3).toLongLong() };
-            return AppendResult::Duplicate;
+            outcome.result = AppendResult::Duplicate;
+            outcome.message = Message{ existing.value(0).toString(), existing.value(1).toLongLong(), m.clientId, m.from,
+                                       existing.value(2).toString(), existing.value(3).toLongLong() };
+            return outcome;
         }
     }
-    if (!db.transaction())
-        return fail(db.lastError());
+    // A savepoint per message: one that fails must not leave its seq taken, nor undo the others.
+    QSqlQuery savepoint(db);
+    if (!savepoint.exec(QStringLiteral("SAVEPOINT append_one")))
+        return fail(describe(savepoint.lastError()));
+    auto undo = [&](const QString &why) {
+        QSqlQuery(db).exec(QStringLiteral("ROLLBACK TO append_one"));
+        QSqlQuery(db).exec(QStringLiteral("RELEASE append_one"));
+        return fail(why);
+    };
     QSqlQuery query(db);
     query.prepare(QStringLiteral("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"));
-    query.addBindValue(conversation);
+    query.addBindValue(m.conversation);
     if (!query.exec() || !query.next()) {
         const QSqlError error = query.lastError();
         query.finish();
-        db.rollback();
-        if (errorMessage)
-            *errorMessage = error.isValid() ? describe(error) : QStringLiteral("no such conversation");
-        return AppendResult::Failed;
+        return undo(error.isValid() ? describe(error) : QStringLiteral("no such conversation"));
     }
     const qint64 seq = query.value(0).toLongLong();
     query.finish();
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral("INSERT INTO messages (conversation, seq, client_id, sender, text, ts) VALUES (?, ?, ?, ?, ?, ?)"));
-    insert.addBindValue(conversation);
+    insert.addBindValue(m.conversation);
     insert.addBindValue(seq);
-    insert.addBindValue(clientId);
-    insert.addBindValue(from);
-    insert.addBindValue(text);
-    insert.addBindValue(ts);
-    if (!insert.exec()) {
-        const QSqlError error = insert.lastError();
-        db.rollback();
-        return fail(error);
-    }
-    if (!db.commit()) {
-        const QSqlError error = db.lastError();
-        db.rollback();
-        return fail(error);
-    }
-    if (out)
-        *out = Message{ conversation, seq, clientId, from, text, ts };
-    return AppendResult::Stored;
+    insert.addBindValue(m.clientId);
+    insert.addBindValue(m.from);
+    insert.addBindValue(m.text);
+    insert.addBindValue(m.ts);
+    if (!insert.exec())
+        return undo(describe(insert.lastError()));
+    if (!QSqlQuery(db).exec(QStringLiteral("RELEASE append_one")))
+        return undo(describe(db.lastError()));
+    outcome.result = AppendResult::Stored;
+    outcome.message = Message{ m.conversation, seq, m.clientId, m.from, m.text, m.ts };
+    return outcome;
 }
 
 QList<ChatStore::Message> ChatStore::messagesAfter(const QString &conversation, qint64 after, int limit) const

@@ -43,6 +43,20 @@ public:
         qint64 expiresAtMs = 0;
         qint64 rotatedAtMs = -1; // when it was exchanged for its successor; -1 while it is the live one
     };
+    // A message to append (appendMessages), and what became of it.
+    struct NewMessage
+    {
+        QString conversation;
+        QString clientId;
+        QString from;
+        QString text;
+        qint64 ts = 0;
+    };
+    struct AppendOutcome
+    {
+        AppendResult result = AppendResult::Failed;
+        Message message; // the stored one, or the original for Duplicate
+    };
 
     virtual ~ServerStorage() = default;
 
@@ -50,6 +64,9 @@ public:
     virtual bool open(const QString &location, QString *errorMessage) = 0;
     virtual void close() = 0;
     virtual bool isOpen() const = 0;
+    // Random, made once with the database and kept with it: tells clients a reset or restored server
+    // (its seqs may repeat) from the one they knew. Empty when the storage has none.
+    virtual QString epoch() const { return QString(); }
 
     virtual bool addUser(const QString &id, const PasswordHasher::Hash &hash, QString *errorMessage) = 0;
     virtual bool hasUser(const QString &id) const = 0;
@@ -73,6 +90,11 @@ public:
     // pair returns Duplicate and fills *out with the original.
     virtual AppendResult appendMessage(const QString &conversation, const QString &clientId, const QString &from,
                                        const QString &text, qint64 ts, Message *out, QString *errorMessage) = 0;
+    // Group commit: appends in order in ONE transaction, each as appendMessage() would (a message
+    // refused on its own is Failed without touching the others; dedupe sees the earlier ones of
+    // the batch). Returns when the transaction is durable; if it cannot be committed, every
+    // outcome is Failed and *errorMessage says why.
+    virtual QList<AppendOutcome> appendMessages(const QList<NewMessage> &messages, QString *errorMessage) = 0;
     // Messages with seq > after in seq order; limit < 0 = all.
     virtual QList<Message> messagesAfter(const QString &conversation, qint64 after, int limit = -1) const = 0;
 

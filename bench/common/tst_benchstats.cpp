@@ -4,7 +4,7 @@
 
 using namespace Tether::Bench;
 
-class tst_BenchStats : public QObject
+class TestBenchStats : public QObject
 {
     Q_OBJECT
 
@@ -18,7 +18,7 @@ private Q_SLOTS:
     void uniformShares();
 };
 
-void tst_BenchStats::percentileNearestRank_data()
+void TestBenchStats::percentileNearestRank_data()
 {
     QTest::addColumn<QList<double>>("values");
     QTest::addColumn<double>("p");
@@ -40,7 +40,7 @@ void tst_BenchStats::percentileNearestRank_data()
     QTest::newRow("out of range p clamps") << QList<double>{1, 2} << 250.0 << 2.0;
 }
 
-void tst_BenchStats::percentileNearestRank()
+void TestBenchStats::percentileNearestRank()
 {
     QFETCH(QList<double>, values);
     QFETCH(double, p);
@@ -48,12 +48,12 @@ void tst_BenchStats::percentileNearestRank()
     QCOMPARE(percentile(values, p), expected);
 }
 
-void tst_BenchStats::percentileEmpty()
+void TestBenchStats::percentileEmpty()
 {
     QCOMPARE(percentile({}, 50), 0.0);
 }
 
-void tst_BenchStats::meanAndMaximum()
+void TestBenchStats::meanAndMaximum()
 {
     QCOMPARE(mean({1, 2, 3, 6}), 3.0);
     QCOMPARE(maximum({1, 9, 3}), 9.0);
@@ -61,14 +61,14 @@ void tst_BenchStats::meanAndMaximum()
     QCOMPARE(maximum({}), 0.0);
 }
 
-void tst_BenchStats::bucketize()
+void TestBenchStats::bucketize()
 {
     const QList<int> counts = Tether::Bench::bucketize({0, 99, 100, 150, 199, 450}, 100);
     QCOMPARE(counts, (QList<int>{2, 3, 0, 0, 1}));
     QCOMPARE(peak(counts), 3);
 }
 
-void tst_BenchStats::bucketizeEdges()
+void TestBenchStats::bucketizeEdges()
 {
     QCOMPARE(Tether::Bench::bucketize({}, 100), QList<int>());
     QCOMPARE(Tether::Bench::bucketize({-50, 10}, 100), QList<int>{2});
@@ -76,7 +76,7 @@ void tst_BenchStats::bucketizeEdges()
     QCOMPARE(peak({}), 0);
 }
 
-void tst_BenchStats::uniformShares()
+void TestBenchStats::uniformShares()
 {
     QCOMPARE(uniformShare(100, 1000), 0.1);
     QCOMPARE(uniformShare(100, 5000), 0.02);
@@ -90,5 +90,5 @@ void tst_BenchStats::uniformShares()
     QCOMPARE(peakOverUniform(1000, 1000, 100, 1000), 10.0);
 }
 
-QTEST_GUILESS_MAIN(tst_BenchStats)
+QTEST_GUILESS_MAIN(TestBenchStats)
 #include "tst_benchstats.moc"

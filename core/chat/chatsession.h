@@ -1,6 +1,7 @@
 #pragma once
 // ChatSession is the chat layer over one ConnectionManager: protocol v1 (hello/resume, send/ack,
 // history, typing), a persistent local store and outbox, exactly-once in-order delivery.
+// chatsession.cpp runs past 600 lines because it is the one place that wires the parts together.
 //
 // CONTRACT NOTE: the UI, tether-cli and the soak test code against this API. Additions are fine;
 // renames are not.
@@ -63,6 +64,7 @@ struct ChatSessionConfig
     int sendBurst = 80;
     int rateLimitedRetryMs = 1000; // wait after a rate_limited/storage_error answer before re-sending
     int batchSize = 500;           // incoming frames applied per event-loop pass (one transaction)
+    int storeRetryMs = 1000;       // first wait before a resync after the store failed to write (doubles, max 60 s)
 };
 
 class ChatSession : public QObject
@@ -132,8 +134,20 @@ public:
 
     static QString defaultDatabasePath(); // <AppDataLocation>/chat.sqlite
 
-    bool open(QString *errorMessage = nullptr); // opens/creates the local store; false on a broken db
+    // Opens/creates the local store. A corrupt or unreadable file is moved aside (as
+    // <name>.corrupt-<timestamp>) and its readable outbox carried into a fresh store: see
+    // storeRecovery(). False when even that fails (a folder that cannot be written, a newer schema).
+    bool open(QString *errorMessage = nullptr);
     bool isOpen() const;
+    // What open() did to a damaged store: where the file went, why, and how many unsent messages
+    // were salvaged. Empty movedTo when the store opened as it was.
+    struct StoreRecovery
+    {
+        QString movedTo;
+        QString reason;
+        int salvagedOutbox = 0;
+    };
+    StoreRecovery storeRecovery() const;
     ConnectionManager *connection() const;
     QString userName() const;                    // from welcome
     bool isSynced() const;                       // welcome + replay applied on the current connection
@@ -162,6 +176,9 @@ Q_SIGNALS:
     void unreadChanged(const QString &conversation, int unread);
     void typing(const QString &conversation, const QString &user);
     void synced();
+    // The server was reset or restored: what this conversation held is archived (kept, marked) and
+    // its history is fetched anew; a view shows messages(conversation) again.
+    void conversationReset(const QString &conversation);
     // outboxSize() changed: a message was queued, acknowledged or discarded (not on state changes).
     void outboxSizeChanged(int size);
     // Errors not tied to one of our messages (those fail the message: ChatMessage::errorCode).

@@ -35,7 +35,7 @@ QList<qint64> seqs(const QList<ChatMessage> &messages)
 
 } // namespace
 
-class tst_ChangeBatch : public QObject
+class TestChangeBatch : public QObject
 {
     Q_OBJECT
 
@@ -174,5 +174,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ChangeBatch)
+QTEST_GUILESS_MAIN(TestChangeBatch)
 #include "tst_changebatch.moc"

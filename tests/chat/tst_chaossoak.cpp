@@ -65,7 +65,7 @@ struct CliClient
 
 } // namespace
 
-class tst_ChaosSoak : public QObject
+class TestChaosSoak : public QObject
 {
     Q_OBJECT
 
@@ -451,7 +451,7 @@ int main(int argc, char *argv[])
         QLoggingCategory::setFilterRules(QStringLiteral("tether.*.debug=false\ntether.*.info=false"));
     int rc = 0;
     {
-        tst_ChaosSoak test;
+        TestChaosSoak test;
         rc = QTest::qExec(&test, argc, argv);
     }
     std::printf("%s\n", qPrintable(g_summary));

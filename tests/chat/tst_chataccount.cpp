@@ -9,7 +9,7 @@
 
 using namespace Tether;
 
-class tst_ChatAccount : public QObject
+class TestChatAccount : public QObject
 {
     Q_OBJECT
 
@@ -97,5 +97,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ChatAccount)
+QTEST_GUILESS_MAIN(TestChatAccount)
 #include "tst_chataccount.moc"

@@ -10,7 +10,7 @@
 
 using Tether::ChatDatabase;
 
-class tst_ChatDatabase : public QObject
+class TestChatDatabase : public QObject
 {
     Q_OBJECT
 
@@ -144,5 +144,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ChatDatabase)
+QTEST_GUILESS_MAIN(TestChatDatabase)
 #include "tst_chatdatabase.moc"

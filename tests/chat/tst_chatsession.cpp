@@ -8,7 +8,10 @@
 #include "manualnetworkmonitor.h"
 #include "messagestore.h"
 
+#include <QDir>
 #include <QFile>
+#include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QWebSocket>
@@ -155,7 +158,7 @@ public:
 
 } // namespace
 
-class tst_ChatSession : public QObject
+class TestChatSession : public QObject
 {
     Q_OBJECT
 
@@ -468,6 +471,117 @@ private Q_SLOTS:
         QCOMPARE(unread, count);
     }
 
+    // The server replays at most replayLimit messages per conversation and names the rest in
+    // synced.more: the client pages them with history, exactly once and in order.
+    void replayOverTheLimitIsPaged()
+    {
+        m_server->stop();
+        m_server = std::make_unique<ChatTest::Server>();
+        m_server->config.rateLimitPerSecond = 0;
+        m_server->config.replayLimit = 7;
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server->addUser(str("alice")));
+        QVERIFY(m_server->addUser(str("bob")));
+        const QString alice = ChatTest::login(m_server->server->httpUrl(), str("alice"));
+        const QString bobToken = ChatTest::login(m_server->server->httpUrl(), str("bob"));
+        ChatSessionConfig small;
+        small.historyPageLimit = 5; // several pages
+        small.sendRatePerSecond = 0;
+        auto bob = peer(bobToken, str("bob.sqlite"), small);
+        QVERIFY(bob->openAndSync());
+        for (int i = 0; i < 40; ++i)
+            bob->session->send(str("lobby"), QStringLiteral("paged %1").arg(i));
+        QTRY_COMPARE_WITH_TIMEOUT(bob->session->outboxSize(), 0, kTimeout);
+
+        auto reader = peer(alice, str("alice.sqlite"), small);
+        QStringList syncedMore;
+        QObject::connect(reader->connection.get(), &ConnectionManager::textMessageReceived, reader->connection.get(),
+                         [&](const QString &text) {
+                             const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+                             if (frame.value(str("type")).toString() == str("synced"))
+                                 for (const QJsonValue &v : frame.value(str("more")).toArray())
+                                     syncedMore.append(v.toString());
+                         });
+        QVERIFY(reader->openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(reader->receivedTexts(str("lobby")).size(), 40, kTimeout);
+        QCOMPARE(syncedMore, QStringList{ str("lobby") });
+        const QStringList texts = reader->receivedTexts(str("lobby"));
+        for (int i = 0; i < 40; ++i)
+            QCOMPARE(texts.at(i), QStringLiteral("paged %1").arg(i));
+        QString why;
+        QVERIFY2(Peer::strictlyOrdered(reader->session->messages(str("lobby")), &why), qPrintable(why));
+    }
+
+    // A reader that does not read (its path stalls: TCP backpressure up to the server) is closed
+    // as a slow consumer (4008) once --send-buffer bytes wait for it; when its path clears it
+    // reconnects with backoff and resumes (replay, then history): nothing lost or doubled.
+    void slowConsumerReconnectsAndResumes()
+    {
+        m_server->stop();
+        m_server = std::make_unique<ChatTest::Server>();
+        m_server->config.rateLimitPerSecond = 0;
+        m_server->config.sendBufferBytes = 64 * 1024;
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server->addUser(str("alice")));
+        QVERIFY(m_server->addUser(str("bob")));
+        const QString alice = ChatTest::login(m_server->server->httpUrl(), str("alice"));
+        const QString bobToken = ChatTest::login(m_server->server->httpUrl(), str("bob"));
+        FaultProxy proxy;
+        proxy.setUpstream(str("127.0.0.1"), m_server->server->port());
+        QVERIFY(proxy.listen());
+        QUrl viaProxy = m_server->server->webSocketUrl();
+        viaProxy.setPort(proxy.port());
+        // Its heartbeat is slow: the reader must not notice the stall and leave by itself.
+        ConnectionConfig patient = ChatTest::fastConfig(viaProxy, alice);
+        patient.heartbeatIntervalMs = 60000;
+        patient.pongTimeoutMs = 60000;
+        auto reader = std::make_unique<Peer>(patient, db(str("alice.sqlite")));
+        QVERIFY(reader->openAndSync());
+        ChatSessionConfig fast;
+        fast.sendRatePerSecond = 0;
+        fast.sendWindow = 200;
+        auto bob = peer(bobToken, str("bob.sqlite"), fast);
+        QVERIFY(bob->openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->server->connectionCount(), 2, kTimeout);
+
+        // The server's own word for why the reader went (a reader that does not read cannot see it).
+        static QAtomicInt slowConsumerClosed;
+        slowConsumerClosed = 0;
+        static QtMessageHandler previous = nullptr;
+        previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &message) {
+            if (message.contains(QLatin1String("closing slow consumer")))
+                slowConsumerClosed = 1;
+            if (type != QtInfoMsg && previous)
+                previous(type, context, message);
+        });
+        QLoggingCategory::setFilterRules(str("tether.server.info=true"));
+        auto restore = qScopeGuard([] {
+            qInstallMessageHandler(previous);
+            QLoggingCategory::setFilterRules(QString());
+        });
+
+        QVERIFY(proxy.setMode(FaultProxy::Mode::Stall));
+        // More than the kernel holds for a connection nobody reads (up to tcp_wmem's 4 MB here).
+        const int count = 1000;
+        const QString pad(8000, QLatin1Char('p'));
+        for (int i = 0; i < count; ++i)
+            bob->session->send(str("lobby"), QStringLiteral("burst %1 ").arg(i) + pad);
+        QTRY_COMPARE_WITH_TIMEOUT(bob->session->outboxSize(), 0, 60000);
+        // 8 MB of broadcasts for a reader that takes nothing: the server lets it go.
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->server->connectionCount(), 1, kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(slowConsumerClosed.loadRelaxed() == 1, kTimeout);
+        QVERIFY(proxy.setMode(FaultProxy::Mode::Pass));
+        QTRY_COMPARE_WITH_TIMEOUT(reader->receivedTexts(str("lobby")).size(), count, 60000);
+        const QStringList texts = reader->receivedTexts(str("lobby"));
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(texts.at(i), QStringLiteral("burst %1 ").arg(i) + pad);
+        QString why;
+        QVERIFY2(Peer::strictlyOrdered(reader->session->messages(str("lobby")), &why), qPrintable(why));
+        QVERIFY(reader->session->isSynced());
+    }
+
     void failedRetryDiscard()
     {
         auto alice = peer(m_aliceToken, str("alice.sqlite"));
@@ -611,15 +725,12 @@ private Q_SLOTS:
         QVERIFY(message.contains(QLatin1String("limit")));
         QCOMPARE(limited->session->outboxSize(), 2);
 
-        // A broken database file.
-        const QString garbage = db(str("garbage.sqlite"));
-        QFile f(garbage);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QByteArray(8192, '\x5a'));
-        f.close();
-        auto broken = peer(m_aliceToken, str("garbage.sqlite"));
+        // A broken database file is moved aside (tst_storesalvage); a folder in its place cannot be.
+        const QString folder = db(str("folder.sqlite"));
+        QVERIFY(QDir().mkpath(folder));
+        auto broken = peer(m_aliceToken, str("folder.sqlite"));
         QVERIFY(!broken->session->open(&message));
-        QVERIFY2(message.contains(garbage), qPrintable(message));
+        QVERIFY2(message.contains(folder), qPrintable(message));
         QVERIFY(!broken->session->isOpen());
         QVERIFY(broken->session->send(str("lobby"), str("x")).isEmpty());
     }
@@ -836,5 +947,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ChatSession)
+QTEST_GUILESS_MAIN(TestChatSession)
 #include "tst_chatsession.moc"

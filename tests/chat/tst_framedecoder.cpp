@@ -24,7 +24,7 @@ QJsonObject messageObject(qint64 seq)
 
 } // namespace
 
-class tst_FrameDecoder : public QObject
+class TestFrameDecoder : public QObject
 {
     Q_OBJECT
 
@@ -195,5 +195,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_FrameDecoder)
+QTEST_GUILESS_MAIN(TestFrameDecoder)
 #include "tst_framedecoder.moc"

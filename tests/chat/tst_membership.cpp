@@ -35,7 +35,7 @@ QStringList ids(const QList<Conversation> &conversations)
 
 } // namespace
 
-class tst_Membership : public QObject
+class TestMembership : public QObject
 {
     Q_OBJECT
 
@@ -143,5 +143,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Membership)
+QTEST_GUILESS_MAIN(TestMembership)
 #include "tst_membership.moc"

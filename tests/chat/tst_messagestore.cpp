@@ -40,7 +40,7 @@ ChatMessage received(const QString &conversation, qint64 seq, const QString &fro
 
 } // namespace
 
-class tst_MessageStore : public QObject
+class TestMessageStore : public QObject
 {
     Q_OBJECT
 
@@ -474,5 +474,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_MessageStore)
+QTEST_GUILESS_MAIN(TestMessageStore)
 #include "tst_messagestore.moc"

@@ -11,7 +11,7 @@
 
 using namespace Tether;
 
-class tst_Outbox : public QObject
+class TestOutbox : public QObject
 {
     Q_OBJECT
 
@@ -302,5 +302,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Outbox)
+QTEST_GUILESS_MAIN(TestOutbox)
 #include "tst_outbox.moc"

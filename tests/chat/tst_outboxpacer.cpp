@@ -25,7 +25,7 @@ QString id(int n) { return QStringLiteral("m%1").arg(n); }
 
 } // namespace
 
-class tst_OutboxPacer : public QObject
+class TestOutboxPacer : public QObject
 {
     Q_OBJECT
 
@@ -165,5 +165,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_OutboxPacer)
+QTEST_GUILESS_MAIN(TestOutboxPacer)
 #include "tst_outboxpacer.moc"

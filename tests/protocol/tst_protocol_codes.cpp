@@ -117,6 +117,7 @@ void TestProtocolCodes::errorCodeNames()
         { ErrorCode::InvalidToken, QStringLiteral("invalid_token") },
         { ErrorCode::RegistrationClosed, QStringLiteral("registration_closed") },
         { ErrorCode::UserExists, QStringLiteral("user_exists") },
+        { ErrorCode::ServerBusy, QStringLiteral("server_busy") },
     };
     for (const auto &entry : table) {
         QCOMPARE(QString(wireName(entry.first)), entry.second);

@@ -180,8 +180,13 @@ void TestProtocolFrames::welcome()
     QCOMPARE(back->conversations.at(0).lastSeq, 45);
     QCOMPARE(back->heartbeatMs, 20000);
     QCOMPARE(back->serverTime, welcome.serverTime);
-    QCOMPARE(SyncedFrame().toJson(), json(R"({"type":"synced"})"));
+    QCOMPARE(SyncedFrame().toJson(), json(R"({"type":"synced","more":[]})"));
     QVERIFY(SyncedFrame::fromJson(json(R"({"type":"synced"})")));
+    QVERIFY(SyncedFrame::fromJson(json(R"({"type":"synced"})"))->more.isEmpty());
+    SyncedFrame synced;
+    synced.more = QStringList{ QStringLiteral("lobby"), QStringLiteral("team:1") };
+    QCOMPARE(synced.toJson(), json(R"({"type":"synced","more":["lobby","team:1"]})"));
+    QCOMPARE(SyncedFrame::fromJson(synced.toJson())->more, synced.more);
 }
 
 void TestProtocolFrames::sendAckMessage()
@@ -580,6 +585,9 @@ void TestProtocolFrames::rejects_data()
     row("goodbye: code out of range", "goodbye", R"({"type":"goodbye","code":70000})", invalid);
     row("goodbye: reason number", "goodbye", R"({"type":"goodbye","code":1000,"reason":5})", missing);
     row("synced: wrong type", "synced", R"({"type":"welcome"})", wrongType);
+    row("synced: more not an array", "synced", R"({"type":"synced","more":"lobby"})", missing);
+    row("synced: more holds a number", "synced", R"({"type":"synced","more":[1]})", invalid);
+    row("synced: more holds a bad id", "synced", R"({"type":"synced","more":["a b"]})", invalid);
     row("token response: no access token", "token response", R"({"refresh_token":"r","expires_in":1})", missing);
     row("token response: no refresh token", "token response", R"({"access_token":"a","expires_in":1})", missing);
     row("token response: expires_in string", "token response", R"({"access_token":"a","refresh_token":"r","expires_in":"1"})", missing);

@@ -12,7 +12,7 @@
 
 using namespace Tether;
 
-class tst_Composer : public QObject
+class TestComposer : public QObject
 {
     Q_OBJECT
 
@@ -83,5 +83,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_Composer)
+QTEST_MAIN(TestComposer)
 #include "tst_composer.moc"

@@ -7,7 +7,7 @@
 
 using namespace Tether;
 
-class tst_CredentialStore : public QObject
+class TestCredentialStore : public QObject
 {
     Q_OBJECT
 
@@ -47,5 +47,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_CredentialStore)
+QTEST_MAIN(TestCredentialStore)
 #include "tst_credentialstore.moc"

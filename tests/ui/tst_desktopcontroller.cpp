@@ -24,7 +24,7 @@
 
 using namespace Tether;
 
-class tst_DesktopController : public QObject
+class TestDesktopController : public QObject
 {
     Q_OBJECT
 
@@ -258,5 +258,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_DesktopController)
+QTEST_MAIN(TestDesktopController)
 #include "tst_desktopcontroller.moc"

@@ -12,7 +12,7 @@
 
 using namespace Tether;
 
-class tst_DiagnoseCli : public QObject
+class TestDiagnoseCli : public QObject
 {
     Q_OBJECT
 
@@ -143,5 +143,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_DiagnoseCli)
+QTEST_GUILESS_MAIN(TestDiagnoseCli)
 #include "tst_diagnosecli.moc"

@@ -27,7 +27,7 @@ namespace {
 const char jwt[] = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ";
 }
 
-class tst_Diagnostics : public QObject
+class TestDiagnostics : public QObject
 {
     Q_OBJECT
 
@@ -401,5 +401,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Diagnostics)
+QTEST_GUILESS_MAIN(TestDiagnostics)
 #include "tst_diagnostics.moc"

@@ -31,7 +31,7 @@ namespace {
 const char token[] = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.Zm9yZ2VkLXNpZ25hdHVyZQ";
 }
 
-class tst_DiagnosticsDialog : public QObject
+class TestDiagnosticsDialog : public QObject
 {
     Q_OBJECT
 
@@ -193,5 +193,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_DiagnosticsDialog)
+QTEST_MAIN(TestDiagnosticsDialog)
 #include "tst_diagnosticsdialog.moc"

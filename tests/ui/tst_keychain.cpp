@@ -60,7 +60,7 @@ QString secretToolLookup(const QString &service, const QString &key)
 }
 } // namespace
 
-class tst_Keychain : public QObject
+class TestKeychain : public QObject
 {
     Q_OBJECT
 
@@ -207,5 +207,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_Keychain)
+QTEST_MAIN(TestKeychain)
 #include "tst_keychain.moc"

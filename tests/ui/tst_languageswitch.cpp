@@ -30,7 +30,7 @@
 
 using namespace Tether;
 
-class tst_LanguageSwitch : public QObject
+class TestLanguageSwitch : public QObject
 {
     Q_OBJECT
 
@@ -333,5 +333,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_LanguageSwitch)
+QTEST_MAIN(TestLanguageSwitch)
 #include "tst_languageswitch.moc"

@@ -31,7 +31,7 @@ public Q_SLOTS:
     void open(const QUrl &url) { urls << url; }
 };
 
-class tst_MessageDelegate : public QObject
+class TestMessageDelegate : public QObject
 {
     Q_OBJECT
 
@@ -816,5 +816,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_MessageDelegate)
+QTEST_MAIN(TestMessageDelegate)
 #include "tst_messagedelegate.moc"

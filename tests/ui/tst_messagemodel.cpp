@@ -15,7 +15,7 @@
 using namespace Tether;
 using D = ChatMessage::Delivery;
 
-class tst_MessageModel : public QObject
+class TestMessageModel : public QObject
 {
     Q_OBJECT
 
@@ -182,5 +182,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_MessageModel)
+QTEST_MAIN(TestMessageModel)
 #include "tst_messagemodel.moc"

@@ -9,7 +9,7 @@
 using namespace Tether;
 using S = ConnectionState;
 
-class tst_Notifications : public QObject
+class TestNotifications : public QObject
 {
     Q_OBJECT
 
@@ -58,5 +58,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Notifications)
+QTEST_GUILESS_MAIN(TestNotifications)
 #include "tst_notifications.moc"

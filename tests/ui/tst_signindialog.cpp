@@ -15,7 +15,7 @@
 
 using namespace Tether;
 
-class tst_SignInDialog : public QObject
+class TestSignInDialog : public QObject
 {
     Q_OBJECT
 
@@ -155,5 +155,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(tst_SignInDialog)
+QTEST_MAIN(TestSignInDialog)
 #include "tst_signindialog.moc"

@@ -16,7 +16,7 @@
 using namespace Tether;
 using Role = SingleInstance::Role;
 
-class tst_SingleInstance : public QObject
+class TestSingleInstance : public QObject
 {
     Q_OBJECT
 
@@ -139,5 +139,5 @@ private Q_SLOTS:
 #endif
 };
 
-QTEST_GUILESS_MAIN(tst_SingleInstance)
+QTEST_GUILESS_MAIN(TestSingleInstance)
 #include "tst_singleinstance.moc"

@@ -15,7 +15,7 @@ using A = StatusLogic::Action;
 using R = StatusLogic::RetryOutcome;
 using S = ConnectionState;
 
-class tst_StatusLogic : public QObject
+class TestStatusLogic : public QObject
 {
     Q_OBJECT
 
@@ -521,5 +521,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_StatusLogic)
+QTEST_GUILESS_MAIN(TestStatusLogic)
 #include "tst_statuslogic.moc"

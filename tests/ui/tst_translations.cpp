@@ -88,7 +88,7 @@ QString unescapeCpp(QString s)
 
 } // namespace
 
-class tst_Translations : public QObject
+class TestTranslations : public QObject
 {
     Q_OBJECT
 
@@ -184,5 +184,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Translations)
+QTEST_GUILESS_MAIN(TestTranslations)
 #include "tst_translations.moc"
