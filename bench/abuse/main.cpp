@@ -290,7 +290,7 @@ struct Settings
 // Fills the lobby (rate limit off for this, on a server of its own over the same database).
 bool preload(BenchReport &report, ServerProcess &server, int count)
 {
-    server.setArguments({ str("--allow-guests"), str("--demo"), str("--rate-limit"), str("0") });
+    server.setArguments({ str("--allow-guests"), str("--demo"), str("--rate-limit"), str("0"), str("--user-rate"), str("0") });
     QString error;
     if (!server.start(&error)) {
         report.error(error);
