@@ -6,13 +6,16 @@
 #include "httperrorbody.h"
 #include "keys.h"
 #include "refreshrequest.h"
+#include "tlstrust.h"
 #include "userinfo.h"
 
 #include <QJsonDocument>
+#include <QLocale>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslConfiguration>
 
 namespace Tether {
 
@@ -35,7 +38,9 @@ AuthClient::Error errorForStatus(AuthClient::Operation operation, int status)
 {
     using E = AuthClient::Error;
     if (operation == AuthClient::Operation::Refresh)
-        return status == 400 || status == 401 || status == 403 ? E::InvalidToken : E::ServerError;
+        // Only the server's explicit "no" signs the user out; anything else (a proxy's 403, a 5xx,
+        // a 429) may pass: the same refresh token is tried again later.
+        return status == 400 || status == 401 ? E::InvalidToken : E::ServerError;
     if (status == 401)
         return E::InvalidCredentials;
     if (status == 403 && operation == AuthClient::Operation::Register)
@@ -112,6 +117,25 @@ QUrl AuthClient::refreshUrlFor(const QUrl &serverUrl)
     return url;
 }
 
+QDateTime AuthClient::parseHttpDate(const QByteArray &value)
+{
+    if (value.size() > 64)
+        return QDateTime();
+    QDateTime date = QLocale::c().toDateTime(QString::fromLatin1(value.trimmed()),
+                                             QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"));
+    if (!date.isValid())
+        return QDateTime();
+    date.setTimeSpec(Qt::UTC);
+    return date;
+}
+
+void AuthClient::setNetworkSettings(const ConnectionConfig &config)
+{
+    m_nam->setProxy(config.proxy);
+    m_caFile = config.caFile;
+    m_pin = TlsTrust::normalisePin(config.pinnedCertificateSha256);
+}
+
 void AuthClient::setServer(const QUrl &serverUrl)
 {
     m_base = httpBaseFor(serverUrl);
@@ -160,7 +184,23 @@ bool AuthClient::post(Operation operation, const QUrl &url, const QByteArray &bo
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     m_operation = operation;
     m_requestUrl = url;
+    if (url.scheme() == QLatin1String("https") && (!m_caFile.isEmpty() || !m_pin.isEmpty())) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        if (!m_caFile.isEmpty())
+            ssl.addCaCertificates(TlsTrust::loadCaFile(m_caFile));
+        if (!m_pin.isEmpty())
+            ssl.setCaCertificates({}); // as the WebSocket: only the pinned certificate, judged below
+        request.setSslConfiguration(ssl);
+    }
+    m_started.start();
     QNetworkReply *reply = m_nam->post(request, body);
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
+        QSslCertificate peer = reply->sslConfiguration().peerCertificate();
+        if (peer.isNull() && !errors.isEmpty())
+            peer = errors.first().certificate();
+        if (!m_pin.isEmpty() && TlsTrust::judge(peer, m_pin) == TlsTrust::Verdict::Accept)
+            reply->ignoreSslErrors(errors);
+    });
     m_reply = reply;
     m_answerTooLarge = false;
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onReplyFinished(reply); });
@@ -194,6 +234,8 @@ void AuthClient::onReplyFinished(QNetworkReply *reply)
     Result result;
     result.operation = m_operation;
     result.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.serverDate = parseHttpDate(reply->rawHeader(QByteArrayLiteral("Date")));
+    result.roundTripMs = m_started.isValid() ? m_started.elapsed() : 0;
     const int status = result.httpStatus;
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(reply->read(MaxAnswerBytes), &parseError);

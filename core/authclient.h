@@ -5,6 +5,8 @@
 
 #include "connectionconfig.h"
 
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -29,8 +31,8 @@ public:
         \value InvalidAnswer       A 2xx without an access token, not JSON at all, or an answer over
                                    64 KiB (cut off). Transient: the server may recover.
         \value InvalidCredentials  Login: wrong user name or password (401).
-        \value InvalidToken        Refresh: the refresh token is unknown, used or expired (400/401/403);
-                                   sign in again.
+        \value InvalidToken        Refresh: the refresh token is unknown, used or expired (400/401);
+                                   sign in again. Any other refusal of a refresh is a ServerError.
         \value RegistrationClosed  Register: the server does not take new accounts (403).
         \value UserExists          Register: that user name is taken (409).
         \value RateLimited         Too many attempts (429): wait before trying again.
@@ -61,6 +63,8 @@ public:
                                  // refreshToken empty) and the refresh URL
         qint64 expiresInMs = -1; // the answer's expires_in; -1 when not given
         QString userName;        // login/register: the account's name as the server spells it
+        QDateTime serverDate;    // the answer's HTTP Date (the server's clock), invalid when absent
+        qint64 roundTripMs = 0;  // from the request to the answer
 
         bool succeeded() const { return error == Error::NoError; }
         // Worth trying again later by itself: the server was unreachable, failing or confused.
@@ -77,11 +81,16 @@ public:
     static QUrl httpBaseFor(const QUrl &serverUrl);
     // Where this server refreshes tokens: httpBaseFor(serverUrl) + /api/auth/refresh.
     static QUrl refreshUrlFor(const QUrl &serverUrl);
+    // An HTTP Date ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110's IMF-fixdate); invalid otherwise.
+    static QDateTime parseHttpDate(const QByteArray &value);
 
     // The server for login() and registerAccount(): its WebSocket or HTTP URL.
     void setServer(const QUrl &serverUrl);
     QUrl server() const { return m_base; } // the HTTP base
     void setTimeoutMs(int ms) { m_timeoutMs = ms; } // per request, default 15 s
+    // The proxy, CA file and pinned certificate of the connection (ConnectionConfig), for the
+    // HTTP side of the same server: set on this client's own QNetworkAccessManager.
+    void setNetworkSettings(const ConnectionConfig &config);
     int timeoutMs() const { return m_timeoutMs; }
 
     bool isRunning() const;
@@ -103,10 +112,13 @@ private:
     QNetworkAccessManager *m_nam;
     QPointer<QNetworkReply> m_reply;
     bool m_answerTooLarge = false;
+    QElapsedTimer m_started;
     Operation m_operation = Operation::Login;
     QUrl m_requestUrl;
     QUrl m_base;
     int m_timeoutMs = 15000;
+    QString m_caFile;
+    QString m_pin;
 };
 
 } // namespace Tether

@@ -15,6 +15,7 @@ Backoff::Backoff(const BackoffPolicy &policy, RandomSource random)
     m_policy.maxMs = std::max(m_policy.initialMs, m_policy.maxMs);
     m_policy.multiplier = std::max(1.0, m_policy.multiplier);
     m_policy.maxAttempts = std::max(0, m_policy.maxAttempts);
+    m_policy.downFraction = std::isfinite(m_policy.downFraction) ? std::clamp(m_policy.downFraction, 0.0, 1.0) : 0.0;
     if (!m_random)
         m_random = [] { return QRandomGenerator::global()->generateDouble(); };
 }
@@ -29,7 +30,12 @@ int Backoff::baseDelayMs(int attempt) const
 
 int Backoff::delayMs(int attempt) const
 {
-    const int base = baseDelayMs(attempt);
+    return jittered(baseDelayMs(attempt));
+}
+
+int Backoff::jittered(int boundMs) const
+{
+    const int base = std::max(0, boundMs);
     // A misbehaving source must not push the delay out of [0, base].
     const double r = std::clamp(m_random(), 0.0, 1.0);
     switch (m_policy.jitter) {

@@ -15,6 +15,10 @@ struct BackoffPolicy
     int maxMs = 30000;
     Jitter jitter = Jitter::Full;
     int maxAttempts = 0; // 0 = unlimited: a desktop app never gives up while the network is up
+    // A faster return (RetryPlanner): after the first retry, no wait is longer than this fraction
+    // of the time already spent down (never under initialMs / 10), so the time wasted after the
+    // server is back stays a small share of the outage. 0 turns the cap off.
+    double downFraction = 0.25;
 };
 
 class Backoff
@@ -31,6 +35,8 @@ public:
     int baseDelayMs(int attempt) const;
     // The delay to wait before attempt n, jitter applied.
     int delayMs(int attempt) const;
+    // Jitter applied to a given upper bound: the same spread as delayMs() has over baseDelayMs().
+    int jittered(int boundMs) const;
     // Whether attempt n may still be made.
     bool allowsAttempt(int attempt) const;
 

@@ -18,8 +18,9 @@ int retryAfterFromReason(const QString &reason)
 
 static bool isAuthFailure(const CloseInfo &info)
 {
-    return info.handshakeUnauthorized || info.code == Protocol::toInt(CloseCode::PolicyViolated)
-        || info.code == Protocol::toInt(CloseCode::TokenExpired);
+    // Only 4001 and a 401 on the upgrade speak about the token. 1008 is our server's rate limit:
+    // taking it as an auth failure once signed users out for typing too fast.
+    return info.handshakeUnauthorized || info.code == Protocol::toInt(CloseCode::TokenExpired);
 }
 
 static bool isTerminal(int code)
@@ -51,6 +52,8 @@ CloseDecision decideAfterClose(const CloseInfo &info, bool authRetryUsed, bool a
 
     if (info.code == Protocol::toInt(CloseCode::TryAgainLater))
         decision.delayFloorMs = TryAgainLaterFloorMs;
+    if (info.code == Protocol::toInt(CloseCode::PolicyViolated) || info.code == Protocol::toInt(CloseCode::SlowConsumer))
+        decision.delayFloorMs = PolicyCloseFloorMs;
     const int retryAfter = retryAfterFromReason(info.reason);
     if (retryAfter >= 0 && decision.action != CloseDecision::Action::SignOut) {
         decision.delayFloorMs = retryAfter; // the server knows its own load better than our default

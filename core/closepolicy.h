@@ -29,6 +29,9 @@ struct CloseDecision
 
 // A close with TryAgainLater (1013) waits at least this long.
 inline constexpr int TryAgainLaterFloorMs = 5000;
+// A policy close (1008: rate limit, 4008: slow consumer) waits at least this long: reconnecting at
+// once would only repeat what the server just refused. It says nothing about the token.
+inline constexpr int PolicyCloseFloorMs = 5000;
 // retry_after_ms beyond this is treated as this: a misconfigured server must not park clients for days.
 inline constexpr int MaxRetryAfterMs = 10 * 60 * 1000;
 // Besides 4003 (AuthRejected), the client treats this private-use range as "ended for good": an

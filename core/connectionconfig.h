@@ -8,6 +8,7 @@
 #include "pingframe.h"
 
 #include <QByteArray>
+#include <QNetworkProxy>
 #include <QString>
 #include <QUrl>
 
@@ -50,6 +51,13 @@ struct ConnectionConfig
     // turns close codes 1012-2999 into 1002 and drops the reason; the announcement restores them.
     // Empty = ignore announcements.
     QString goodbyeType = QString(Protocol::FrameType::Goodbye);
+
+    // Self-hosted servers: PEM CA certificates trusted besides the system's, and a pinned server
+    // certificate (SHA-256 fingerprint, trust on first use) that is accepted as is - and nothing else.
+    QString caFile;
+    QString pinnedCertificateSha256;
+    // Set on the socket itself: Qt skips the application-wide proxy for loopback hosts.
+    QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::DefaultProxy);
 };
 
 } // namespace Tether

@@ -92,6 +92,11 @@ ConnectionStats ConnectionManager::stats() const
     return d->stats;
 }
 
+QDateTime ConnectionManager::lastFrameAt() const
+{
+    return d->stats.lastFrameAt;
+}
+
 QList<ConnectionEvent> ConnectionManager::events() const
 {
     return d->eventLog.events();
@@ -164,6 +169,21 @@ bool ConnectionManager::isClosing() const
 NetworkMonitor *ConnectionManager::networkMonitor() const
 {
     return d->monitor;
+}
+
+void ConnectionManager::observeServerTime(const QDateTime &serverTime, qint64 rttMs)
+{
+    d->serverClock.observe(serverTime, rttMs);
+}
+
+qint64 ConnectionManager::serverClockOffsetMs() const
+{
+    return d->serverClock.offsetMs();
+}
+
+void ConnectionManager::setLocalClock(std::function<QDateTime()> clock)
+{
+    d->serverClock = ServerClock(std::move(clock));
 }
 
 void ConnectionManager::setTransportFactory(Transport::Factory factory)

@@ -82,6 +82,9 @@ public:
     QDateTime nextAttemptAt() const;   // valid while Reconnecting
     qint64 msUntilNextAttempt() const; // -1 unless Reconnecting
     ConnectionStats stats() const;
+    // When the last frame of any kind arrived from the server (UTC); invalid if none ever did.
+    // Kept while reconnecting, so the UI can say how long the server has been silent.
+    QDateTime lastFrameAt() const;
     QList<ConnectionEvent> events() const; // bounded in-memory log, oldest first
     QUrl displayUrl() const;           // the server URL with secrets (query tokens, user info) redacted
 
@@ -100,6 +103,13 @@ public:
     // What each attempt connects through; default: a WebSocketTransport. Takes effect from the
     // next attempt. An empty factory restores the default.
     void setTransportFactory(Transport::Factory factory);
+    // The server's clock as estimated from welcome/pong server_time and the HTTP Date of refresh
+    // answers; token expiry is judged by it. Callers that log in themselves pass their answer's
+    // Date (AuthClient::Result::serverDate) before the first attempt.
+    void observeServerTime(const QDateTime &serverTime, qint64 rttMs = 0);
+    qint64 serverClockOffsetMs() const; // server - local, 0 while unknown
+    // The local clock (default: the system's UTC time), for tests that put it an hour off.
+    void setLocalClock(std::function<QDateTime()> clock);
 
 Q_SIGNALS:
     void stateChanged(Tether::ConnectionState state, Tether::ConnectionState previous);

@@ -4,9 +4,12 @@
 #include "closecode.h"
 #include "closepolicy.h"
 #include "framecodec.h"
+#include "frametype.h"
+#include "keys.h"
 #include "networkmonitor.h"
 #include "secretredactor.h"
 #include "systemnetworkmonitor.h"
+#include "tlstrust.h"
 #include "websockettransport.h"
 
 #include <QRandomGenerator>
@@ -37,9 +40,11 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     , config(cfg)
     , monitor(mon)
     , backoff(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); })
+    , retryPlanner(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); }, {})
     , transportFactory([] { return new WebSocketTransport; })
     , eventLog(cfg.eventLogLimit)
 {
+    tokenSchedule = TokenSchedule([this] { return serverClock.now(); });
     tokenSchedule.setSkewMs(cfg.tokenRefreshSkewMs);
     if (!monitor) {
         ownMonitor = std::make_unique<SystemNetworkMonitor>();
@@ -63,6 +68,8 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
         // Stayed up long enough: the next drop starts a fresh backoff series.
         attempt = 0;
         authRetryUsed = false;
+        // Likewise the down clock: a link that flaps keeps it running, so its waits still grow.
+        retryPlanner.reset();
     });
     authResetTimer.setSingleShot(true);
     QObject::connect(&authResetTimer, &QTimer::timeout, q, [this] { authRetryUsed = false; });
@@ -190,6 +197,8 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
         refreshTimer.stop();
         stats.connectedSince = QDateTime();
     }
+    if (t.next == ConnectionState::Disconnected)
+        retryPlanner.reset();
     if (previous == ConnectionState::Reconnecting) {
         retryTimer.stop();
         nextAttemptAt = QDateTime();
@@ -242,7 +251,8 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
 void ConnectionManager::Private::prepareRetry()
 {
     const int next = attempt + 1;
-    const int backoffMs = backoff.delayMs(qMax(1, next - 1));
+    retryPlanner.linkLost(); // the down clock starts with the first wait of a series
+    const int backoffMs = retryPlanner.delayMs(qMax(1, next - 1));
     int delay = pendingServerSpread ? pendingFloorMs : qMax(backoffMs, pendingFloorMs);
     delay = qMax(0, delay);
     if (skippedWaitEnd.isValid() && pendingFloorMs == 0)
@@ -277,9 +287,14 @@ void ConnectionManager::Private::openLink()
         log(ConnectionEvent::Kind::Error, QStringLiteral("handshake timeout: ") + message);
         Q_EMIT q->errorOccurred(Error::HandshakeTimeout, message);
     });
-    QObject::connect(l, &Transport::frameReceived, q, [this] { heartbeat.frameReceived(); });
-    QObject::connect(l, &Transport::pongReceived, q,
-                     [this](const QByteArray &payload) { heartbeat.pongFrameReceived(payload); });
+    QObject::connect(l, &Transport::frameReceived, q, [this] {
+        stats.lastFrameAt = QDateTime::currentDateTimeUtc();
+        heartbeat.frameReceived();
+    });
+    QObject::connect(l, &Transport::pongReceived, q, [this](const QByteArray &payload) {
+        stats.lastFrameAt = QDateTime::currentDateTimeUtc();
+        heartbeat.pongFrameReceived(payload);
+    });
     QObject::connect(l, &Transport::textReceived, q, [this](const QString &text) { onText(text); });
     QObject::connect(l, &Transport::binaryReceived, q, [this](qint64 bytes) {
         ++stats.messagesIn;
@@ -300,6 +315,16 @@ void ConnectionManager::Private::onText(const QString &text)
     stats.bytesIn += text.toUtf8().size();
     setStatsChanged();
     heartbeat.frameReceived();
+
+    // welcome and pong carry the server's clock: a cheap look first, a parse only when it may be one.
+    if (text.contains(QLatin1String("\"server_time\""))) {
+        const auto frame = Protocol::FrameCodec::decode(text);
+        if (frame) {
+            const QString type = Protocol::FrameCodec::typeOf(*frame);
+            if (type == Protocol::FrameType::Welcome || type == Protocol::FrameType::Pong)
+                serverClock.observeMs(qint64(frame->value(Protocol::Key::ServerTime).toDouble()));
+        }
+    }
 
     if (config.heartbeatMode == ConnectionConfig::HeartbeatMode::Json && text.size() < 1024
         && text.contains(config.jsonPongType)) {
@@ -364,6 +389,9 @@ void ConnectionManager::Private::onLinkClosed(const TransportEnd &end)
     case CloseDecision::Action::Reconnect:
         pendingFloorMs = decision.delayFloorMs;
         pendingServerSpread = decision.serverSpread;
+        // A certificate problem does not go away by itself in seconds: straight to the cap.
+        if (!TlsTrust::codeIn(end.error).isEmpty() && !pendingServerSpread)
+            pendingFloorMs = qMax(pendingFloorMs, config.backoff.maxMs);
         fire(Event::SocketLost);
         break;
     case CloseDecision::Action::RefreshAndReconnect:
@@ -478,6 +506,7 @@ void ConnectionManager::Private::startRefresh()
         QStringLiteral("refreshing the access token at %1").arg(SecretRedactor::urlString(config.credentials.refreshUrl)));
     refreshingWith = config.credentials.refreshToken;
     auth.setTimeoutMs(qMax(1000, config.connectTimeoutMs));
+    auth.setNetworkSettings(config); // the same proxy and trust as the WebSocket
     auth.refresh(config.credentials.refreshUrl, config.credentials.refreshToken);
 }
 
@@ -497,6 +526,8 @@ void ConnectionManager::Private::onRefreshFinished(const AuthClient::Result &r)
         fire(Event::RefreshSucceeded);
         return;
     }
+    if (r.serverDate.isValid())
+        serverClock.observe(r.serverDate, r.roundTripMs);
     if (r.succeeded()) {
         config.credentials.accessToken = r.credentials.accessToken;
         if (!r.credentials.refreshToken.isEmpty())

@@ -10,6 +10,8 @@
 #include "eventlog.h"
 #include "heartbeat.h"
 #include "resumedetector.h"
+#include "retryplanner.h"
+#include "serverclock.h"
 #include "tokenschedule.h"
 #include "transport.h"
 
@@ -67,7 +69,8 @@ public:
     ConnectionConfig config;
     std::unique_ptr<NetworkMonitor> ownMonitor;
     NetworkMonitor *monitor = nullptr;
-    Backoff backoff;
+    Backoff backoff;          // token refresh retries
+    RetryPlanner retryPlanner; // reconnect waits: backoff capped by the time spent down
     Transport::Factory transportFactory;
 
     ConnectionState state = ConnectionState::Disconnected;
@@ -85,6 +88,7 @@ public:
     // the one the user skipped (the countdown must not grow because someone pressed the button).
     QDateTime skippedWaitEnd;
     int refreshFailures = 0;
+    ServerClock serverClock;       // token expiry is the server's time, not ours
     TokenSchedule tokenSchedule;
     QString refreshingWith;        // the refresh token of the request under way
 

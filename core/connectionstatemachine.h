@@ -20,7 +20,7 @@ public:
         HandshakeSucceeded, // the WebSocket upgrade completed
         SocketLost,         // the socket ended and the close policy says reconnect (or the attempt failed)
         ClosedNormally,     // the server closed and the policy says stay closed (1000)
-        AuthRejected,       // 1008/4001/HTTP 401, first time: refresh (if possible) and reconnect once
+        AuthRejected,       // 4001/HTTP 401, first time: refresh (if possible) and reconnect once
         Terminal,           // 4003, 4500-4999, or auth refused again: signed out
         TokenDue,           // while connected: the proactive refresh time has come
         RefreshSucceeded,

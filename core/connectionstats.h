@@ -28,6 +28,9 @@ struct ConnectionStats
     int pongs = 0;
     QDateTime connectedSince;     // invalid unless connected
     QDateTime lastPongAt;
+    // When the server was last heard from: any frame (message, pong, even part of a message),
+    // kept across reconnects so "last heard N s ago" can be said while the link is down.
+    QDateTime lastFrameAt;
     int tokenRefreshes = 0;
 
     // One answered ping: last, average and maximum round trip.

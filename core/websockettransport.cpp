@@ -1,5 +1,8 @@
 #include "websockettransport.h"
 
+#include "proxyspec.h"
+#include "tlstrust.h"
+
 #include "authframe.h"
 #include "framecodec.h"
 #include "goodbyeframe.h"
@@ -10,6 +13,7 @@
 #include <QWebSocket>
 
 #ifndef QT_NO_SSL
+#include <QSslConfiguration>
 #include <QSslError>
 #endif
 
@@ -49,6 +53,34 @@ QUrl WebSocketTransport::requestUrl(const ConnectionConfig &config)
     return url;
 }
 
+namespace {
+
+// The socket's error, naming the proxy when it is the proxy's: "Proxy denied connection" alone
+// does not say which one to look at.
+QString socketErrorText(QWebSocket *socket)
+{
+    QString text = socket->errorString();
+    bool proxyError = text.contains(QLatin1String("proxy"), Qt::CaseInsensitive);
+    switch (socket->error()) {
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+    case QAbstractSocket::ProxyConnectionRefusedError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+    case QAbstractSocket::ProxyNotFoundError:
+    case QAbstractSocket::ProxyProtocolError:
+        proxyError = true;
+        break;
+    default:
+        break;
+    }
+    const QNetworkProxy::ProxyType type = socket->proxy().type();
+    if (proxyError && (type == QNetworkProxy::HttpProxy || type == QNetworkProxy::Socks5Proxy))
+        text += QStringLiteral(" (proxy %1)").arg(ProxySpec::toString(socket->proxy()));
+    return text;
+}
+
+} // namespace
+
 void WebSocketTransport::open(const ConnectionConfig &config)
 {
     if (m_state != State::Idle)
@@ -64,7 +96,28 @@ void WebSocketTransport::open(const ConnectionConfig &config)
         request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + token.toUtf8());
 
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(qMax<qint64>(1, config.maxIncomingMessageSize)));
+    // Both bounds: with only the message size, Qt still reads a frame of up to 2 GiB into memory
+    // before it checks anything. A frame is never larger than the message it carries.
+    const quint64 maxIncoming = quint64(qMax<qint64>(1, config.maxIncomingMessageSize));
+    m_socket->setMaxAllowedIncomingMessageSize(maxIncoming);
+    m_socket->setMaxAllowedIncomingFrameSize(maxIncoming);
+    m_socket->setProxy(config.proxy);
+#ifndef QT_NO_SSL
+    if (config.url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        m_pin = TlsTrust::normalisePin(config.pinnedCertificateSha256);
+        m_caFileError.clear();
+        if (!config.caFile.isEmpty()) {
+            const QList<QSslCertificate> cas = TlsTrust::loadCaFile(config.caFile, &m_caFileError);
+            ssl.addCaCertificates(cas);
+        }
+        // With a pin nothing else is trusted: every handshake comes to onSslErrors and is judged by
+        // the certificate's fingerprint, so a changed certificate is never accepted silently.
+        if (!m_pin.isEmpty())
+            ssl.setCaCertificates({});
+        m_socket->setSslConfiguration(ssl);
+    }
+#endif
     makeConnections();
     m_state = State::Connecting;
     m_handshakeTimer.start(m_connectTimeoutMs);
@@ -180,10 +233,10 @@ void WebSocketTransport::onError()
 {
     if (m_state == State::Closed)
         return;
-    const QString text = m_socket->errorString();
+    const QString text = socketErrorText(m_socket);
+    m_socketError = int(m_socket->error());
     if (m_error.isEmpty() || !m_error.startsWith(QStringLiteral("TLS")))
         m_error = text;
-    m_socketError = int(m_socket->error());
     // Qt 6.4 reports a refused upgrade only through the error string ("Unhandled http status code: 401").
     static const QRegularExpression unauthorized(QStringLiteral("\\b401\\b"));
     if (!m_upgraded && unauthorized.match(text).hasMatch())
@@ -198,10 +251,19 @@ void WebSocketTransport::onSslErrors(const QList<QSslError> &errors)
 {
     if (m_state == State::Closed)
         return;
-    QStringList texts;
-    for (const QSslError &e : errors)
-        texts << e.errorString();
-    m_error = QStringLiteral("TLS: ") + texts.join(QStringLiteral("; "));
+    QSslCertificate peer = m_socket->sslConfiguration().peerCertificate();
+    for (const QSslError &e : errors) {
+        if (peer.isNull())
+            peer = e.certificate();
+    }
+    const TlsTrust::Verdict verdict = m_pin.isEmpty() ? TlsTrust::Verdict::Untrusted : TlsTrust::judge(peer, m_pin);
+    if (verdict == TlsTrust::Verdict::Accept) {
+        m_socket->ignoreSslErrors(errors); // exactly these errors of exactly the pinned certificate
+        return;
+    }
+    m_error = TlsTrust::describe(verdict, errors, peer);
+    if (!m_caFileError.isEmpty())
+        m_error += QStringLiteral("; ") + m_caFileError;
     Q_EMIT errorOccurred(Error::TlsError, m_error);
 }
 #endif
@@ -272,7 +334,7 @@ void WebSocketTransport::finish(bool abortSocket)
     end.wasOpen = m_upgraded;
     end.closedByServer = m_closeFrameReceived || m_goodbyeCode != 0;
     if (!m_upgraded && m_error.isEmpty() && m_socket->error() != QAbstractSocket::UnknownSocketError) {
-        m_error = m_socket->errorString(); // e.g. "Connection refused", reported before error() reached us
+        m_error = socketErrorText(m_socket); // e.g. "Connection refused", reported before error() reached us
         m_socketError = int(m_socket->error());
     }
     end.error = m_error;

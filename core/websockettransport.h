@@ -54,6 +54,8 @@ private:
     void finish(bool abortSocket);
 
     QWebSocket *m_socket = nullptr;
+    QString m_pin;         // normalised SHA-256 of the one certificate trusted as is
+    QString m_caFileError; // the CA file could not be used: said with the TLS error
     State m_state = State::Idle;
     QString m_accessToken;       // for the auth frame only
     bool m_authFrame = false;    // the token goes in a first frame, and the answer completes the handshake

@@ -15,6 +15,7 @@ constexpr std::pair<ErrorCode, QLatin1String> kNames[] = {
     { ErrorCode::Forbidden, QLatin1String("forbidden") },
     { ErrorCode::RateLimited, QLatin1String("rate_limited") },
     { ErrorCode::StorageError, QLatin1String("storage_error") },
+    { ErrorCode::IdReused, QLatin1String("id_reused") },
     { ErrorCode::NotFound, QLatin1String("not_found") },
     { ErrorCode::MethodNotAllowed, QLatin1String("method_not_allowed") },
     { ErrorCode::BadRequest, QLatin1String("bad_request") },
@@ -26,6 +27,7 @@ constexpr std::pair<ErrorCode, QLatin1String> kNames[] = {
     { ErrorCode::InvalidToken, QLatin1String("invalid_token") },
     { ErrorCode::RegistrationClosed, QLatin1String("registration_closed") },
     { ErrorCode::UserExists, QLatin1String("user_exists") },
+    { ErrorCode::ServerBusy, QLatin1String("server_busy") },
 };
 } // namespace
 

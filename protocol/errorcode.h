@@ -15,9 +15,12 @@ enum class ErrorCode {
     MissingField,       // missing_field: a required field is absent or has the wrong JSON type
     InvalidField,       // invalid_field: present but not acceptable (empty text, long id, bad protocol)
     NotMember,          // not_member: the user is not in that conversation (or it does not exist)
-    Forbidden,          // forbidden: e.g. leaving a public conversation, auth after authentication
-    RateLimited,        // rate_limited: over the per-connection rate; the frame was dropped
+    Forbidden,          // forbidden: joining a private conversation uninvited, a guest creating one,
+                        // leaving a public conversation, auth after authentication
+    RateLimited,        // rate_limited: over a rate (the connection's frames, the user's sends or
+                        // conversation creations); the frame was dropped
     StorageError,       // storage_error: nothing was stored, retry later (also HTTP 500)
+    IdReused,           // id_reused: this sender used the send's "id" for a message in another conversation
     // HTTP API bodies
     NotFound,           // not_found (404)
     MethodNotAllowed,   // method_not_allowed (405)
@@ -30,6 +33,7 @@ enum class ErrorCode {
     InvalidToken,       // invalid_token (401): unknown, used or expired refresh token
     RegistrationClosed, // registration_closed (403)
     UserExists,         // user_exists (409)
+    ServerBusy,         // server_busy (503): over the connection or login capacity; retry after Retry-After
 };
 
 // "bad_json", ...; empty for Unknown.

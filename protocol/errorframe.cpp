@@ -15,6 +15,8 @@ QJsonObject ErrorFrame::toJson() const
     QJsonObject o{ { Key::Type, FrameType::Error }, { Key::Code, wireCode() }, { Key::Message, message } };
     if (!requestId.isUndefined() && !requestId.isNull())
         o.insert(Key::Id, requestId);
+    if (retryAfterMs)
+        o.insert(Key::RetryAfterMs, double(qMax<qint64>(0, *retryAfterMs)));
     return o;
 }
 
@@ -28,6 +30,9 @@ std::optional<ErrorFrame> ErrorFrame::fromJson(const QJsonObject &o, FrameError 
         return std::nullopt;
     ErrorFrame frame(fromWireName(*code), *message, o.value(Key::Id));
     frame.codeName = *code;
+    const QJsonValue retryAfter = o.value(Key::RetryAfterMs);
+    if (retryAfter.isDouble())
+        frame.retryAfterMs = Detail::toCount(retryAfter);
     return frame;
 }
 

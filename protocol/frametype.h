@@ -15,6 +15,8 @@ inline constexpr QLatin1String Join{ "join" };
 inline constexpr QLatin1String Leave{ "leave" };
 inline constexpr QLatin1String Typing{ "typing" };   // both directions
 inline constexpr QLatin1String Ping{ "ping" };
+inline constexpr QLatin1String Invite{ "invite" };
+inline constexpr QLatin1String Members{ "members" }; // also the server's reply
 
 // Server -> client
 inline constexpr QLatin1String AuthOk{ "auth_ok" };

@@ -19,6 +19,7 @@ inline constexpr QLatin1String Conversations{ "conversations" };
 inline constexpr QLatin1String Conversation{ "conversation" };
 inline constexpr QLatin1String HeartbeatMs{ "heartbeat_ms" };
 inline constexpr QLatin1String ServerTime{ "server_time" };
+inline constexpr QLatin1String Epoch{ "epoch" };
 inline constexpr QLatin1String Title{ "title" };
 inline constexpr QLatin1String LastSeq{ "last_seq" };
 inline constexpr QLatin1String Seq{ "seq" };
@@ -29,10 +30,12 @@ inline constexpr QLatin1String After{ "after" };
 inline constexpr QLatin1String Limit{ "limit" };
 inline constexpr QLatin1String Messages{ "messages" };
 inline constexpr QLatin1String HasMore{ "has_more" };
+inline constexpr QLatin1String More{ "more" };             // synced: conversations with more to page
 inline constexpr QLatin1String Code{ "code" };
 inline constexpr QLatin1String Message{ "message" };
 inline constexpr QLatin1String Reason{ "reason" };
-inline constexpr QLatin1String RetryAfterMs{ "retry_after_ms" };
+inline constexpr QLatin1String RetryAfterMs{ "retry_after_ms" }; // goodbye; error rate_limited
+inline constexpr QLatin1String Members{ "members" };              // the "members" reply's list
 // The user object ({"id","name","guest"}) also uses Id
 inline constexpr QLatin1String Name{ "name" };
 inline constexpr QLatin1String Guest{ "guest" };

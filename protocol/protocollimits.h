@@ -19,8 +19,10 @@ inline constexpr int MaxTitleLength = 200;               // longer join titles a
 inline constexpr int GuestKeyMinLength = 16;
 inline constexpr int GuestKeyMaxLength = 128;
 inline constexpr QLatin1String GuestIdPrefix{ "guest-" };
-// The client's bound on one message text; the server bounds text only through MaxFrameBytes.
+// One message text in UTF-8 bytes: the client's bound and the server's default --max-text.
 inline constexpr int MaxTextBytes = 64 * 1024;
+// Hex characters of a guest id after GuestIdPrefix: 128 bits of the guest key's hash.
+inline constexpr int GuestIdHexChars = 32;
 // The HTTP side of the port.
 inline constexpr qsizetype MaxHttpHeadBytes = 16 * 1024;
 inline constexpr qint64 MaxHttpBodyBytes = 64 * 1024;

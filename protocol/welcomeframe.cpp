@@ -15,7 +15,7 @@ QJsonObject WelcomeFrame::toJson() const
     QJsonArray list;
     for (const ConversationInfo &c : conversations)
         list.append(c.toJson());
-    return QJsonObject{
+    QJsonObject o{
         { Key::Type, FrameType::Welcome },
         { Key::Protocol, protocol ? protocol : Version },
         { Key::User, user.toJson() },
@@ -23,6 +23,9 @@ QJsonObject WelcomeFrame::toJson() const
         { Key::HeartbeatMs, heartbeatMs },
         { Key::ServerTime, double(serverTime) },
     };
+    if (!epoch.isEmpty())
+        o.insert(Key::Epoch, epoch);
+    return o;
 }
 
 std::optional<WelcomeFrame> WelcomeFrame::fromJson(const QJsonObject &o, FrameError *error)
@@ -61,6 +64,12 @@ std::optional<WelcomeFrame> WelcomeFrame::fromJson(const QJsonObject &o, FrameEr
     }
     welcome.heartbeatMs = int(std::min<qint64>(Detail::toCount(o.value(Key::HeartbeatMs)), std::numeric_limits<int>::max()));
     welcome.serverTime = Detail::toCount(o.value(Key::ServerTime));
+    const QJsonValue epoch = o.value(Key::Epoch);
+    if (!epoch.isUndefined() && (!epoch.isString() || epoch.toString().size() > 128)) {
+        Detail::fail(error, ErrorCode::InvalidField, QStringLiteral("\"epoch\" must be a string of at most 128 characters"));
+        return std::nullopt;
+    }
+    welcome.epoch = epoch.toString();
     return welcome;
 }
 

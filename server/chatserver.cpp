@@ -1,5 +1,6 @@
 #include "chatserver.h"
 
+#include "admissioncontrol.h"
 #include "chatstore.h"
 #include "clientconnection.h"
 #include "closecode.h"
@@ -9,6 +10,7 @@
 #include "httpapi.h"
 #include "keys.h"
 #include "localbroker.h"
+#include "logtext.h"
 #include "passwordhasher.h"
 #include "restartspread.h"
 #include "tokenservice.h"
@@ -68,7 +70,8 @@ QString upgradeToken(const QNetworkRequest &request)
 } // namespace
 
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
-    : QObject(parent), m_config(config), m_store(std::make_unique<ChatStore>()),
+    : QObject(parent), m_config(config),
+      m_store(std::make_unique<ChatStore>(config.durableAcks ? ChatStore::Sync::Durable : ChatStore::Sync::NotDurable)),
       m_tokens(std::make_unique<TokenService>()), m_broker(std::make_unique<LocalBroker>())
 {
     m_clock.start();
@@ -84,6 +87,8 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
 
 ChatServer::~ChatServer()
 {
+    // Whatever was received is stored first (its senders still exist to be told).
+    m_handlers->flushPending();
     // Tear down without callbacks into a half-destroyed object.
     const auto clients = m_clients;
     m_clients.clear();
@@ -152,6 +157,7 @@ bool ChatServer::start(QString *errorMessage)
             m_store->addUser(bot, PasswordHasher::Hash(), nullptr); // no password: cannot log in
     }
 
+    m_frontDoor->setLimits(maxConnections(), m_config.maxPerAddress);
     if (!m_frontDoor->listen(m_config.address, m_config.port, &error)) {
         qCWarning(lcServer).noquote() << error;
         if (errorMessage)
@@ -169,7 +175,19 @@ bool ChatServer::start(QString *errorMessage)
     m_started = true;
     qCInfo(lcServer).noquote() << "listening on" << httpUrl().toString() << "db" << m_databasePath
                                << "guests" << m_config.allowGuests << "demo" << m_config.demo;
+    qCInfo(lcServer).noquote() << "limits: max connections" << maxConnections() << "(descriptor limit"
+                               << AdmissionControl::descriptorLimit() << ") per address" << m_config.maxPerAddress
+                               << "auth timeout" << m_config.authTimeoutMs << "ms, replay" << m_config.replayLimit
+                               << "send buffer" << m_config.sendBufferBytes << "bytes, group commit"
+                               << m_config.groupCommitMax << (m_config.durableAcks ? "durable" : "NOT durable");
     return true;
+}
+
+int ChatServer::maxConnections() const
+{
+    if (m_config.maxConnections == ServerConfig::AutoMaxConnections)
+        return AdmissionControl::defaultMaxConnections(AdmissionControl::descriptorLimit());
+    return qMax(0, m_config.maxConnections);
 }
 
 bool ChatServer::isListening() const
@@ -202,7 +220,7 @@ QUrl ChatServer::httpUrl() const
     return makeUrl(QStringLiteral("http"), m_config.address, port(), QString());
 }
 
-bool ChatServer::addUser(const QString &name, const QString &password, QString *errorMessage)
+bool ChatServer::checkNewUser(const QString &name, const QString &password, QString *errorMessage)
 {
     if (!validUserName(name)) {
         if (errorMessage)
@@ -214,11 +232,43 @@ bool ChatServer::addUser(const QString &name, const QString &password, QString *
             *errorMessage = QStringLiteral("empty password");
         return false;
     }
+    return true;
+}
+
+bool ChatServer::addUser(const QString &name, const QString &password, QString *errorMessage)
+{
+    if (!checkNewUser(name, password, errorMessage))
+        return false;
+    return addUserHash(name, PasswordHasher::hash(password, m_config.passwordIterations), errorMessage);
+}
+
+bool ChatServer::addUserHash(const QString &name, const PasswordHasher::Hash &hash, QString *errorMessage)
+{
+    if (!validUserName(name)) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("invalid user name");
+        return false;
+    }
     if (!openStorage(errorMessage))
         return false;
-    if (!m_store->addUser(name, PasswordHasher::hash(password, m_config.passwordIterations), errorMessage))
+    if (!m_store->addUser(name, hash, errorMessage))
         return false;
-    qCInfo(lcServer).noquote() << "added user" << name;
+    qCInfo(lcServer).noquote() << "added user" << LogText::escape(name);
+    return true;
+}
+
+bool ChatServer::addConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage)
+{
+    if (!Protocol::Limits::isValidConversationId(id)) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("invalid conversation id \"%1\" (1-%2 of A-Z a-z 0-9 _ . : -)")
+                                    .arg(LogText::escape(id), QString::number(Protocol::Limits::MaxConversationIdLength));
+        return false;
+    }
+    const QString stored = title.trimmed().isEmpty() ? id : title.left(Protocol::Limits::MaxTitleLength);
+    if (!openStorage(errorMessage) || !m_store->setConversation(id, stored, isPublic, errorMessage))
+        return false;
+    qCInfo(lcServer).noquote() << "conversation" << id << (isPublic ? "is public" : "is private");
     return true;
 }
 
@@ -232,7 +282,9 @@ void ChatServer::onWebSocket(QWebSocket *socket)
     socket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxFrameBytes));
     auto *client = new ClientConnection(socket, m_nextConnectionId++, m_clock.elapsed(),
                                         RateLimiter(m_config.rateLimitPerSecond, m_config.rateLimitBurst));
-    const int active = connectionCount();
+    client->setSendLimit(m_config.sendBufferBytes, m_config.shutdownGraceMs);
+    // A hello's replay at once (a full conversation), and history paging at four of those a second.
+    client->setServeBudget(m_config.replayLimit > 0 ? 4.0 * m_config.replayLimit : 0.0, m_config.replayLimit);
     m_clients.insert(socket, client);
 
     connect(socket, &QWebSocket::textMessageReceived, this,
@@ -251,16 +303,29 @@ void ChatServer::onWebSocket(QWebSocket *socket)
                     Protocol::retryAfterReason(qMax(0, m_config.restartSpreadMs / 2)));
         return;
     }
-    if (m_config.maxConnections > 0 && active >= m_config.maxConnections) {
-        qCInfo(lcServer).noquote() << "refusing" << client->peer() << ": over max connections" << m_config.maxConnections;
-        closeClient(client, Protocol::toInt(CloseCode::TryAgainLater), QStringLiteral("too many connections"));
-        return;
-    }
+    // --max-connections is enforced by the front door, before the upgrade (HTTP 503).
     const QString token = upgradeToken(socket->request());
     qCInfo(lcServer).noquote() << "connect" << client->peer()
                                << (token.isEmpty() ? "(no token yet)" : "(token in upgrade)");
     if (!token.isEmpty())
         m_handlers->authenticate(client, token);
+    if (m_config.authTimeoutMs > 0 && !client->isClosing() && !(client->isAuthenticated() && !client->isGuest()))
+        QTimer::singleShot(m_config.authTimeoutMs, socket, [this, socket] { checkAuthenticated(socket); });
+}
+
+void ChatServer::checkAuthenticated(QWebSocket *socket)
+{
+    ClientConnection *client = m_clients.value(socket);
+    if (!client || client->isClosing())
+        return;
+    if (client->isAuthenticated() && (!client->isGuest() || client->helloDone()))
+        return;
+    qCInfo(lcServer).noquote() << "closing" << client->peer() << ": not authenticated within"
+                               << m_config.authTimeoutMs << "ms";
+    if (m_config.allowGuests)
+        closeClient(client, Protocol::toInt(CloseCode::PolicyViolated), QStringLiteral("no hello in time"));
+    else
+        closeClient(client, Protocol::toInt(CloseCode::AuthRejected), QStringLiteral("authentication timeout"));
 }
 
 void ChatServer::deliver(const QString &conversation, const QString &frameText, quint64 exceptConnectionId)
@@ -276,7 +341,7 @@ void ChatServer::deliver(const QString &conversation, const QString &frameText, 
     for (ClientConnection *client : std::as_const(m_clients)) {
         if (client->id() == exceptConnectionId || client->isClosing() || !client->helloDone())
             continue;
-        if (!info->isPublic && !members.contains(client->userId()))
+        if (!info->isPublic && (client->isGuest() || !members.contains(client->userId())))
             continue;
         client->sendText(frameText);
     }
@@ -295,10 +360,11 @@ void ChatServer::onDisconnected(ClientConnection *client)
     m_clients.remove(socket);
     const int code = client->closeCode() ? client->closeCode() : int(socket->closeCode());
     qCInfo(lcServer).noquote() << "disconnect" << client->peer() << "user"
-                               << (client->userId().isEmpty() ? QStringLiteral("-") : client->userId())
+                               << (client->userId().isEmpty() ? QStringLiteral("-") : LogText::escape(client->userId()))
                                << "code" << code << (client->closeCode() ? "(server)" : "(peer)") << "duration"
                                << QString::number(double(m_clock.elapsed() - client->connectedAtMs()) / 1000.0, 'f', 3)
                                           + QStringLiteral("s");
+    m_handlers->forget(client);
     delete client;
     socket->deleteLater();
     if (m_shuttingDown && m_clients.isEmpty())
@@ -329,6 +395,7 @@ void ChatServer::shutdown()
     m_shuttingDown = true;
     qCInfo(lcServer) << "shutting down:" << m_clients.size() << "connections";
     m_frontDoor->close();
+    m_handlers->flushPending(); // acks for what was received go out before the goodbyes
     if (m_idleTimer)
         m_idleTimer->stop();
     QList<ClientConnection *> open;
@@ -352,6 +419,7 @@ void ChatServer::finishShutdown()
     if (m_finished)
         return;
     m_finished = true;
+    m_handlers->flushPending();
     const auto clients = m_clients;
     m_clients.clear();
     for (auto it = clients.cbegin(); it != clients.cend(); ++it) {

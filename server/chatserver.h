@@ -4,6 +4,7 @@
 // wires the parts together (FrontDoor, HttpApi, FrameHandlers, ServerStorage, MessageBroker) and
 // owns the connections' lives: admission, idle timeout and shutdown.
 
+#include "passwordhasher.h"
 #include "protocollimits.h"
 
 #include <QElapsedTimer>
@@ -40,7 +41,7 @@ struct ServerConfig
     int accessTtlMs = 15 * 60 * 1000;
     int idleTimeoutMs = 60000;
     int restartSpreadMs = 5000;
-    int maxConnections = 0;      // 0 = unlimited
+    int maxConnections = AutoMaxConnections; // 0 = unlimited; see below
     qint64 maxFrameBytes = Protocol::Limits::MaxFrameBytes;
 
     // Additions beyond the cross-team contract.
@@ -50,6 +51,25 @@ struct ServerConfig
     double rateLimitBurst = 500;
     int rateLimitMaxViolations = 50;   // consecutive refused frames before close 1008
     int shutdownGraceMs = 2000;        // how long shutdown() waits for close handshakes
+
+    // Quotas and refresh token rotation (docs/protocol.md); 0 turns a bound off.
+    int maxTextBytes = Protocol::Limits::MaxTextBytes; // longer send texts (UTF-8) get invalid_field
+    double userRatePerSecond = 20;     // sends per user across its connections, sustained
+    double userRateBurst = 100;
+    int conversationsPerHour = 20;     // conversations one user may create per hour (and at once)
+    qint64 refreshGraceMs = 30000;     // a rotated refresh token retried this soon gets the same pair
+    // Bounded work and admission (issue 10; every bound: 0 = off). maxConnections above is
+    // AutoMaxConnections by default: the descriptor limit minus a reserve (AdmissionControl).
+    static constexpr int AutoMaxConnections = -1;
+    int replayLimit = 500;                    // messages per conversation in a hello's replay
+    qint64 sendBufferBytes = 4 * 1024 * 1024; // unsent bytes to one connection before 4008
+    int maxPerAddress = 64;                   // connections (WebSocket + raw HTTP) per peer address
+    int authTimeoutMs = 10000;                // a WebSocket's time to authenticate (or a guest's hello)
+    int groupCommitMax = 1000;                // sends per transaction; 0 = one commit per send (old mode)
+    bool durableAcks = true;                  // synchronous=FULL; false = NORMAL (old mode)
+    double loginRatePerMinute = 30;           // login/register attempts per address per minute
+    double loginUserRatePerMinute = 10;       // login attempts per user name per minute
+    int maxPendingLogins = 64;                // password hashes queued or running at once
 };
 
 class ChatServer : public QObject
@@ -64,11 +84,22 @@ public:
     QUrl httpUrl() const;        // http://127.0.0.1:PORT
     void shutdown();             // graceful: 1012 + {"retry_after_ms":N} spread, flush db; emits finished()
     bool addUser(const QString &name, const QString &password, QString *errorMessage = nullptr);
+    // The operator's conversations: creates id, or changes its title and visibility (public: open
+    // to every user and guest; private: members only). Works before start() too.
+    bool addConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage = nullptr);
+    // addUser() in two steps, so the hashing can run elsewhere: the name and password are
+    // acceptable; then store the user with its hash.
+    static bool checkNewUser(const QString &name, const QString &password, QString *errorMessage);
+    bool addUserHash(const QString &name, const PasswordHasher::Hash &hash, QString *errorMessage);
 
     ServerConfig config() const { return m_config; }
     bool isListening() const;
     quint16 port() const;
     int connectionCount() const;   // open WebSocket connections
+    int maxConnections() const;    // in force: the configured cap, or the one the descriptor limit allows (0 = none)
+    const FrontDoor &frontDoor() const { return *m_frontDoor; }
+    const FrameHandlers &frameHandlers() const { return *m_handlers; }
+    const HttpApi &httpApi() const { return *m_httpApi; }
     QString databasePath() const;  // the resolved path
 
     static QString defaultDatabasePath();
@@ -86,6 +117,8 @@ private:
     void deliver(const QString &conversation, const QString &frameText, quint64 exceptConnectionId);
     void closeClient(ClientConnection *client, int code, const QString &reason);
     void checkIdle();
+    // The auth timeout is up: a connection without a user (or a guest without its hello) goes.
+    void checkAuthenticated(QWebSocket *socket);
     void finishShutdown();
 
     ServerConfig m_config;

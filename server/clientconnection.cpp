@@ -1,14 +1,18 @@
 #include "clientconnection.h"
 
+#include "closecode.h"
 #include "errorframe.h"
 #include "framecodec.h"
 #include "goodbyeframe.h"
 #include "frontdoor.h"
 
+#include <QLoggingCategory>
 #include <QTimer>
 #include <QWebSocket>
 
 namespace Tether {
+
+Q_DECLARE_LOGGING_CATEGORY(lcServer)
 
 ClientConnection::ClientConnection(QWebSocket *socket, quint64 id, qint64 connectedAtMs, const RateLimiter &limiter)
     : m_socket(socket), m_id(id), m_peer(FrontDoor::peerKey(socket->peerAddress(), socket->peerPort())),
@@ -23,11 +27,53 @@ void ClientConnection::setUser(const QString &userId, bool guest)
     m_userId = userId;
 }
 
+void ClientConnection::setSendLimit(qint64 bytes, int graceMs)
+{
+    m_sendLimit = qMax<qint64>(0, bytes);
+    m_sendLimitGraceMs = graceMs;
+}
+
+void ClientConnection::setServeBudget(double perSecond, double burst)
+{
+    m_servePerSecond = qMax(0.0, perSecond);
+    m_serveBurst = qMax(1.0, burst);
+    m_serveTokens = m_serveBurst;
+    m_serveRefilledMs = -1;
+}
+
+int ClientConnection::serveAllowance(qint64 nowMs)
+{
+    if (m_servePerSecond <= 0)
+        return -1;
+    if (m_serveRefilledMs >= 0 && nowMs > m_serveRefilledMs)
+        m_serveTokens = qMin(m_serveBurst, m_serveTokens + double(nowMs - m_serveRefilledMs) * m_servePerSecond / 1000.0);
+    if (m_serveRefilledMs < 0 || nowMs > m_serveRefilledMs)
+        m_serveRefilledMs = nowMs;
+    return m_serveTokens >= 1 ? int(m_serveTokens) : 0;
+}
+
+qint64 ClientConnection::bytesQueued() const
+{
+    return m_socket->bytesToWrite();
+}
+
 void ClientConnection::sendText(const QString &frameText)
 {
     if (m_closing)
         return;
     m_socket->sendTextMessage(frameText);
+    // A peer that does not read must not make the server hold its broadcasts without bound. What
+    // the kernel still takes is not held here: only what it refuses (the peer's window is shut)
+    // counts, so a burst to a reading client is not mistaken for a slow one.
+    if (m_sendLimit <= 0 || m_socket->bytesToWrite() <= m_sendLimit)
+        return;
+    m_socket->flush();
+    if (m_socket->bytesToWrite() > m_sendLimit) {
+        qCInfo(lcServer).noquote() << "closing slow consumer" << m_peer << "user"
+                                   << (m_userId.isEmpty() ? QStringLiteral("-") : m_userId) << ":"
+                                   << m_socket->bytesToWrite() << "bytes unread";
+        close(Protocol::toInt(Protocol::CloseCode::SlowConsumer), QStringLiteral("slow consumer"), m_sendLimitGraceMs);
+    }
 }
 
 void ClientConnection::sendFrame(const QJsonObject &frame)
@@ -47,8 +93,8 @@ void ClientConnection::close(int code, const QString &reason, int graceMs)
     // Qt's QWebSocket (6.4 at least) rejects close codes 1012-2999 as invalid and reports 1002
     // instead, losing the code and reason. So every server-initiated close is announced first in a
     // text frame that any client can read; the close frame itself still carries the real code.
-    sendFrame(Protocol::GoodbyeFrame::forClose(code, reason).toJson());
     m_closing = true;
+    m_socket->sendTextMessage(Protocol::FrameCodec::encode(Protocol::GoodbyeFrame::forClose(code, reason).toJson()));
     m_closeCode = code;
     QWebSocket *socket = m_socket;
     socket->close(QWebSocketProtocol::CloseCode(code), reason);

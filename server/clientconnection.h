@@ -40,6 +40,21 @@ public:
     void setLastFrameMs(qint64 ms) { m_lastFrameMs = ms; }
     RateLimiter &limiter() { return m_limiter; }
 
+    // At most this many bytes may wait to be written to the peer (0 = no bound), beyond what the
+    // kernel takes: past that the connection is closed as a slow consumer (4008), after graceMs
+    // for the close handshake.
+    void setSendLimit(qint64 bytes, int graceMs);
+    qint64 sendLimit() const { return m_sendLimit; }
+    qint64 bytesQueued() const; // written by us, not yet taken by the kernel
+
+    // Messages served by replays and history pages together: at most perSecond a second, at most
+    // burst at once (perSecond 0 = no bound), so that one connection's requests cannot hold the
+    // event loop for long however many it sends at once.
+    void setServeBudget(double perSecond, double burst);
+    // How many messages may be served now (-1: no bound); served() takes them.
+    int serveAllowance(qint64 nowMs);
+    void served(int count) { m_serveTokens -= count; }
+
     bool isClosing() const { return m_closing; }
     int closeCode() const { return m_closeCode; } // 0 unless the server closed it
 
@@ -64,6 +79,12 @@ private:
     qint64 m_connectedAtMs;
     qint64 m_lastFrameMs;
     RateLimiter m_limiter;
+    double m_servePerSecond = 0;
+    double m_serveBurst = 0;
+    double m_serveTokens = 0;
+    qint64 m_serveRefilledMs = -1;
+    qint64 m_sendLimit = 0;
+    int m_sendLimitGraceMs = 0;
 };
 
 } // namespace Tether

@@ -2,6 +2,7 @@
 
 #include "clientconnection.h"
 #include "frames.h"
+#include "logtext.h"
 #include "messagebroker.h"
 #include "serverstorage.h"
 #include "tokenservice.h"
@@ -25,11 +26,20 @@ namespace {
 // key is ever stored or shown.
 QString guestIdFor(const QString &guestKey)
 {
-    if (!Limits::isValidGuestKey(guestKey))
-        return Limits::GuestIdPrefix + QStringLiteral("%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    // 128 bits either way: a keyed id cannot be hit by guessing another key, nor a keyless one
+    // by chance (a collision would share another guest's dedupe space).
+    if (!Limits::isValidGuestKey(guestKey)) {
+        quint32 random[4];
+        QRandomGenerator::system()->fillRange(random);
+        return Limits::GuestIdPrefix
+                + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(random), sizeof(random)).toHex());
+    }
     const QByteArray digest = QCryptographicHash::hash("tether-guest:" + guestKey.toUtf8(), QCryptographicHash::Sha256);
-    return Limits::GuestIdPrefix + QString::fromLatin1(digest.toHex().left(12));
+    return Limits::GuestIdPrefix + QString::fromLatin1(digest.toHex().left(Limits::GuestIdHexChars));
 }
+
+// Refused frames up to this size are parsed for their "id" (see charge()).
+constexpr qsizetype kMaxRefusedParseChars = 2048;
 
 MessageFrame toFrame(const ServerStorage::Message &m)
 {
@@ -60,8 +70,26 @@ std::optional<Frame> decodeOrAnswer(ClientConnection *client, const QJsonObject 
 
 FrameHandlers::FrameHandlers(const ServerConfig &config, ServerStorage &storage, TokenService &tokens,
                              MessageBroker &broker, const QElapsedTimer &clock)
-    : m_config(config), m_storage(storage), m_tokens(tokens), m_broker(broker), m_clock(clock)
+    : m_config(config), m_storage(storage), m_tokens(tokens), m_broker(broker), m_clock(clock),
+      m_quotas(config.userRatePerSecond, config.userRateBurst, config.conversationsPerHour,
+               [&clock] { return clock.elapsed(); }),
+      m_membership(storage, broker, m_quotas),
+      m_committer(std::make_unique<GroupCommitter>(storage, config.groupCommitMax,
+                                                   [this](const QList<GroupCommitter::Outcome> &outcomes,
+                                                          const QString &error) { committed(outcomes, error); }))
 {
+}
+
+FrameHandlers::~FrameHandlers() = default;
+
+void FrameHandlers::forget(ClientConnection *client)
+{
+    m_committer->forget(client);
+}
+
+void FrameHandlers::flushPending()
+{
+    m_committer->flush();
 }
 
 void FrameHandlers::close(ClientConnection *client, int code, const QString &reason)
@@ -82,8 +110,28 @@ bool FrameHandlers::authenticate(ClientConnection *client, const QString &token)
         return false;
     }
     client->setUser(claims.subject, false);
-    qCInfo(lcServer).noquote() << "authenticated" << client->peer() << "as" << client->userId();
+    qCInfo(lcServer).noquote() << "authenticated" << client->peer() << "as" << LogText::escape(client->userId());
     return true;
+}
+
+bool FrameHandlers::charge(ClientConnection *client, const QString *text)
+{
+    if (client->limiter().allow(m_clock.elapsed()))
+        return true;
+    if (client->limiter().consecutiveRejections() > m_config.rateLimitMaxViolations) {
+        qCInfo(lcServer).noquote() << "closing" << client->peer() << ": rate limit exceeded persistently";
+        close(client, toInt(CloseCode::PolicyViolated), QStringLiteral("rate limit exceeded"));
+        return false;
+    }
+    // A refused frame is not parsed: only a small one is read for its "id", so the client can
+    // retry exactly that request (a refused frame costs at most kMaxRefusedParseChars of parsing).
+    QJsonValue id;
+    if (text && text->size() <= kMaxRefusedParseChars) {
+        if (const auto frame = FrameCodec::decode(*text))
+            id = frame->value(Key::Id);
+    }
+    client->sendError(ErrorCode::RateLimited, QStringLiteral("too many frames; slow down and retry"), id);
+    return false;
 }
 
 void FrameHandlers::onBinary(ClientConnection *client)
@@ -91,6 +139,8 @@ void FrameHandlers::onBinary(ClientConnection *client)
     if (client->isClosing())
         return;
     client->setLastFrameMs(m_clock.elapsed());
+    if (!charge(client, nullptr))
+        return;
     client->sendError(ErrorCode::BadJson, QStringLiteral("binary frames are not part of the protocol"), QJsonValue());
 }
 
@@ -98,21 +148,12 @@ void FrameHandlers::onText(ClientConnection *client, const QString &text)
 {
     if (client->isClosing())
         return;
-    const qint64 now = m_clock.elapsed();
-    client->setLastFrameMs(now);
+    client->setLastFrameMs(m_clock.elapsed());
+    if (!charge(client, &text))
+        return;
     FrameError parseError;
     const std::optional<QJsonObject> decoded = FrameCodec::decode(text, &parseError);
     const QJsonObject frame = decoded.value_or(QJsonObject());
-    if (!client->limiter().allow(now)) {
-        if (client->limiter().consecutiveRejections() > m_config.rateLimitMaxViolations) {
-            qCInfo(lcServer).noquote() << "closing" << client->peer() << ": rate limit exceeded persistently";
-            close(client, toInt(CloseCode::PolicyViolated), QStringLiteral("rate limit exceeded"));
-        } else {
-            client->sendError(ErrorCode::RateLimited, QStringLiteral("too many frames; slow down and retry"),
-                              frame.value(Key::Id));
-        }
-        return;
-    }
     if (!decoded) {
         if (!client->isAuthenticated() && !m_config.allowGuests) {
             close(client, toInt(CloseCode::AuthRejected), QStringLiteral("authentication required"));
@@ -138,7 +179,7 @@ void FrameHandlers::onText(ClientConnection *client, const QString &text)
             return;
         }
         client->setUser(guestIdFor(type == FrameType::Hello ? frame.value(Key::GuestKey).toString() : QString()), true);
-        qCInfo(lcServer).noquote() << "guest" << client->peer() << "is" << client->userId();
+        qCInfo(lcServer).noquote() << "guest" << client->peer() << "is" << LogText::escape(client->userId());
     }
     dispatch(client, frame);
 }
@@ -155,9 +196,13 @@ void FrameHandlers::dispatch(ClientConnection *client, const QJsonObject &frame)
     else if (type == FrameType::History)
         handleHistory(client, frame);
     else if (type == FrameType::Join)
-        handleJoin(client, frame);
+        m_membership.handleJoin(client, frame);
     else if (type == FrameType::Leave)
-        handleLeave(client, frame);
+        m_membership.handleLeave(client, frame);
+    else if (type == FrameType::Invite)
+        m_membership.handleInvite(client, frame);
+    else if (type == FrameType::Members)
+        m_membership.handleMembers(client, frame);
     else if (type == FrameType::Typing)
         handleTyping(client, frame);
     else if (type == FrameType::Auth)
@@ -174,28 +219,55 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
     const auto hello = decodeOrAnswer<HelloFrame>(client, frame);
     if (!hello)
         return;
-    const QList<ServerStorage::Conversation> conversations = m_storage.conversationsFor(client->userId());
+    const QList<ServerStorage::Conversation> conversations = m_membership.visibleConversations(client);
     WelcomeFrame welcome;
     welcome.user = UserInfo{ client->userId(), client->userId(), client->isGuest() };
     for (const auto &c : conversations)
         welcome.conversations.append(toInfo(c));
     welcome.heartbeatMs = qMax(1, m_config.idleTimeoutMs / 3);
     welcome.serverTime = QDateTime::currentMSecsSinceEpoch();
+    welcome.epoch = m_storage.epoch();
     client->sendFrame(welcome.toJson());
     // All of this runs in one go: no broadcast and no other frame of this client can interleave.
+    // Bounded: at most replayLimit messages per conversation, oldest missed first, and nothing
+    // more once half the connection's send buffer is taken (a hello repeated by a peer that does
+    // not read costs next to nothing). The rest is named in synced.more, for history paging.
+    // And a connection's replays and history pages together serve a bounded number of messages
+    // a second (ClientConnection::serveAllowance), so repeated hellos cost little more.
+    const int limit = m_config.replayLimit > 0 ? m_config.replayLimit : -1;
+    const qint64 budget = client->sendLimit() > 0 ? client->sendLimit() / 2 : -1;
     int replayed = 0;
+    SyncedFrame synced;
     for (const auto &c : conversations) {
         const qint64 after = hello->resume.value(c.id, 0);
         if (after >= c.lastSeq)
             continue;
-        const QList<ServerStorage::Message> missed = m_storage.messagesAfter(c.id, after);
-        for (const auto &m : missed)
+        const int allowance = client->serveAllowance(m_clock.elapsed());
+        if (client->isClosing() || allowance == 0 || (budget >= 0 && client->bytesQueued() >= budget)) {
+            synced.more.append(c.id);
+            continue;
+        }
+        const int take = limit < 0 ? allowance : (allowance < 0 ? limit : qMin(limit, allowance));
+        QList<ServerStorage::Message> missed = m_storage.messagesAfter(c.id, after, take >= 0 ? take + 1 : -1);
+        bool more = take >= 0 && missed.size() > take;
+        if (more)
+            missed.removeLast();
+        for (const auto &m : std::as_const(missed)) {
             client->sendFrame(toFrame(m).toJson());
-        replayed += missed.size();
+            client->served(1);
+            ++replayed;
+            if (budget >= 0 && client->bytesQueued() >= budget && m.seq < c.lastSeq) {
+                more = true;
+                break;
+            }
+        }
+        if (more)
+            synced.more.append(c.id);
     }
-    client->sendFrame(SyncedFrame().toJson());
+    client->sendFrame(synced.toJson());
     client->setHelloDone();
-    qCInfo(lcServer).noquote() << "hello from" << client->userId() << "replayed" << replayed << "messages";
+    qCInfo(lcServer).noquote() << "hello from" << LogText::escape(client->userId()) << "replayed" << replayed << "messages"
+                               << (synced.more.isEmpty() ? QString() : QStringLiteral("(more in %1)").arg(synced.more.size()));
 }
 
 void FrameHandlers::handleSend(ClientConnection *client, const QJsonObject &frame)
@@ -204,36 +276,71 @@ void FrameHandlers::handleSend(ClientConnection *client, const QJsonObject &fram
     const auto send = decodeOrAnswer<SendFrame>(client, frame);
     if (!send)
         return;
-    if (!m_storage.isMember(send->conversation, client->userId())) {
+    const int maxText = m_config.maxTextBytes;
+    if (maxText > 0 && send->text.size() > maxText / 3 && send->text.toUtf8().size() > maxText) {
+        client->sendError(ErrorCode::InvalidField, QStringLiteral("the text is longer than %1 bytes").arg(maxText), id);
+        return;
+    }
+    if (!m_membership.mayAccess(client, send->conversation)) {
         client->sendError(ErrorCode::NotMember,
                           QStringLiteral("not a member of \"%1\"").arg(send->conversation.left(Limits::MaxConversationIdLength)), id);
         return;
     }
-    storeAndBroadcast(send->conversation, send->id, client->userId(), send->text, client, id);
-}
-
-void FrameHandlers::storeAndBroadcast(const QString &conversation, const QString &clientId, const QString &from,
-                                      const QString &text, ClientConnection *sender, const QJsonValue &frameId)
-{
-    ServerStorage::Message stored;
-    QString error;
-    const auto result = m_storage.appendMessage(conversation, clientId, from, text,
-                                                QDateTime::currentMSecsSinceEpoch(), &stored, &error);
-    if (result == ServerStorage::AppendResult::Failed) {
-        qCWarning(lcServer).noquote() << "storing a message failed:" << error;
-        if (sender)
-            sender->sendError(ErrorCode::StorageError, QStringLiteral("the message was not stored; retry later"), frameId);
+    if (!m_quotas.allowSend(client->userId())) {
+        // Per user, across its connections: a client with a large outbox paces itself by this.
+        ErrorFrame limited(ErrorCode::RateLimited, QStringLiteral("too many messages; retry later"), id);
+        limited.retryAfterMs = m_quotas.msUntilSend(client->userId());
+        client->sendFrame(limited.toJson());
         return;
     }
-    if (sender)
-        sender->sendFrame(AckFrame{ clientId, stored.conversation, stored.seq, stored.ts }.toJson());
-    if (result == ServerStorage::AppendResult::Duplicate)
-        return;
-    publish(conversation, toFrame(stored).toJson());
+    store(send->conversation, send->id, client->userId(), send->text, client, id);
+}
 
-    if (m_config.demo && conversation == QLatin1String("echo") && from != echoBot())
-        storeAndBroadcast(conversation, QUuid::createUuid().toString(QUuid::WithoutBraces), echoBot(), text,
-                          nullptr, QJsonValue());
+void FrameHandlers::store(const QString &conversation, const QString &clientId, const QString &from,
+                          const QString &text, ClientConnection *sender, const QJsonValue &frameId)
+{
+    GroupCommitter::Request request;
+    request.message = ServerStorage::NewMessage{ conversation, clientId, from, text, QDateTime::currentMSecsSinceEpoch() };
+    request.sender = sender;
+    request.frameId = frameId;
+    m_committer->enqueue(request);
+}
+
+void FrameHandlers::committed(const QList<GroupCommitter::Outcome> &outcomes, const QString &errorMessage)
+{
+    if (!errorMessage.isEmpty())
+        qCWarning(lcServer).noquote() << "storing messages failed:" << LogText::escape(errorMessage);
+    // Acks first, in arrival order: every one of them is durable now.
+    for (const GroupCommitter::Outcome &o : outcomes) {
+        ClientConnection *sender = o.request.sender;
+        if (!sender)
+            continue;
+        if (o.stored.result == ServerStorage::AppendResult::Failed) {
+            sender->sendError(ErrorCode::StorageError, QStringLiteral("the message was not stored; retry later"),
+                              o.request.frameId);
+            continue;
+        }
+        const ServerStorage::Message &m = o.stored.message;
+        // The dedupe key is (sender, id): an id this sender used in another conversation names
+        // another message. Acking that one would lose this one silently.
+        if (o.stored.result == ServerStorage::AppendResult::Duplicate
+            && m.conversation != o.request.message.conversation) {
+            sender->sendError(ErrorCode::IdReused,
+                              QStringLiteral("this id names another of your messages; send with a new id"),
+                              o.request.frameId);
+            continue;
+        }
+        sender->sendFrame(AckFrame{ o.request.message.clientId, m.conversation, m.seq, m.ts }.toJson());
+    }
+    for (const GroupCommitter::Outcome &o : outcomes) {
+        if (o.stored.result != ServerStorage::AppendResult::Stored)
+            continue;
+        const ServerStorage::Message &m = o.stored.message;
+        publish(m.conversation, toFrame(m).toJson());
+        if (m_config.demo && m.conversation == QLatin1String("echo") && m.from != echoBot())
+            store(m.conversation, QUuid::createUuid().toString(QUuid::WithoutBraces), echoBot(), m.text, nullptr,
+                  QJsonValue());
+    }
 }
 
 void FrameHandlers::publish(const QString &conversation, const QJsonObject &frame, const ClientConnection *except)
@@ -246,70 +353,38 @@ void FrameHandlers::handleHistory(ClientConnection *client, const QJsonObject &f
     const auto request = decodeOrAnswer<HistoryRequestFrame>(client, frame);
     if (!request)
         return;
-    if (!m_storage.isMember(request->conversation, client->userId())) {
+    if (!m_membership.mayAccess(client, request->conversation)) {
         client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), request->requestId);
         return;
     }
-    const int limit = request->effectiveLimit();
+    const int allowance = client->serveAllowance(m_clock.elapsed());
+    if (allowance == 0) {
+        client->sendError(ErrorCode::RateLimited, QStringLiteral("too many messages asked for; retry shortly"),
+                          request->requestId);
+        return;
+    }
+    const int limit = allowance < 0 ? request->effectiveLimit() : qMin(request->effectiveLimit(), allowance);
     QList<ServerStorage::Message> messages = m_storage.messagesAfter(request->conversation, request->after, limit + 1);
     HistoryFrame reply;
     reply.conversation = request->conversation;
     reply.hasMore = messages.size() > limit;
     if (reply.hasMore)
         messages.removeLast();
-    for (const auto &m : std::as_const(messages))
+    // A page is bounded in bytes too, so one answer always fits the connection's send buffer:
+    // a quarter of it, at least one message.
+    const qint64 budget = client->sendLimit() > 0 ? client->sendLimit() / 4 : -1;
+    qint64 bytes = 0;
+    for (const auto &m : std::as_const(messages)) {
+        bytes += m.text.size() + m.id.size() + m.from.size() + 96;
+        if (budget >= 0 && bytes > budget && !reply.messages.isEmpty()) {
+            reply.hasMore = true;
+            break;
+        }
         reply.messages.append(toFrame(m));
+    }
+    client->served(int(reply.messages.size()));
     reply.requestId = request->requestId;
     client->sendFrame(reply.toJson());
-}
-
-void FrameHandlers::handleJoin(ClientConnection *client, const QJsonObject &frame)
-{
-    const auto join = decodeOrAnswer<JoinFrame>(client, frame);
-    if (!join)
-        return;
-    QString storageError;
-    if (!m_storage.ensureConversation(join->conversation, join->effectiveTitle(), false, &storageError)
-        || !m_storage.addMember(join->conversation, client->userId(), &storageError)) {
-        qCWarning(lcServer).noquote() << "join failed:" << storageError;
-        client->sendError(ErrorCode::StorageError, QStringLiteral("could not join; retry later"), join->requestId);
-        return;
-    }
-    const auto info = m_storage.conversation(join->conversation);
-    JoinedFrame joined;
-    joined.conversation = toInfo(*info);
-    joined.user = client->userId();
-    publish(join->conversation, joined.toJson(), client);
-    // The joiner hears about it even before its hello.
-    joined.requestId = join->requestId;
-    client->sendFrame(joined.toJson());
-}
-
-void FrameHandlers::handleLeave(ClientConnection *client, const QJsonObject &frame)
-{
-    const auto leave = decodeOrAnswer<LeaveFrame>(client, frame);
-    if (!leave)
-        return;
-    const auto info = m_storage.conversation(leave->conversation);
-    if (!info || !m_storage.isMember(info->id, client->userId())) {
-        client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), leave->requestId);
-        return;
-    }
-    if (info->isPublic) {
-        client->sendError(ErrorCode::Forbidden, QStringLiteral("public conversations cannot be left"), leave->requestId);
-        return;
-    }
-    LeftFrame left;
-    left.conversation = info->id;
-    left.user = client->userId();
-    publish(info->id, left.toJson(), client);
-    QString storageError;
-    if (!m_storage.removeMember(info->id, client->userId(), &storageError)) {
-        client->sendError(ErrorCode::StorageError, QStringLiteral("could not leave; retry later"), leave->requestId);
-        return;
-    }
-    left.requestId = leave->requestId;
-    client->sendFrame(left.toJson());
 }
 
 void FrameHandlers::handleTyping(ClientConnection *client, const QJsonObject &frame)
@@ -317,7 +392,7 @@ void FrameHandlers::handleTyping(ClientConnection *client, const QJsonObject &fr
     const auto typing = decodeOrAnswer<TypingFrame>(client, frame);
     if (!typing)
         return;
-    if (!m_storage.isMember(typing->conversation, client->userId())) {
+    if (!m_membership.mayAccess(client, typing->conversation)) {
         client->sendError(ErrorCode::NotMember, QStringLiteral("not a member of that conversation"), frame.value(Key::Id));
         return;
     }

@@ -14,6 +14,10 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace Tether {
 
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
@@ -39,6 +43,68 @@ FrontDoor::FrontDoor(HttpApi &api, const QElapsedTimer &clock, QObject *parent)
 FrontDoor::~FrontDoor()
 {
     close();
+    for (auto it = m_admitted.cbegin(); it != m_admitted.cend(); ++it)
+        it.key()->disconnect(this);
+    releaseDescriptor();
+}
+
+void FrontDoor::reserveDescriptor()
+{
+    if (m_spareDescriptor < 0)
+        m_spareDescriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+void FrontDoor::releaseDescriptor()
+{
+    if (m_spareDescriptor >= 0) {
+        ::close(m_spareDescriptor);
+        m_spareDescriptor = -1;
+    }
+}
+
+int FrontDoor::drainBacklog()
+{
+    if (!m_tcpServer)
+        return 0;
+    const int listener = int(m_tcpServer->socketDescriptor());
+    int closed = 0;
+    // Bounded: the backlog is finite, and each round frees the descriptor it took.
+    for (int i = 0; i < 4096; ++i) {
+        const int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            break;
+        ::close(fd);
+        ++closed;
+    }
+    return closed;
+}
+
+void FrontDoor::onAcceptError(int error)
+{
+    const qint64 now = m_clock.elapsed();
+    // Backoff: 50 ms after a quiet spell, doubling while errors keep coming, at most 1.6 s.
+    m_acceptBackoffMs = (m_lastAcceptErrorMs >= 0 && now - m_lastAcceptErrorMs < 5000)
+            ? qMin(1600, qMax(50, m_acceptBackoffMs * 2)) : 50;
+    m_lastAcceptErrorMs = now;
+    if (error == QAbstractSocket::SocketResourceError) {
+        // Out of descriptors: nobody may hang in the backlog until one is free. The spare one
+        // accepts and closes them all at once (they see the connection closed and back off).
+        releaseDescriptor();
+        const int closed = drainBacklog();
+        reserveDescriptor();
+        m_refusedOutOfDescriptors += closed;
+        qCWarning(lcServer).noquote() << "accept failed: out of file descriptors (" << m_admission.total()
+                                      << "connections open); closed" << closed << "waiting connections;"
+                                      << "accepting again in" << m_acceptBackoffMs << "ms";
+    } else {
+        qCWarning(lcServer).noquote() << "accept failed:" << error << m_tcpServer->errorString()
+                                      << "- accepting again in" << m_acceptBackoffMs << "ms";
+    }
+    // QTcpServer stops accepting after such an error: resume after the backoff.
+    QTimer::singleShot(m_acceptBackoffMs, this, [this] {
+        if (m_tcpServer && m_tcpServer->isListening() && !m_closed)
+            m_tcpServer->resumeAccepting();
+    });
 }
 
 QString FrontDoor::peerKey(const QHostAddress &address, quint16 port)
@@ -62,14 +128,9 @@ bool FrontDoor::listen(const QHostAddress &address, quint16 port, QString *error
     connect(m_tcpServer, &QTcpServer::newConnection, this, &FrontDoor::onTcpConnection);
     // QTcpServer stops accepting for good after any accept() error that is not "temporary":
     // ECONNABORTED from a client that reset while in the backlog, or EMFILE under a reconnect storm.
-    // Resume after a breath (at once would spin on EMFILE until a descriptor is free).
-    connect(m_tcpServer, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
-        qCWarning(lcServer).noquote() << "accept failed:" << error << m_tcpServer->errorString() << "- accepting again shortly";
-        QTimer::singleShot(100, this, [this] {
-            if (m_tcpServer && m_tcpServer->isListening())
-                m_tcpServer->resumeAccepting();
-        });
-    });
+    connect(m_tcpServer, &QTcpServer::acceptError, this,
+            [this](QAbstractSocket::SocketError error) { onAcceptError(int(error)); });
+    reserveDescriptor();
 
     m_wsServer = new QWebSocketServer(QStringLiteral("tether-server/" TETHER_VERSION),
                                       QWebSocketServer::NonSecureMode, this);
@@ -106,10 +167,58 @@ void FrontDoor::onTcpConnection()
             socket->deleteLater();
             continue;
         }
+        const QHostAddress address = AdmissionControl::normalized(socket->peerAddress());
+        const AdmissionControl::Verdict verdict = m_admission.admit(address);
+        if (verdict != AdmissionControl::Verdict::Admitted) {
+            refuse(socket, verdict);
+            continue;
+        }
+        // The slot is the socket's until it is gone, also after the upgrade (it then carries the
+        // WebSocket): released on whichever comes first, disconnected or destroyed.
+        m_admitted.insert(socket, address);
+        holdSlot(socket);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onTcpReadyRead(socket); });
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         HttpResponder::armTimeout(socket);
     }
+}
+
+void FrontDoor::holdSlot(QTcpSocket *socket)
+{
+    auto release = [this, socket] {
+        const auto it = m_admitted.find(socket);
+        if (it == m_admitted.end())
+            return;
+        m_admission.release(it.value());
+        m_admitted.erase(it);
+    };
+    connect(socket, &QTcpSocket::disconnected, this, release);
+    connect(socket, &QObject::destroyed, this, release);
+}
+
+void FrontDoor::refuse(QTcpSocket *socket, AdmissionControl::Verdict verdict)
+{
+    ++m_refusedOverLimit;
+    ++m_refusalsSinceLog;
+    const bool total = verdict == AdmissionControl::Verdict::OverTotal;
+    const qint64 now = m_clock.elapsed();
+    if (m_lastRefusalLogMs < 0 || now - m_lastRefusalLogMs >= 1000) { // one line a second at most
+        qCInfo(lcServer).noquote() << "refused" << m_refusalsSinceLog << "connection(s):"
+                                   << (total ? QStringLiteral("over max connections %1").arg(m_admission.maxConnections())
+                                             : QStringLiteral("over max per address %1 (%2)")
+                                                       .arg(m_admission.maxPerAddress())
+                                                       .arg(socket->peerAddress().toString()));
+        m_lastRefusalLogMs = now;
+        m_refusalsSinceLog = 0;
+    }
+    // Answered without reading the request: what already arrived is dropped, so the close is a
+    // FIN, not a reset that could destroy the answer before the client reads it.
+    socket->readAll();
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    HttpResponder::write(socket, 503,
+                         httpError(ErrorCode::ServerBusy, total ? QStringLiteral("the server is at its connection limit")
+                                                                : QStringLiteral("too many connections from your address")),
+                         "Retry-After: 5\r\n");
 }
 
 void FrontDoor::onTcpReadyRead(QTcpSocket *socket)
@@ -161,6 +270,11 @@ void FrontDoor::onTcpReadyRead(QTcpSocket *socket)
     }
     socket->read(head.headLength());
     const QByteArray body = socket->read(length);
+    // The request is complete: no more reading (one request per connection), and no head
+    // timeout while its answer is prepared (a login waits for its hash; HttpResponder::write
+    // bounds the time to read the answer).
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    HttpResponder::disarmTimeout(socket);
     m_api.handle(socket, head.method(), head.path(), body);
 }
 
@@ -169,6 +283,7 @@ void FrontDoor::handOver(QTcpSocket *socket)
     // From now on the socket belongs to the WebSocket machinery.
     disconnect(socket, nullptr, this, nullptr);
     disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    holdSlot(socket);
     HttpResponder::disarmTimeout(socket);
     socket->setParent(nullptr);
     const QString peer = peerKey(socket->peerAddress(), socket->peerPort());

@@ -6,6 +6,8 @@
 #include "healthstatus.h"
 #include "httperrorbody.h"
 #include "httpresponder.h"
+#include "logtext.h"
+#include "passwordworker.h"
 #include "refreshrequest.h"
 #include "serverstorage.h"
 #include "tokenresponse.h"
@@ -46,8 +48,35 @@ void writeStorageError(QTcpSocket *socket)
 } // namespace
 
 HttpApi::HttpApi(ChatServer &server, ServerStorage &storage, TokenService &tokens, const QElapsedTimer &clock)
-    : m_server(server), m_storage(storage), m_tokens(tokens), m_clock(clock)
+    : m_server(server), m_storage(storage), m_tokens(tokens), m_clock(clock), m_families(storage, tokens),
+      m_throttle(server.config().loginRatePerMinute, server.config().loginUserRatePerMinute),
+      m_worker(std::make_unique<PasswordWorker>(server.config().maxPendingLogins))
 {
+    // An unknown user name costs the same derivation as a real one (same iterations, random salt
+    // and key that no password matches), and gets the same answer.
+    m_dummyHash.iterations = qMax(1, server.config().passwordIterations);
+    m_dummyHash.salt = TokenService::newRefreshToken().toLatin1().left(16);
+    m_dummyHash.key = TokenService::refreshTokenHash(TokenService::newRefreshToken());
+}
+
+HttpApi::~HttpApi() = default;
+
+bool HttpApi::admitLogin(QTcpSocket *socket, const QString &userName)
+{
+    const qint64 waitMs = m_throttle.admit(socket->peerAddress(), userName, m_clock.elapsed());
+    if (waitMs <= 0)
+        return true;
+    const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
+    HttpResponder::write(socket, 429,
+                         httpError(ErrorCode::RateLimited, QStringLiteral("too many attempts; retry in %1 s").arg(seconds)),
+                         "Retry-After: " + QByteArray::number(seconds) + "\r\n");
+    return false;
+}
+
+void HttpApi::writeBusy(QTcpSocket *socket)
+{
+    HttpResponder::write(socket, 503, httpError(ErrorCode::ServerBusy, QStringLiteral("too many logins at once; retry shortly")),
+                         "Retry-After: 1\r\n");
 }
 
 void HttpApi::handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body)
@@ -101,20 +130,29 @@ void HttpApi::refresh(QTcpSocket *socket, const QJsonObject &request)
     const auto parsed = decodeOrAnswer<Protocol::RefreshRequest>(socket, request);
     if (!parsed)
         return;
-    const auto userId = m_storage.consumeRefreshToken(TokenService::refreshTokenHash(parsed->refreshToken),
-                                                      QDateTime::currentMSecsSinceEpoch());
-    if (!userId || !m_storage.hasUser(*userId)) {
+    const ServerConfig config = m_server.config();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const RefreshTokenFamilies::Result result =
+            m_families.exchange(parsed->refreshToken, now, config.refreshTtlMs, config.refreshGraceMs);
+    using Outcome = RefreshTokenFamilies::Outcome;
+    if (result.outcome == Outcome::StorageFailed) {
+        writeStorageError(socket);
+        return;
+    }
+    if (result.outcome == Outcome::ReuseDetected) {
+        qCWarning(lcServer).noquote() << "refresh token reuse for" << LogText::escape(result.userId)
+                                      << "- revoked its family of" << result.revoked << "tokens";
+    }
+    if (result.outcome == Outcome::Rejected || result.outcome == Outcome::ReuseDetected
+        || !m_storage.hasUser(result.userId)) {
         qCInfo(lcServer) << "refresh refused";
         HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidToken, QStringLiteral("unknown, used or expired refresh token")));
         return;
     }
-    const QJsonObject response = tokenResponse(*userId);
-    if (response.isEmpty()) {
-        writeStorageError(socket);
-        return;
-    }
-    qCInfo(lcServer).noquote() << "refreshed tokens for" << *userId;
-    HttpResponder::write(socket, 200, response);
+    qCInfo(lcServer).noquote() << (result.outcome == Outcome::Replayed ? "refresh retried: the same tokens again for"
+                                                                       : "refreshed tokens for")
+                               << LogText::escape(result.userId);
+    HttpResponder::write(socket, 200, tokenResponse(result, now));
 }
 
 void HttpApi::registration(QTcpSocket *socket, const QJsonObject &request)
@@ -126,21 +164,37 @@ void HttpApi::registration(QTcpSocket *socket, const QJsonObject &request)
         HttpResponder::write(socket, 403, httpError(ErrorCode::RegistrationClosed, QStringLiteral("registration is not open")));
         return;
     }
+    if (!admitLogin(socket, QString()))
+        return;
     if (m_storage.hasUser(credentials->username)) {
         HttpResponder::write(socket, 409, httpError(ErrorCode::UserExists, QStringLiteral("that user name is taken")));
         return;
     }
     QString message;
-    if (!m_server.addUser(credentials->username, credentials->password, &message)) {
+    if (!ChatServer::checkNewUser(credentials->username, credentials->password, &message)) {
         HttpResponder::write(socket, 400, httpError(ErrorCode::InvalidField, message));
         return;
     }
-    const QJsonObject response = tokenResponse(credentials->username);
-    if (response.isEmpty()) {
-        writeStorageError(socket);
-        return;
-    }
-    HttpResponder::write(socket, 201, response);
+    const QString name = credentials->username;
+    const bool queued = m_worker->hash(credentials->password, m_server.config().passwordIterations, socket,
+                                       [this, socket, name](const PasswordHasher::Hash &hash) {
+        QString error;
+        if (!m_server.addUserHash(name, hash, &error)) {
+            if (m_storage.hasUser(name))
+                HttpResponder::write(socket, 409, httpError(ErrorCode::UserExists, QStringLiteral("that user name is taken")));
+            else
+                HttpResponder::write(socket, 500, httpError(ErrorCode::StorageError, QStringLiteral("cannot store the user")));
+            return;
+        }
+        const QJsonObject response = tokenResponse(name);
+        if (response.isEmpty()) {
+            writeStorageError(socket);
+            return;
+        }
+        HttpResponder::write(socket, 201, response);
+    });
+    if (!queued)
+        writeBusy(socket);
 }
 
 void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
@@ -148,39 +202,51 @@ void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
     const auto credentials = decodeOrAnswer<Protocol::CredentialsRequest>(socket, request);
     if (!credentials)
         return;
+    // Counted now, before any hashing: a burst cannot slip in while earlier hashes run.
+    if (!admitLogin(socket, credentials->username))
+        return;
     const auto stored = m_storage.passwordHash(credentials->username);
-    // Unknown users cost a derivation too, so timing does not reveal which names exist.
-    const bool ok = stored ? PasswordHasher::verify(credentials->password, *stored)
-                           : (PasswordHasher::derive(credentials->password, QByteArray(16, 'x'),
-                                                     m_server.config().passwordIterations),
-                              false);
-    if (!ok) {
-        qCInfo(lcServer).noquote() << "login refused for" << credentials->username;
-        HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidCredentials, QStringLiteral("wrong user name or password")));
-        return;
-    }
-    const QJsonObject response = tokenResponse(credentials->username);
-    if (response.isEmpty()) {
-        writeStorageError(socket);
-        return;
-    }
-    qCInfo(lcServer).noquote() << "login" << credentials->username;
-    HttpResponder::write(socket, 200, response);
+    const QString name = credentials->username;
+    // Unknown users cost a derivation too, with the same answer, so neither the answer nor its
+    // timing reveals which names exist.
+    const bool queued = m_worker->verify(credentials->password, stored ? *stored : m_dummyHash, socket,
+                                         [this, socket, name, known = stored.has_value()](bool ok) {
+        if (!ok || !known) {
+            qCInfo(lcServer).noquote() << "login refused for" << LogText::escape(name);
+            HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidCredentials, QStringLiteral("wrong user name or password")));
+            return;
+        }
+        const QJsonObject response = tokenResponse(name);
+        if (response.isEmpty()) {
+            writeStorageError(socket);
+            return;
+        }
+        qCInfo(lcServer).noquote() << "login" << LogText::escape(name);
+        HttpResponder::write(socket, 200, response);
+    });
+    if (!queued)
+        writeBusy(socket);
 }
 
 QJsonObject HttpApi::tokenResponse(const QString &userId)
 {
-    const ServerConfig config = m_server.config();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QString refresh = TokenService::newRefreshToken();
-    if (!m_storage.storeRefreshToken(TokenService::refreshTokenHash(refresh), userId, now + config.refreshTtlMs))
+    const RefreshTokenFamilies::Result started = m_families.start(userId, now, m_server.config().refreshTtlMs);
+    if (started.outcome != RefreshTokenFamilies::Outcome::Issued)
         return QJsonObject();
+    return tokenResponse(started, now);
+}
+
+QJsonObject HttpApi::tokenResponse(const RefreshTokenFamilies::Result &issued, qint64 nowMs) const
+{
+    const ServerConfig config = m_server.config();
     Protocol::TokenResponse response;
-    response.accessToken = m_tokens.issue(userId, userId, now, config.accessTtlMs);
-    response.refreshToken = refresh;
-    response.expiresIn = config.accessTtlMs % 1000 == 0 ? double(config.accessTtlMs / 1000)
-                                                         : double(config.accessTtlMs) / 1000.0;
-    response.user = Protocol::UserInfo{ userId, userId, false };
+    // Deterministic for (user, issue time): a replayed pair carries the very same access token.
+    response.accessToken = m_tokens.issue(issued.userId, issued.userId, issued.issuedAtMs, config.accessTtlMs);
+    response.refreshToken = issued.refreshToken;
+    const qint64 remainingMs = qMax<qint64>(1, issued.issuedAtMs + config.accessTtlMs - nowMs);
+    response.expiresIn = remainingMs % 1000 == 0 ? double(remainingMs / 1000) : double(remainingMs) / 1000.0;
+    response.user = Protocol::UserInfo{ issued.userId, issued.userId, false };
     return response.toJson();
 }
 

@@ -1,17 +1,25 @@
 #pragma once
 // The JSON HTTP API on the server's port: POST /api/auth/login, /refresh, /register and
 // GET /health (docs/protocol.md). One request per connection, answered through HttpResponder.
+// Logins and registrations are rate limited (LoginThrottle) before any hashing, and their
+// passwords are hashed off the event-loop thread (PasswordWorker).
 
 #include "chatserver.h"
+#include "refreshtokenfamilies.h"
+#include "loginthrottle.h"
+#include "passwordhasher.h"
 
 #include <QByteArray>
 #include <QJsonObject>
+
+#include <memory>
 
 class QElapsedTimer;
 class QTcpSocket;
 
 namespace Tether {
 
+class PasswordWorker;
 class ServerStorage;
 class TokenService;
 
@@ -20,6 +28,8 @@ class HttpApi
 public:
     // server: its config, connectionCount() and addUser(); clock: started with the server (uptime).
     HttpApi(ChatServer &server, ServerStorage &storage, TokenService &tokens, const QElapsedTimer &clock);
+    ~HttpApi();
+    const PasswordWorker &passwordWorker() const { return *m_worker; }
 
     // A complete request whose body has been read; always answers and closes the socket.
     void handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body);
@@ -29,13 +39,23 @@ private:
     void refresh(QTcpSocket *socket, const QJsonObject &request);
     void registration(QTcpSocket *socket, const QJsonObject &request);
     void login(QTcpSocket *socket, const QJsonObject &request);
-    // Issues an access token and stores a new refresh token; empty when the store refused it.
+    // Issues an access token and starts a new refresh token family; empty when the store refused it.
     QJsonObject tokenResponse(const QString &userId);
+    // The answer for a refresh token the families issued: the access token issued at the same
+    // time, so a replayed pair is the same pair.
+    QJsonObject tokenResponse(const RefreshTokenFamilies::Result &issued, qint64 nowMs) const;
+    // False after answering 429 (with Retry-After) when the attempt is over a login rate limit.
+    bool admitLogin(QTcpSocket *socket, const QString &userName);
+    void writeBusy(QTcpSocket *socket);
 
     ChatServer &m_server;
     ServerStorage &m_storage;
     TokenService &m_tokens;
     const QElapsedTimer &m_clock;
+    RefreshTokenFamilies m_families;
+    LoginThrottle m_throttle;
+    std::unique_ptr<PasswordWorker> m_worker;
+    PasswordHasher::Hash m_dummyHash; // what an unknown user's password is checked against
 };
 
 } // namespace Tether

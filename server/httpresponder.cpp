@@ -2,7 +2,9 @@
 
 #include "framecodec.h"
 
+#include <QDateTime>
 #include <QJsonObject>
+#include <QLocale>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -33,8 +35,15 @@ void HttpResponder::write(QTcpSocket *socket, int status, const QJsonObject &bod
     const QByteArray payload = Protocol::FrameCodec::encodeUtf8(body);
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     response += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(payload.size())
-            + "\r\nConnection: close\r\nCache-Control: no-store\r\n" + extraHeaders + "\r\n" + payload;
+            + "\r\nConnection: close\r\nCache-Control: no-store\r\n"
+            // RFC 9110 6.6.1: the server's clock, which clients use to judge token expiry before a
+            // connection (and its welcome's server_time) exists.
+            + "Date: " + QLocale::c().toString(QDateTime::currentDateTimeUtc(), QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1()
+            + "\r\n" + extraHeaders + "\r\n" + payload;
     socket->write(response);
+    // What the kernel takes now goes now: then the close below is immediate and the descriptor
+    // is free at once (under a flood of refused connections that matters).
+    socket->flush();
     socket->disconnectFromHost();
     // A peer that never reads its response must not keep the socket forever.
     QTimer::singleShot(TimeoutMs, socket, [socket] { socket->abort(); });
@@ -54,6 +63,7 @@ const char *HttpResponder::reasonPhrase(int status)
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
     case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";

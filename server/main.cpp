@@ -16,6 +16,7 @@
 #include <iostream>
 #include <string>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,6 +74,25 @@ int main(int argc, char *argv[])
         }
         std::fprintf(stderr, "tether-server: added user %s\n", qPrintable(options.addUser));
         return 0;
+    }
+
+    if (!options.addConversation.isEmpty()) {
+        Tether::ChatServer server(options.config);
+        if (!server.addConversation(options.addConversation, options.conversationTitle, options.publicConversation, &error)) {
+            printError(error);
+            return 1;
+        }
+        std::fprintf(stderr, "tether-server: conversation %s is %s\n", qPrintable(options.addConversation),
+                     options.publicConversation ? "public" : "private");
+        return 0;
+    }
+
+    // Every connection is a descriptor: use what the hard limit allows (--max-connections
+    // defaults to the soft limit minus a reserve).
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
     }
 
     Tether::ChatServer server(options.config);

@@ -24,11 +24,35 @@ QList<QCommandLineOption> optionList()
         value("access-ttl", "Access token lifetime in seconds (default 900).", "S"),
         value("idle-timeout", "Close connections silent this long, seconds (default 60).", "S"),
         value("restart-spread", "Spread reconnects after shutdown over this window, seconds (default 5).", "S"),
-        value("max-connections", "Refuse WebSocket connections over N with 1013 (default 0 = unlimited).", "N"),
+        value("max-connections", "Connections held at once (WebSockets and HTTP requests); more get HTTP 503 "
+                                 "(default: the descriptor limit minus a reserve; 0 = unlimited).", "N"),
+        value("max-per-address", "Connections at once from one address (default 64; 0 = unlimited).", "N"),
+        value("auth-timeout", "A WebSocket must authenticate (or a guest say hello) within S seconds "
+                              "(default 10; 0 = no limit).", "S"),
+        value("replay-limit", "Messages per conversation replayed after hello; the rest is paged with "
+                              "history (default 500; 0 = all).", "N"),
+        value("send-buffer", "Unsent bytes one connection may hold before it is closed as a slow consumer, 4008 "
+                             "(default 4194304; 0 = unlimited).", "BYTES"),
+        value("group-commit", "Sends stored per transaction, acknowledged once on disk (default 1000; "
+                              "0 = one transaction per send).", "N"),
+        value("synchronous", "SQLite durability: full (an ack survives a power cut; default) or normal "
+                             "(survives a crash of the server only).", "MODE"),
+        value("login-rate", "Login and registration attempts per address per minute (default 30; 0 = off).", "N"),
+        value("login-user-rate", "Login attempts per user name per minute (default 10; 0 = off).", "N"),
+        value("max-pending-logins", "Password hashes queued or running at once; more get HTTP 503 "
+                                    "(default 64; 0 = unlimited).", "N"),
         value("secret-file", "Token signing secret (default: <db>.secret, generated).", "PATH"),
         value("rate-limit", "Frames per second per connection (default 100; 0 = off).", "N"),
         value("rate-burst", "Burst of the rate limit (default 500).", "N"),
+        value("max-text", "Longest message text in UTF-8 bytes (default 65536; 0 = only the frame limit).", "BYTES"),
+        value("user-rate", "Sends per second per user, across its connections (default 20; 0 = off).", "N"),
+        value("user-burst", "Burst of the per-user send rate (default 100).", "N"),
+        value("create-limit", "Conversations one user may create per hour (default 20; 0 = off).", "N"),
+        value("refresh-grace", "A rotated refresh token retried within S seconds gets the same tokens (default 30; 0 = never).", "S"),
         value("add-user", "Store user NAME with the password read from stdin, then exit.", "NAME"),
+        value("add-conversation", "Create conversation ID (or change its title and visibility), then exit.", "ID"),
+        value("title", "With --add-conversation: its title (default: the id).", "T"),
+        flag("public", "With --add-conversation: open to every user and guest (default: members only)."),
         flag("help", "Show this help."),
         flag("version", "Show the version."),
     };
@@ -117,6 +141,7 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         { "access-ttl", &config.accessTtlMs, false },
         { "idle-timeout", &config.idleTimeoutMs, true },
         { "restart-spread", &config.restartSpreadMs, true },
+        { "auth-timeout", &config.authTimeoutMs, true },
     };
     for (const Duration &d : durations) {
         const QString name = QString::fromLatin1(d.name);
@@ -124,17 +149,44 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
             return fail(QStringLiteral("--%1: expected a %2number of seconds, got \"%3\"")
                                 .arg(name, d.allowZero ? QString() : QStringLiteral("positive "), parser.value(name)));
     }
-    if (parser.isSet(QStringLiteral("max-connections"))) {
+    const struct { const char *name; int *target; } counts[] = {
+        { "max-connections", &config.maxConnections },
+        { "max-per-address", &config.maxPerAddress },
+        { "replay-limit", &config.replayLimit },
+        { "group-commit", &config.groupCommitMax },
+        { "max-pending-logins", &config.maxPendingLogins },
+        { "max-text", &config.maxTextBytes },
+        { "create-limit", &config.conversationsPerHour },
+    };
+    for (const auto &c : counts) {
+        const QString name = QString::fromLatin1(c.name);
+        if (!parser.isSet(name))
+            continue;
         bool ok = false;
-        const int n = parser.value(QStringLiteral("max-connections")).toInt(&ok);
+        const int n = parser.value(name).toInt(&ok);
         if (!ok || n < 0)
-            return fail(QStringLiteral("--max-connections: expected a whole number >= 0, got \"%1\"")
-                                .arg(parser.value(QStringLiteral("max-connections"))));
-        config.maxConnections = n;
+            return fail(QStringLiteral("--%1: expected a whole number >= 0, got \"%2\"").arg(name, parser.value(name)));
+        *c.target = n;
+    }
+    if (parser.isSet(QStringLiteral("send-buffer"))) {
+        bool ok = false;
+        const qint64 n = parser.value(QStringLiteral("send-buffer")).toLongLong(&ok);
+        if (!ok || n < 0)
+            return fail(QStringLiteral("--send-buffer: expected a number of bytes >= 0, got \"%1\"")
+                                .arg(parser.value(QStringLiteral("send-buffer"))));
+        config.sendBufferBytes = n;
+    }
+    if (parser.isSet(QStringLiteral("synchronous"))) {
+        const QString mode = parser.value(QStringLiteral("synchronous"));
+        if (mode != QLatin1String("full") && mode != QLatin1String("normal"))
+            return fail(QStringLiteral("--synchronous: expected full or normal, got \"%1\"").arg(mode));
+        config.durableAcks = mode == QLatin1String("full");
     }
     const struct { const char *name; double *target; } rates[] = {
         { "rate-limit", &config.rateLimitPerSecond },
         { "rate-burst", &config.rateLimitBurst },
+        { "login-rate", &config.loginRatePerMinute },
+        { "login-user-rate", &config.loginUserRatePerMinute },
     };
     for (const auto &r : rates) {
         const QString name = QString::fromLatin1(r.name);
@@ -145,6 +197,36 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         if (!ok || !std::isfinite(v) || v < 0)
             return fail(QStringLiteral("--%1: expected a number >= 0, got \"%2\"").arg(name, parser.value(name)));
         *r.target = v;
+    }
+    const struct { const char *name; double *target; } userRates[] = {
+        { "user-rate", &config.userRatePerSecond },
+        { "user-burst", &config.userRateBurst },
+    };
+    for (const auto &r : userRates) {
+        const QString name = QString::fromLatin1(r.name);
+        if (!parser.isSet(name))
+            continue;
+        bool ok = false;
+        const double v = parser.value(name).toDouble(&ok);
+        if (!ok || !std::isfinite(v) || v < 0)
+            return fail(QStringLiteral("--%1: expected a number >= 0, got \"%2\"").arg(name, parser.value(name)));
+        *r.target = v;
+    }
+    if (parser.isSet(QStringLiteral("refresh-grace"))) {
+        int graceMs = 0;
+        if (!parseSeconds(parser.value(QStringLiteral("refresh-grace")), &graceMs, true))
+            return fail(QStringLiteral("--refresh-grace: expected a number of seconds, got \"%1\"")
+                                .arg(parser.value(QStringLiteral("refresh-grace"))));
+        config.refreshGraceMs = graceMs;
+    }
+    if (parser.isSet(QStringLiteral("add-conversation"))) {
+        result.addConversation = parser.value(QStringLiteral("add-conversation"));
+        if (result.addConversation.isEmpty())
+            return fail(QStringLiteral("--add-conversation: empty id"));
+        result.conversationTitle = parser.value(QStringLiteral("title"));
+        result.publicConversation = parser.isSet(QStringLiteral("public"));
+    } else if (parser.isSet(QStringLiteral("title")) || parser.isSet(QStringLiteral("public"))) {
+        return fail(QStringLiteral("--title and --public go with --add-conversation"));
     }
     if (parser.isSet(QStringLiteral("add-user"))) {
         result.addUser = parser.value(QStringLiteral("add-user"));

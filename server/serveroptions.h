@@ -12,6 +12,9 @@ struct ServerOptions
 {
     ServerConfig config;
     QString addUser;     // --add-user NAME: store a user (password on stdin) and exit
+    QString addConversation;   // --add-conversation ID [--title T] [--public]: store it and exit
+    QString conversationTitle;
+    bool publicConversation = false;
     bool help = false;
     bool version = false;
 

@@ -5,6 +5,7 @@
 
 #include "passwordhasher.h"
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -33,6 +34,29 @@ public:
         qint64 ts = 0;
     };
     enum class AppendResult { Stored, Duplicate, Failed };
+    enum class CreateResult { Created, Exists, Failed };
+    // One refresh token of a family (a login's chain of rotations), found by its hash.
+    struct RefreshToken
+    {
+        QString userId;
+        QByteArray family;      // the hash of the family's first token
+        qint64 expiresAtMs = 0;
+        qint64 rotatedAtMs = -1; // when it was exchanged for its successor; -1 while it is the live one
+    };
+    // A message to append (appendMessages), and what became of it.
+    struct NewMessage
+    {
+        QString conversation;
+        QString clientId;
+        QString from;
+        QString text;
+        qint64 ts = 0;
+    };
+    struct AppendOutcome
+    {
+        AppendResult result = AppendResult::Failed;
+        Message message; // the stored one, or the original for Duplicate
+    };
 
     virtual ~ServerStorage() = default;
 
@@ -40,12 +64,21 @@ public:
     virtual bool open(const QString &location, QString *errorMessage) = 0;
     virtual void close() = 0;
     virtual bool isOpen() const = 0;
+    // Random, made once with the database and kept with it: tells clients a reset or restored server
+    // (its seqs may repeat) from the one they knew. Empty when the storage has none.
+    virtual QString epoch() const { return QString(); }
 
     virtual bool addUser(const QString &id, const PasswordHasher::Hash &hash, QString *errorMessage) = 0;
     virtual bool hasUser(const QString &id) const = 0;
     virtual std::optional<PasswordHasher::Hash> passwordHash(const QString &id) const = 0;
 
     virtual bool ensureConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage) = 0;
+    // A new private conversation with owner as its first member, in one transaction; Exists (and
+    // nothing changed) when the id is taken.
+    virtual CreateResult createConversation(const QString &id, const QString &title, const QString &owner,
+                                            QString *errorMessage) = 0;
+    // The operator's command: creates the conversation or changes its title and visibility.
+    virtual bool setConversation(const QString &id, const QString &title, bool isPublic, QString *errorMessage) = 0;
     virtual std::optional<Conversation> conversation(const QString &id) const = 0;
     virtual QList<Conversation> conversationsFor(const QString &userId) const = 0; // public ones + memberships
     virtual bool isMember(const QString &conversation, const QString &userId) const = 0;
@@ -57,12 +90,24 @@ public:
     // pair returns Duplicate and fills *out with the original.
     virtual AppendResult appendMessage(const QString &conversation, const QString &clientId, const QString &from,
                                        const QString &text, qint64 ts, Message *out, QString *errorMessage) = 0;
+    // Group commit: appends in order in ONE transaction, each as appendMessage() would (a message
+    // refused on its own is Failed without touching the others; dedupe sees the earlier ones of
+    // the batch). Returns when the transaction is durable; if it cannot be committed, every
+    // outcome is Failed and *errorMessage says why.
+    virtual QList<AppendOutcome> appendMessages(const QList<NewMessage> &messages, QString *errorMessage) = 0;
     // Messages with seq > after in seq order; limit < 0 = all.
     virtual QList<Message> messagesAfter(const QString &conversation, qint64 after, int limit = -1) const = 0;
 
-    virtual bool storeRefreshToken(const QByteArray &hash, const QString &userId, qint64 expiresAtMs) = 0;
-    // Deletes the token (rotation) and returns its user, if it existed and had not expired.
-    virtual std::optional<QString> consumeRefreshToken(const QByteArray &hash, qint64 nowMs) = 0;
+    // Refresh tokens are kept by hash only. A new family starts with its first token (family = hash).
+    virtual bool storeRefreshToken(const QByteArray &hash, const QString &userId, const QByteArray &family,
+                                   qint64 expiresAtMs) = 0;
+    virtual std::optional<RefreshToken> refreshToken(const QByteArray &hash) const = 0;
+    // Marks the live token hash rotated at nowMs and stores its successor in the same family and
+    // for the same user, in one transaction. False when hash is not live (already rotated or gone).
+    virtual bool rotateRefreshToken(const QByteArray &hash, const QByteArray &successorHash, qint64 nowMs,
+                                    qint64 successorExpiresAtMs) = 0;
+    // Deletes every token of the family (reuse was detected); returns how many.
+    virtual int revokeRefreshFamily(const QByteArray &family) = 0;
     virtual int purgeExpiredRefreshTokens(qint64 nowMs) = 0;
 
 protected:

@@ -1,11 +1,10 @@
 #include "tokenservice.h"
 
 #include "keys.h"
+#include "privatefile.h"
 
 #include <QCryptographicHash>
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
@@ -35,6 +34,13 @@ bool TokenService::loadOrCreateSecret(const QString &path, QString *errorMessage
 {
     QFile file(path);
     if (file.exists()) {
+        // Anyone who can read it can mint tokens for every user: refuse rather than serve.
+        if (PrivateFile::isExposed(path)) {
+            if (errorMessage)
+                *errorMessage = QStringLiteral("secret file %1 is readable or writable by group or others; "
+                                               "allow its owner only (chmod 600 %1) and start again").arg(path);
+            return false;
+        }
         if (!file.open(QIODevice::ReadOnly)) {
             if (errorMessage)
                 *errorMessage = QStringLiteral("cannot read secret file %1: %2").arg(path, file.errorString());
@@ -53,21 +59,9 @@ bool TokenService::loadOrCreateSecret(const QString &path, QString *errorMessage
     QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(raw.data()),
                                          reinterpret_cast<quint32 *>(raw.data() + raw.size()));
     const QByteArray secret = raw.toHex();
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    // NewOnly: never overwrite a secret another process created meanwhile. The file is created
-    // with the umask's mode and narrowed right after, before anything is written to it.
-    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
-        if (errorMessage)
-            *errorMessage = QStringLiteral("cannot create secret file %1: %2").arg(path, file.errorString());
+    // Created 0600 from the first byte, and never over a secret another process created meanwhile.
+    if (!PrivateFile::create(path, secret + '\n', errorMessage))
         return false;
-    }
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    if (file.write(secret + '\n') != secret.size() + 1) {
-        if (errorMessage)
-            *errorMessage = QStringLiteral("cannot create secret file %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    file.close();
     setSecret(secret);
     return true;
 }
@@ -148,6 +142,11 @@ QString TokenService::newRefreshToken()
     QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(bytes.data()),
                                          reinterpret_cast<quint32 *>(bytes.data() + bytes.size()));
     return QString::fromLatin1(base64Url(bytes));
+}
+
+QString TokenService::successorRefreshToken(const QString &refreshToken) const
+{
+    return QString::fromLatin1(base64Url(sign("tether-refresh-successor:" + refreshToken.toUtf8())));
 }
 
 QByteArray TokenService::refreshTokenHash(const QString &refreshToken)

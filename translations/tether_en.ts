@@ -4,6 +4,10 @@
     <context>
         <name>DiagnosticsReport</name>
         <message>
+            <source>Local store: damaged and replaced (%1); %2 unsent messages kept; the damaged file is at %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Tether version</source>
             <translation type="unfinished" />
         </message>
@@ -399,6 +403,17 @@
                 <numerusform>%n messages waiting to send</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>The message store on this computer was damaged and has been replaced; %n unsent message(s) were kept. The damaged file is at %1.</source>
+            <translation>
+                <numerusform>The message store on this computer was damaged and has been replaced; %n unsent message was kept. The damaged file is at %1.</numerusform>
+                <numerusform>The message store on this computer was damaged and has been replaced; %n unsent messages were kept. The damaged file is at %1.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not encrypted: %1 uses %2://, so your messages and sign-in cross the network in the clear. Ask for a wss:// address.</source>
+            <translation type="unfinished" />
+        </message>
         <message>
             <source>%1 is typing…</source>
             <translation type="unfinished" />
@@ -790,6 +805,31 @@
         <message>
             <source>Round trip: not measured yet</source>
             <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n s ago.</source>
+            <translation>
+                <numerusform>Last heard from the server %n s ago.</numerusform>
+                <numerusform>Last heard from the server %n s ago.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n min ago.</source>
+            <translation>
+                <numerusform>Last heard from the server %n min ago.</numerusform>
+                <numerusform>Last heard from the server %n min ago.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n h ago.</source>
+            <translation>
+                <numerusform>Last heard from the server %n h ago.</numerusform>
+                <numerusform>Last heard from the server %n h ago.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not heard from the server yet.</source>
+            <translation>Not heard from the server yet.</translation>
         </message>
         <message>
             <source>Tether: %1</source>
@@ -1464,6 +1504,22 @@
     <context>
         <name>Tether::SettingsDialog</name>
         <message>
+            <source>&amp;CA certificates file:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PEM file of a self-hosted server's own certificate authority</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>CA certificates file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Fallback servers are copies of the same service: they share your account. Another server address is another service, with its own account and messages.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Tether Settings</source>
             <translation type="unfinished" />
         </message>
@@ -1845,6 +1901,29 @@
         </message>
         <message>
             <source>With --diagnose: attach the report&apos;s data as JSON.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Tether::TrustCertificateDialog</name>
+        <message>
+            <source>Trust this server's certificate?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No certificate authority this computer trusts vouches for %1. Its certificate has this SHA-256 fingerprint:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Trust it only if the server's administrator gave you the same fingerprint. Tether will then accept exactly this certificate for this server, and refuse any other.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Trust this certificate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Do not connect</source>
             <translation type="unfinished" />
         </message>
     </context>

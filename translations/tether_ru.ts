@@ -4,6 +4,10 @@
     <context>
         <name>DiagnosticsReport</name>
         <message>
+            <source>Local store: damaged and replaced (%1); %2 unsent messages kept; the damaged file is at %3</source>
+            <translation>Локальное хранилище: повреждено и заменено (%1); сохранено неотправленных сообщений: %2; повреждённый файл: %3</translation>
+        </message>
+        <message>
             <source>Tether version</source>
             <translation>Версия Tether</translation>
         </message>
@@ -401,6 +405,18 @@
                 <numerusform>%n сообщений ждут отправки</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>The message store on this computer was damaged and has been replaced; %n unsent message(s) were kept. The damaged file is at %1.</source>
+            <translation>
+                <numerusform>Хранилище сообщений на этом компьютере было повреждено и заменено; сохранено %n неотправленное сообщение. Повреждённый файл: %1.</numerusform>
+                <numerusform>Хранилище сообщений на этом компьютере было повреждено и заменено; сохранено %n неотправленных сообщения. Повреждённый файл: %1.</numerusform>
+                <numerusform>Хранилище сообщений на этом компьютере было повреждено и заменено; сохранено %n неотправленных сообщений. Повреждённый файл: %1.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not encrypted: %1 uses %2://, so your messages and sign-in cross the network in the clear. Ask for a wss:// address.</source>
+            <translation>Без шифрования: %1 использует %2://, поэтому ваши сообщения и вход передаются по сети открыто. Попросите адрес wss://.</translation>
+        </message>
         <message>
             <source>%1 is typing…</source>
             <translation>%1 печатает…</translation>
@@ -797,6 +813,34 @@
         <message>
             <source>Round trip: not measured yet</source>
             <translation>Время отклика: ещё не измерено</translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n s ago.</source>
+            <translation>
+                <numerusform>Последний ответ сервера — %n с назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n с назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n с назад.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n min ago.</source>
+            <translation>
+                <numerusform>Последний ответ сервера — %n мин назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n мин назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n мин назад.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Last heard from the server %n h ago.</source>
+            <translation>
+                <numerusform>Последний ответ сервера — %n ч назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n ч назад.</numerusform>
+                <numerusform>Последний ответ сервера — %n ч назад.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not heard from the server yet.</source>
+            <translation>Сервер ещё ни разу не ответил.</translation>
         </message>
         <message>
             <source>Tether: %1</source>
@@ -1475,6 +1519,22 @@
     <context>
         <name>Tether::SettingsDialog</name>
         <message>
+            <source>&amp;CA certificates file:</source>
+            <translation>&amp;Файл сертификатов ЦС:</translation>
+        </message>
+        <message>
+            <source>PEM file of a self-hosted server's own certificate authority</source>
+            <translation>PEM-файл собственного центра сертификации вашего сервера</translation>
+        </message>
+        <message>
+            <source>CA certificates file</source>
+            <translation>Файл сертификатов ЦС</translation>
+        </message>
+        <message>
+            <source>Fallback servers are copies of the same service: they share your account. Another server address is another service, with its own account and messages.</source>
+            <translation>Резервные серверы — копии того же сервиса: у них общая учётная запись. Другой адрес сервера — другой сервис, со своей учётной записью и сообщениями.</translation>
+        </message>
+        <message>
             <source>Tether Settings</source>
             <translation>Настройки Tether</translation>
         </message>
@@ -1857,6 +1917,29 @@
         <message>
             <source>With --diagnose: attach the report&apos;s data as JSON.</source>
             <translation>Вместе с --diagnose: приложить данные отчёта в формате JSON.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Tether::TrustCertificateDialog</name>
+        <message>
+            <source>Trust this server's certificate?</source>
+            <translation>Доверять сертификату этого сервера?</translation>
+        </message>
+        <message>
+            <source>No certificate authority this computer trusts vouches for %1. Its certificate has this SHA-256 fingerprint:</source>
+            <translation>Ни один центр сертификации, которому доверяет этот компьютер, не подтверждает %1. Отпечаток SHA-256 его сертификата:</translation>
+        </message>
+        <message>
+            <source>Trust it only if the server's administrator gave you the same fingerprint. Tether will then accept exactly this certificate for this server, and refuse any other.</source>
+            <translation>Доверяйте ему, только если администратор сервера сообщил вам тот же отпечаток. Тогда Tether будет принимать для этого сервера именно этот сертификат и отклонять любой другой.</translation>
+        </message>
+        <message>
+            <source>Trust this certificate</source>
+            <translation>Доверять этому сертификату</translation>
+        </message>
+        <message>
+            <source>Do not connect</source>
+            <translation>Не подключаться</translation>
         </message>
     </context>
 </TS>

@@ -13,6 +13,7 @@ AppSettings AppSettings::load(QSettings &s)
     a.serverUrl = s.value(QStringLiteral("connection/server")).toString();
     a.fallbackServers = s.value(QStringLiteral("connection/fallbacks")).toStringList();
     a.userName = s.value(QStringLiteral("connection/user")).toString();
+    a.userByService = s.value(QStringLiteral("profiles/users")).toMap();
     const QString mode = s.value(QStringLiteral("proxy/mode"), QStringLiteral("system")).toString();
     a.proxyMode = mode == QLatin1String("none") ? ProxyMode::None
         : mode == QLatin1String("manual")       ? ProxyMode::Manual
@@ -21,6 +22,8 @@ AppSettings AppSettings::load(QSettings &s)
                                                                                              : ProxyType::Http;
     a.proxyHost = s.value(QStringLiteral("proxy/host")).toString();
     a.proxyPort = s.value(QStringLiteral("proxy/port"), a.proxyPort).toInt();
+    a.caFile = s.value(QStringLiteral("tls/caFile")).toString();
+    a.pinnedCertificate = s.value(QStringLiteral("tls/pinnedSha256")).toString();
     a.heartbeatIntervalMs = s.value(QStringLiteral("advanced/heartbeatMs"), a.heartbeatIntervalMs).toInt();
     a.pongTimeoutMs = s.value(QStringLiteral("advanced/pongTimeoutMs"), a.pongTimeoutMs).toInt();
     a.connectTimeoutMs = s.value(QStringLiteral("advanced/connectTimeoutMs"), a.connectTimeoutMs).toInt();
@@ -36,12 +39,15 @@ void AppSettings::save(QSettings &s) const
     s.setValue(QStringLiteral("connection/server"), serverUrl);
     s.setValue(QStringLiteral("connection/fallbacks"), fallbackServers);
     s.setValue(QStringLiteral("connection/user"), userName);
+    s.setValue(QStringLiteral("profiles/users"), userByService);
     s.setValue(QStringLiteral("proxy/mode"), proxyMode == ProxyMode::None ? QStringLiteral("none")
                                               : proxyMode == ProxyMode::Manual ? QStringLiteral("manual")
                                                                                : QStringLiteral("system"));
     s.setValue(QStringLiteral("proxy/type"), proxyType == ProxyType::Socks5 ? QStringLiteral("socks5") : QStringLiteral("http"));
     s.setValue(QStringLiteral("proxy/host"), proxyHost);
     s.setValue(QStringLiteral("proxy/port"), proxyPort);
+    s.setValue(QStringLiteral("tls/caFile"), caFile);
+    s.setValue(QStringLiteral("tls/pinnedSha256"), pinnedCertificate);
     s.setValue(QStringLiteral("advanced/heartbeatMs"), heartbeatIntervalMs);
     s.setValue(QStringLiteral("advanced/pongTimeoutMs"), pongTimeoutMs);
     s.setValue(QStringLiteral("advanced/connectTimeoutMs"), connectTimeoutMs);
@@ -64,8 +70,25 @@ QStringList AppSettings::servers() const
     return list;
 }
 
+QNetworkProxy AppSettings::proxy() const
+{
+    switch (proxyMode) {
+    case ProxyMode::System:
+        return QNetworkProxy(QNetworkProxy::DefaultProxy);
+    case ProxyMode::None:
+        return QNetworkProxy(QNetworkProxy::NoProxy);
+    case ProxyMode::Manual:
+        break;
+    }
+    return QNetworkProxy(proxyType == ProxyType::Socks5 ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy,
+                         proxyHost, quint16(proxyPort));
+}
+
 ConnectionConfig AppSettings::applyTo(ConnectionConfig c) const
 {
+    c.proxy = proxy();
+    c.caFile = caFile;
+    c.pinnedCertificateSha256 = pinnedCertificate;
     c.heartbeatIntervalMs = heartbeatIntervalMs;
     c.pongTimeoutMs = pongTimeoutMs;
     c.connectTimeoutMs = connectTimeoutMs;
@@ -116,7 +139,8 @@ bool AppSettings::operator==(const AppSettings &o) const
         && proxyHost == o.proxyHost && proxyPort == o.proxyPort && heartbeatIntervalMs == o.heartbeatIntervalMs
         && pongTimeoutMs == o.pongTimeoutMs && connectTimeoutMs == o.connectTimeoutMs
         && backoffInitialMs == o.backoffInitialMs && backoffMaxMs == o.backoffMaxMs
-        && failuresBeforeFallback == o.failuresBeforeFallback;
+        && failuresBeforeFallback == o.failuresBeforeFallback && caFile == o.caFile
+        && pinnedCertificate == o.pinnedCertificate && userByService == o.userByService;
 }
 
 } // namespace Tether

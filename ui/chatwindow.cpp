@@ -4,6 +4,7 @@
 #include "composer.h"
 #include "connectionbanner.h"
 #include "connectionmanager.h"
+#include "insecureurl.h"
 #include "connectionpresentation.h"
 #include "conversationmodel.h"
 #include "messagedelegate.h"
@@ -18,6 +19,7 @@
 #include <QDateTime>
 #include <QEvent>
 #include <QHBoxLayout>
+#include <QDir>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -59,12 +61,21 @@ ChatWindow::ChatWindow(QWidget *parent)
     rightLayout->setSpacing(0);
     m_conversationTitle = new QLabel;
     m_conversationTitle->setObjectName(QStringLiteral("conversationTitle"));
+    // Titles, names and error texts come from the server (chosen by any member): never rich text.
+    m_conversationTitle->setTextFormat(Qt::PlainText);
     QFont titleFont = m_conversationTitle->font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
     m_conversationTitle->setFont(titleFont);
     m_conversationTitle->setContentsMargins(10, 6, 10, 6);
     m_presentation = new ConnectionPresentation(this);
+    m_insecure = new QLabel;
+    m_insecure->setObjectName(QStringLiteral("insecureWarning"));
+    m_insecure->setTextFormat(Qt::PlainText);
+    m_insecure->setWordWrap(true);
+    m_insecure->setContentsMargins(10, 4, 10, 4);
+    m_insecure->setStyleSheet(QStringLiteral("background: #fbe3e1; color: #7a1d15;"));
+    m_insecure->hide();
     m_banner = new ConnectionBanner(m_presentation);
     m_messageView = new MessageView;
     m_messageView->setObjectName(QStringLiteral("messageList"));
@@ -81,6 +92,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_messageView->setWordWrap(true);
     m_typing = new QLabel;
     m_typing->setObjectName(QStringLiteral("typingIndicator"));
+    m_typing->setTextFormat(Qt::PlainText);
     m_typing->setContentsMargins(10, 2, 10, 2);
     QFont typingFont = m_typing->font();
     typingFont.setItalic(true);
@@ -88,6 +100,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_typing->setMinimumHeight(m_typing->fontMetrics().height() + 4); // reserved: no jumping
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("composerError"));
+    m_error->setTextFormat(Qt::PlainText);
     m_error->setStyleSheet(QStringLiteral("color: #a82a20;"));
     m_error->setContentsMargins(10, 0, 10, 0);
     m_error->setWordWrap(true);
@@ -104,6 +117,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     composerRow->addWidget(m_send, 0, Qt::AlignBottom);
 
     rightLayout->addWidget(m_conversationTitle);
+    rightLayout->addWidget(m_insecure);
     rightLayout->addWidget(m_banner);
     rightLayout->addWidget(m_messageView, 1);
     rightLayout->addWidget(m_typing);
@@ -121,6 +135,7 @@ ChatWindow::ChatWindow(QWidget *parent)
     m_indicator = new StatusIndicator(m_presentation);
     m_outbox = new QLabel;
     m_outbox->setObjectName(QStringLiteral("outboxLabel"));
+    m_outbox->setTextFormat(Qt::PlainText);
     m_outbox->hide();
     statusBar()->addWidget(m_outbox);
     statusBar()->addPermanentWidget(m_indicator);
@@ -219,8 +234,25 @@ QListView *ChatWindow::messageView() const
 
 void ChatWindow::setConnection(ConnectionManager *connection)
 {
+    if (m_connection)
+        disconnect(m_connection, &ConnectionManager::stateChanged, this, &ChatWindow::refreshInsecureWarning);
     m_connection = connection;
     m_presentation->setConnection(connection);
+    if (connection)
+        connect(connection, &ConnectionManager::stateChanged, this, &ChatWindow::refreshInsecureWarning);
+    refreshInsecureWarning();
+}
+
+void ChatWindow::refreshInsecureWarning()
+{
+    if (!m_insecure)
+        return;
+    const QUrl url = m_connection ? m_connection->config().url : QUrl();
+    m_insecure->setVisible(InsecureUrl::isInsecure(url));
+    if (InsecureUrl::isInsecure(url))
+        m_insecure->setText(tr("Not encrypted: %1 uses %2://, so your messages and sign-in cross the network in the "
+                               "clear. Ask for a wss:// address.")
+                                    .arg(url.host(), url.scheme().toLower()));
 }
 
 void ChatWindow::setSignedIn(bool signedIn)
@@ -236,6 +268,15 @@ void ChatWindow::updateConnectionActions()
     const StatusLogic::View v = m_presentation->view();
     m_reconnectAction->setEnabled((v.action == StatusLogic::Action::RetryNow || v.action == StatusLogic::Action::Retry)
                                   && v.actionEnabled);
+}
+
+void ChatWindow::showStoreRecovered(const QString &movedTo, int salvaged)
+{
+    m_banner->setNotice(movedTo.isEmpty() ? QString()
+                                          : tr("The message store on this computer was damaged and has been replaced; "
+                                               "%n unsent message(s) were kept. The damaged file is at %1.",
+                                               nullptr, salvaged)
+                                                    .arg(QDir::toNativeSeparators(movedTo)));
 }
 
 void ChatWindow::setSession(ChatSession *session)
@@ -410,6 +451,7 @@ void ChatWindow::showMessageMenu(const QPoint &pos)
 void ChatWindow::retranslateUi()
 {
     setWindowTitle(m_userName.isEmpty() ? tr("Tether") : tr("Tether — %1").arg(m_userName));
+    refreshInsecureWarning();
     m_send->setText(tr("Send"));
     m_send->setToolTip(tr("Send the message (Enter). Shift+Enter starts a new line."));
     m_send->setAccessibleName(tr("Send message"));

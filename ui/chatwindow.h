@@ -63,6 +63,8 @@ public:
     // For tests and screenshots without a session.
     void setOutboxCount(int count);
     void showTyping(const QString &conversation, const QString &user);
+    // The local store was damaged and replaced: told once, in the banner.
+    void showStoreRecovered(const QString &movedTo, int salvaged);
 
 Q_SIGNALS:
     void signInRequested();
@@ -79,6 +81,7 @@ private:
     void sendCurrent();
     void refreshOutbox();
     void refreshTyping();
+    void refreshInsecureWarning();
     void onRowsInserted();
     void showMessageMenu(const QPoint &pos);
     void markReadIfVisible();
@@ -99,6 +102,7 @@ private:
     QLabel *m_typing = nullptr;
     QLabel *m_error = nullptr;
     QLabel *m_conversationTitle = nullptr;
+    QLabel *m_insecure = nullptr; // ws:// to another host: said all the time, not only once
     Composer *m_composer = nullptr;
     QPushButton *m_send = nullptr;
     ConversationModel *m_conversationModel = nullptr;

@@ -23,6 +23,7 @@ ConnectionBanner::ConnectionBanner(ConnectionPresentation *presentation, QWidget
     m_icon->setAlignment(Qt::AlignTop);
     m_text = new QLabel(this);
     m_text->setObjectName(QStringLiteral("bannerText"));
+    m_text->setTextFormat(Qt::PlainText); // the story may quote a server's error message
     // The story can take two lines in Russian at the smallest window size: wrap, never clip.
     m_text->setWordWrap(true);
     m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -39,6 +40,8 @@ ConnectionBanner::ConnectionBanner(ConnectionPresentation *presentation, QWidget
     connect(m_action, &QPushButton::clicked, this, &ConnectionBanner::onAction);
     connect(m_diagnostics, &QPushButton::clicked, this, &ConnectionBanner::diagnosticsRequested);
     connect(presentation, &ConnectionPresentation::viewChanged, this, &ConnectionBanner::render);
+    // "Last heard N s ago" moves with the details too, not only with the view.
+    connect(presentation, &ConnectionPresentation::detailsChanged, this, &ConnectionBanner::render);
     render();
 }
 
@@ -52,12 +55,21 @@ QString ConnectionBanner::actionText() const
     return m_action->isHidden() ? QString() : m_action->text();
 }
 
+void ConnectionBanner::setNotice(const QString &notice)
+{
+    m_notice = notice;
+    render();
+}
+
 void ConnectionBanner::render()
 {
     if (!m_presentation)
         return;
     const StatusLogic::View v = m_presentation->view();
-    const QString text = ConnectionPresentation::bannerText(v);
+    const QString story = m_presentation->bannerText(); // the view's story, and when we last heard
+    const QString text = m_notice.isEmpty() ? story
+                         : story.isEmpty()  ? m_notice
+                                            : story + QLatin1Char('\n') + m_notice;
     const QString action = ConnectionPresentation::actionText(v.action);
     QColor background(0xfd, 0xf3, 0xdc);
     Headline look = v.headline;
@@ -90,7 +102,7 @@ void ConnectionBanner::render()
     // A screen reader hears the whole story when it lands on the banner, and again when it changes.
     setAccessibleName(text.isEmpty() ? tr("Connection banner") : tr("Connection: %1").arg(text));
     setAccessibleDescription(text);
-    setVisible(v.banner);
+    setVisible(v.banner || !m_notice.isEmpty());
 }
 
 void ConnectionBanner::onAction()

@@ -25,6 +25,9 @@ public:
     ConnectionPresentation *presentation() const { return m_presentation; }
     StatusLogic::View view() const { return m_presentation->view(); }
     QString text() const;
+    // A notice that is not about the connection (e.g. the local store was replaced): shown under
+    // the connection's story, with the banner visible, until set empty.
+    void setNotice(const QString &notice);
     QString actionText() const; // empty when there is no button
     QPushButton *actionButton() const { return m_action; }
     QPushButton *diagnosticsButton() const { return m_diagnostics; }
@@ -45,6 +48,7 @@ private:
     QLabel *m_text = nullptr;
     QPushButton *m_action = nullptr;
     QPushButton *m_diagnostics = nullptr;
+    QString m_notice;
 };
 
 } // namespace Tether

@@ -37,6 +37,12 @@ ConnectionPresentation::ConnectionPresentation(const StatusTiming &timing, Statu
     m_timer->setTimerType(Qt::PreciseTimer); // a countdown is on screen
     connect(m_timer, &QTimer::timeout, this, &ConnectionPresentation::refresh);
     m_view = m_logic.view();
+    setWallClock({});
+}
+
+void ConnectionPresentation::setWallClock(std::function<QDateTime()> clock)
+{
+    m_wallClock = clock ? std::move(clock) : [] { return QDateTime::currentDateTimeUtc(); };
 }
 
 void ConnectionPresentation::setConnection(ConnectionManager *connection)
@@ -85,6 +91,7 @@ void ConnectionPresentation::pullDetails()
         return;
     m_server = m_connection->displayUrl();
     m_stats = m_connection->stats();
+    m_stats.lastFrameAt = m_connection->lastFrameAt();
     Q_EMIT detailsChanged();
 }
 
@@ -326,6 +333,41 @@ QString ConnectionPresentation::bannerText(const View &v)
     return parts.join(QLatin1Char(' '));
 }
 
+QString ConnectionPresentation::lastHeardText(const QDateTime &lastFrameAt, const QDateTime &now)
+{
+    if (!lastFrameAt.isValid())
+        return QString();
+    // A wall clock set back must not give "-3 s ago".
+    const qint64 seconds = qMax<qint64>(0, lastFrameAt.secsTo(now));
+    if (seconds < 120)
+        return tr("Last heard from the server %n s ago.", nullptr, int(seconds));
+    if (seconds < 2 * 3600)
+        return tr("Last heard from the server %n min ago.", nullptr, int(seconds / 60));
+    return tr("Last heard from the server %n h ago.", nullptr, int(qMin<qint64>(seconds / 3600, 1000000)));
+}
+
+bool ConnectionPresentation::isReconnecting() const
+{
+    switch (m_logic.state()) {
+    case ConnectionState::Reconnecting:
+    case ConnectionState::Connecting:
+    case ConnectionState::RefreshingToken:
+    case ConnectionState::WaitingForNetwork:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString ConnectionPresentation::bannerText() const
+{
+    const QString story = bannerText(m_view);
+    if (story.isEmpty() || m_view.progress == Progress::Restored || !isReconnecting())
+        return story;
+    const QString heard = lastHeardText();
+    return heard.isEmpty() ? story : story + QLatin1Char(' ') + heard;
+}
+
 QString ConnectionPresentation::actionText(StatusLogic::Action action)
 {
     switch (action) {
@@ -349,6 +391,11 @@ QString ConnectionPresentation::toolTipText() const
     lines << tr("Last close: %1").arg(StatePresentation::closeCodeText(m_stats.lastCloseCode));
     lines << (m_stats.rttLastMs >= 0 ? tr("Round trip: %1 ms").arg(m_stats.rttLastMs)
                                      : tr("Round trip: not measured yet"));
+    // The banner's story already says it while reconnecting; otherwise it is a line of its own.
+    if (story.isEmpty() || m_view.progress == Progress::Restored || !isReconnecting()) {
+        const QString heard = lastHeardText();
+        lines << (heard.isEmpty() ? tr("Not heard from the server yet.") : heard);
+    }
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -8,9 +8,12 @@
 #include "statuslogic.h"
 
 #include <QColor>
+#include <QDateTime>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
+
+#include <functional>
 
 class QTimer;
 
@@ -50,9 +53,13 @@ public:
     QUrl server() const { return m_server; }
     ConnectionStats stats() const { return m_stats; }
 
+    // For tests and screenshots: the wall clock "last heard N s ago" is measured against (UTC).
+    void setWallClock(std::function<QDateTime()> clock);
+
     // The words, in the current language.
     QString headline() const { return headlineText(m_view.headline); }
-    QString bannerText() const { return bannerText(m_view); }
+    // The banner's story; while reconnecting it ends with when the server was last heard from.
+    QString bannerText() const;
     QString actionText() const { return actionText(m_view.action); }
     QString toolTipText() const;
     QString trayToolTip() const;
@@ -62,6 +69,8 @@ public:
     static QString actionText(StatusLogic::Action action);
     // One sentence on why the link ended or the attempt failed; empty when there is nothing to add.
     static QString causeText(const View &view);
+    // "Last heard from the server N s ago." from the time of the last frame; empty if none ever came.
+    static QString lastHeardText(const QDateTime &lastFrameAt, const QDateTime &now);
     static QColor color(Headline headline);
     static QString iconPath(Headline headline);
     static bool isProblem(Headline headline); // something the user may have to act on (red)
@@ -84,6 +93,8 @@ Q_SIGNALS:
 
 private:
     void pullDetails();
+    bool isReconnecting() const;
+    QString lastHeardText() const { return lastHeardText(m_stats.lastFrameAt, m_wallClock()); }
 
     StatusLogic m_logic;
     View m_view;
@@ -91,6 +102,7 @@ private:
     QPointer<ConnectionManager> m_connection;
     QUrl m_server;
     ConnectionStats m_stats;
+    std::function<QDateTime()> m_wallClock;
 };
 
 } // namespace Tether

@@ -248,6 +248,7 @@ QLabel *DiagnosticsDialog::addLiveRow(const char *key)
 {
     auto *label = new QLabel;
     auto *value = new QLabel;
+    value->setTextFormat(Qt::PlainText); // server words (close reasons, errors) shown as they are
     value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     value->setObjectName(QStringLiteral("live_") + QLatin1String(key));
     label->setBuddy(value);
@@ -434,7 +435,9 @@ void DiagnosticsDialog::refreshEnvironment()
     while (m_envForm->rowCount() > 0)
         m_envForm->removeRow(0);
     for (const auto &row : DiagnosticsReport::environmentRows(m_proxyMode)) {
-        auto *value = new QLabel(row.second);
+        auto *value = new QLabel;
+        value->setTextFormat(Qt::PlainText);
+        value->setText(row.second);
         value->setWordWrap(true);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
         value->setAccessibleName(row.first);
@@ -451,6 +454,9 @@ DiagnosticsReport DiagnosticsDialog::report() const
         report.setAccount(m_signedIn, m_signedIn && m_shareName->isChecked() ? m_userName : QString());
     if (!m_checks.isEmpty())
         report.setChecks(m_checkedUrl, m_checks);
+    if (m_session)
+        report.setStoreRecovery(m_session->storeRecovery().movedTo, m_session->storeRecovery().reason,
+                                m_session->storeRecovery().salvagedOutbox);
     return report;
 }
 

@@ -30,6 +30,10 @@ void MessageModel::setSession(ChatSession *session)
                 if (conversation == m_conversation)
                     appendMessages(messages);
             });
+    connect(session, &ChatSession::conversationReset, this, [this](const QString &conversation) {
+        if (conversation == m_conversation)
+            resetMessages(m_session->messages(conversation));
+    });
     connect(session, &ChatSession::messageUpdated, this, [this](const ChatMessage &message) {
         if (message.conversation == m_conversation)
             updateMessage(message);

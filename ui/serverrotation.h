@@ -13,6 +13,9 @@ public:
 
     void setServers(const QStringList &servers, int failuresBeforeSwitch);
     QString current() const;
+    // The service these servers are replicas of, named by its primary (the first): one account, one
+    // local store and one keychain entry for all of them, whichever is in use.
+    QString service() const { return m_servers.value(0); }
     int index() const { return m_index; }
     // Reports the failed attempt number of the current series (1, 2, ...). True when the caller
     // should switch to current(), which has just moved on.

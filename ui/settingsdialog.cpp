@@ -62,11 +62,13 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_inUseLabel = new QLabel;
     m_inUse = new QLabel;
     m_inUse->setObjectName(QStringLiteral("serverInUse"));
+    m_inUse->setTextFormat(Qt::PlainText);
     m_inUse->setWordWrap(true);
     m_inUse->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_inUseLabel->setBuddy(m_inUse);
     m_serverProblem = new QLabel;
     m_serverProblem->setObjectName(QStringLiteral("serverProblem"));
+    m_serverProblem->setTextFormat(Qt::PlainText);
     m_serverProblem->setWordWrap(true);
     m_serverProblem->setStyleSheet(QStringLiteral("color: #a82a20;"));
     m_serverProblem->hide();
@@ -86,6 +88,14 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     serverForm->addRow(m_serverProblem);
     serverForm->addRow(m_fallbackLabel, m_fallbacks);
     serverForm->addRow(m_failuresLabel, m_failures);
+    m_caFileLabel = new QLabel;
+    m_caFile = new QLineEdit;
+    m_caFile->setObjectName(QStringLiteral("caFileEdit"));
+    m_caFileLabel->setBuddy(m_caFile);
+    serverForm->addRow(m_caFileLabel, m_caFile);
+    m_fallbackNote = new QLabel;
+    m_fallbackNote->setWordWrap(true);
+    serverForm->addRow(m_fallbackNote);
     m_tabs->addTab(server, QString());
 
     // Proxy
@@ -175,6 +185,7 @@ void SettingsDialog::setSettings(const AppSettings &s)
     m_server->setText(s.serverUrl);
     m_fallbacks->setPlainText(s.fallbackServers.join(QLatin1Char('\n')));
     m_failures->setValue(s.failuresBeforeFallback);
+    m_caFile->setText(s.caFile);
     m_proxySystem->setChecked(s.proxyMode == AppSettings::ProxyMode::System);
     m_proxyNone->setChecked(s.proxyMode == AppSettings::ProxyMode::None);
     m_proxyManual->setChecked(s.proxyMode == AppSettings::ProxyMode::Manual);
@@ -200,6 +211,7 @@ AppSettings SettingsDialog::settings() const
             s.fallbackServers << line.trimmed();
     }
     s.failuresBeforeFallback = m_failures->value();
+    s.caFile = m_caFile->text().trimmed();
     s.proxyMode = m_proxyNone->isChecked() ? AppSettings::ProxyMode::None
         : m_proxyManual->isChecked()       ? AppSettings::ProxyMode::Manual
                                            : AppSettings::ProxyMode::System;
@@ -306,6 +318,11 @@ void SettingsDialog::retranslateUi()
     m_fallbacks->setPlaceholderText(tr("One address per line, tried in turn"));
     m_failuresLabel->setText(tr("Switch &after failed attempts:"));
     m_failures->setAccessibleName(tr("Failed attempts before switching to the next server"));
+    m_caFileLabel->setText(tr("&CA certificates file:"));
+    m_caFile->setPlaceholderText(tr("PEM file of a self-hosted server's own certificate authority"));
+    m_caFile->setAccessibleName(tr("CA certificates file"));
+    m_fallbackNote->setText(tr("Fallback servers are copies of the same service: they share your account. "
+                               "Another server address is another service, with its own account and messages."));
     m_proxySystem->setText(tr("Use the &system proxy settings"));
     m_proxyNone->setText(tr("&No proxy"));
     m_proxyManual->setText(tr("&Manual proxy:"));

@@ -71,6 +71,9 @@ private:
     QPlainTextEdit *m_fallbacks = nullptr;
     QLabel *m_failuresLabel = nullptr;
     QSpinBox *m_failures = nullptr;
+    QLabel *m_caFileLabel = nullptr;
+    QLineEdit *m_caFile = nullptr;
+    QLabel *m_fallbackNote = nullptr;
     // Proxy
     QRadioButton *m_proxySystem = nullptr;
     QRadioButton *m_proxyNone = nullptr;

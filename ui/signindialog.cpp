@@ -35,6 +35,7 @@ SignInDialog::SignInDialog(QWidget *parent)
     m_passwordLabel->setBuddy(m_password);
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("signInStatus"));
+    m_status->setTextFormat(Qt::PlainText); // quotes the server's error message
     m_status->setWordWrap(true);
     m_keychain = new QLabel;
     m_keychain->setObjectName(QStringLiteral("keychainNote"));
@@ -147,6 +148,8 @@ void SignInDialog::signIn()
 void SignInDialog::onSignInFinished(const AuthClient::Result &result)
 {
     setBusy(false);
+    m_serverDate = result.serverDate;
+    m_serverDateRttMs = result.roundTripMs;
     if (result.succeeded()) {
         m_password->clear(); // the password is not kept anywhere
         m_guest = false;

@@ -6,6 +6,7 @@
 #include "authclient.h"
 #include "connectionconfig.h"
 
+#include <QDateTime>
 #include <QDialog>
 #include <QUrl>
 
@@ -34,6 +35,9 @@ public:
     bool isGuest() const { return m_guest; }
     QString userName() const { return m_userName; }
     Credentials credentials() const { return m_credentials; }
+    // The sign-in answer's HTTP Date (the server's clock) and round trip; invalid when absent.
+    QDateTime serverDate() const { return m_serverDate; }
+    qint64 serverDateRttMs() const { return m_serverDateRttMs; }
 
     QLineEdit *serverEdit() const { return m_server; }
     QLineEdit *userEdit() const { return m_user; }
@@ -75,6 +79,8 @@ private:
     bool m_accountCreated = false;
     QString m_userName;
     Credentials m_credentials;
+    QDateTime m_serverDate;
+    qint64 m_serverDateRttMs = 0;
 };
 
 } // namespace Tether

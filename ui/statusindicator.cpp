@@ -38,6 +38,7 @@ StatusIndicator::StatusIndicator(ConnectionPresentation *presentation, QWidget *
     layout->addWidget(m_icon);
     layout->addWidget(m_text);
     m_text->setObjectName(QStringLiteral("statusText"));
+    m_text->setTextFormat(Qt::PlainText);
     setFocusPolicy(Qt::TabFocus); // reachable by keyboard so screen readers can announce it
     connect(presentation, &ConnectionPresentation::viewChanged, this, &StatusIndicator::refresh);
     connect(presentation, &ConnectionPresentation::detailsChanged, this, &StatusIndicator::refresh);

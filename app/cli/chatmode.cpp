@@ -74,6 +74,11 @@ void ChatMode::start()
         finish(1);
         return;
     }
+    const ChatSession::StoreRecovery recovery = m_session->storeRecovery();
+    if (!recovery.movedTo.isEmpty())
+        m_printer->print(str("store_recovered"), {{str("moved_to"), recovery.movedTo},
+                                                  {str("reason"), recovery.reason},
+                                                  {str("salvaged"), recovery.salvagedOutbox}});
 
     connect(m_connection, &ConnectionManager::stateChanged, this,
             [this](ConnectionState state, ConnectionState previous) {
@@ -151,6 +156,7 @@ void ChatMode::login()
         m_auth = new AuthClient(this);
         // --http, or the HTTP side of the WebSocket URL (same host and port).
         m_auth->setServer(m_options.httpUrl.isEmpty() ? m_connectionConfig.url : m_options.httpUrl);
+        m_auth->setNetworkSettings(m_connectionConfig);
         m_auth->setTimeoutMs(qMax(1000, m_connectionConfig.connectTimeoutMs));
         connect(m_auth, &AuthClient::finished, this, &ChatMode::onLoginFinished);
     }
@@ -162,6 +168,8 @@ void ChatMode::onLoginFinished(const AuthClient::Result &result)
 {
     if (m_finishing)
         return;
+    if (result.serverDate.isValid())
+        m_connection->observeServerTime(result.serverDate, result.roundTripMs); // before the first attempt
     if (result.succeeded()) {
         m_connection->setCredentials(result.credentials);
         m_printer->print(str("login"), {{str("user"), m_options.user}, {str("attempts"), m_loginAttempts}});

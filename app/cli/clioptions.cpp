@@ -1,5 +1,9 @@
 #include "clioptions.h"
 
+#include "insecureurl.h"
+#include "proxyspec.h"
+#include "tlstrust.h"
+
 #include <QCommandLineParser>
 
 namespace Tether {
@@ -90,6 +94,16 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
                                                QStringLiteral("N"));
     p.addOptions({ chatOption, userOption, passwordOption, httpOption, conversationOption, dbOption, stdinJsonOption,
                    outboxLimitOption });
+    const QCommandLineOption caFileOption(QStringLiteral("ca-file"),
+                                          QStringLiteral("Also trust the PEM CA certificates in PATH (self-hosted servers)."),
+                                          QStringLiteral("PATH"));
+    const QCommandLineOption pinOption(QStringLiteral("pin-sha256"),
+                                       QStringLiteral("Trust exactly the server certificate with this SHA-256 fingerprint."),
+                                       QStringLiteral("HEX"));
+    const QCommandLineOption proxyOption(QStringLiteral("proxy"),
+                                         QStringLiteral("system (default), none, http://HOST:PORT or socks5://HOST:PORT."),
+                                         QStringLiteral("PROXY"));
+    p.addOptions({ caFileOption, pinOption, proxyOption });
     p.addOptions({ help, version, jsonOption, verboseOption, token, refreshToken, refreshUrl, transport, heartbeat, heartbeatInterval,
                    pongTimeout, connectTimeout, backoffInitial, backoffMax, backoffMultiplier, jitter, maxAttempts,
                    queueLimit, minUptime, flushTimeout });
@@ -125,6 +139,27 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
 
     ConnectionConfig &c = connection;
     c.url = url;
+    warnings.clear();
+    if (InsecureUrl::isInsecure(url))
+        warnings << InsecureUrl::warning(url);
+    if (p.isSet(caFileOption)) {
+        QString error;
+        if (TlsTrust::loadCaFile(p.value(caFileOption), &error).isEmpty())
+            return fail(QStringLiteral("--ca-file: %1").arg(error));
+        c.caFile = p.value(caFileOption);
+    }
+    if (p.isSet(pinOption)) {
+        c.pinnedCertificateSha256 = TlsTrust::normalisePin(p.value(pinOption));
+        if (c.pinnedCertificateSha256.isEmpty())
+            return fail(QStringLiteral("--pin-sha256: expected 32 bytes in hex, got '%1'").arg(p.value(pinOption)));
+    }
+    if (p.isSet(proxyOption)) {
+        QString error;
+        const std::optional<QNetworkProxy> proxy = ProxySpec::parse(p.value(proxyOption), &error);
+        if (!proxy)
+            return fail(QStringLiteral("--proxy: %1").arg(error));
+        c.proxy = *proxy;
+    }
     c.credentials.accessToken = p.value(token);
     c.credentials.refreshToken = p.value(refreshToken);
     if (p.isSet(refreshUrl)) {
@@ -221,6 +256,8 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
                 || (h.scheme() != QLatin1String("http") && h.scheme() != QLatin1String("https")))
                 return fail(QStringLiteral("--http: not an http(s) URL: %1").arg(p.value(httpOption)));
             chat.httpUrl = h;
+            if (InsecureUrl::isInsecure(h))
+                warnings << InsecureUrl::warning(h);
         }
         if (p.isSet(conversationOption)) {
             chat.conversation = p.value(conversationOption);

@@ -16,6 +16,7 @@ struct CliOptions
     bool verbose = false;       // engine logging (tether.connection) on stderr
     int flushTimeoutMs = 10000; // on stdin EOF: how long to wait for the queue to drain
     ChatCliOptions chat;        // --chat mode (ChatMode)
+    QStringList warnings;       // said on stderr before running (e.g. an unencrypted URL to another host)
 
     enum class Outcome { Run, Help, Version, Error };
     struct Parsed

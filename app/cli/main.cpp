@@ -5,6 +5,7 @@
 #include "signalwatcher.h"
 
 #include <QCoreApplication>
+#include <QNetworkProxyFactory>
 #include <QLoggingCategory>
 
 #include <cstdio>
@@ -17,6 +18,9 @@ int main(int argc, char *argv[])
 
     Tether::CliOptions options;
     const Tether::CliOptions::Parsed parsed = options.parse(QCoreApplication::arguments());
+    // Said even when the options fail later on: the user should know before fixing the rest.
+    for (const QString &warning : options.warnings)
+        std::fprintf(stderr, "tether-cli: %s\n", qPrintable(warning));
     switch (parsed.outcome) {
     case Tether::CliOptions::Outcome::Help:
     case Tether::CliOptions::Outcome::Version:
@@ -28,6 +32,8 @@ int main(int argc, char *argv[])
     case Tether::CliOptions::Outcome::Run:
         break;
     }
+    // "system" means the system's proxy settings, for every socket that is left at DefaultProxy.
+    QNetworkProxyFactory::setUseSystemConfiguration(true);
 
     if (!options.verbose)
         QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false\ntether.*.debug=false"));

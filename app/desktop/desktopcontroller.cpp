@@ -1,5 +1,8 @@
 #include "desktopcontroller.h"
 
+#include "tlstrust.h"
+#include "trustcertificatedialog.h"
+
 #include "authclient.h"
 #include "chatserver.h"
 #include "chatsession.h"
@@ -74,6 +77,8 @@ bool DesktopController::start(QString *errorMessage)
         }
     });
     connect(m_connection.get(), &ConnectionManager::connected, this, [this] { m_rotation.connected(); });
+    connect(m_connection.get(), &ConnectionManager::errorOccurred, this,
+            [this](ConnectionManager::Error, const QString &message) { offerToTrust(message); });
     connect(m_connection.get(), &ConnectionManager::tokenRefreshed, this, [this] {
         // Refresh tokens rotate: keep the newest one, or the next launch cannot sign in.
         if (!m_userName.isEmpty())
@@ -135,12 +140,13 @@ QUrl DesktopController::currentServerUrl() const
 
 QString DesktopController::tokenKey() const
 {
-    return CredentialStore::key(AuthClient::httpBaseFor(currentServerUrl()).toString(), m_userName);
+    // The service's key, not the server in use: a fallback replica shares the primary's account.
+    return CredentialStore::key(AuthClient::httpBaseFor(QUrl::fromUserInput(m_rotation.service())).toString(), m_userName);
 }
 
 QString DesktopController::identityKey() const
 {
-    const QString server = m_embedded ? QStringLiteral("local") : m_rotation.current();
+    const QString server = m_embedded ? QStringLiteral("local") : m_rotation.service();
     return QString::fromLatin1(QCryptographicHash::hash((server + QLatin1Char('|') + m_userName).toUtf8(),
                                                         QCryptographicHash::Sha1).toHex().left(16));
 }
@@ -167,6 +173,7 @@ void DesktopController::rebuildSession()
         box.exec();
     }
     m_window->setSession(m_session.get());
+    m_window->showStoreRecovered(m_session->storeRecovery().movedTo, m_session->storeRecovery().salvagedOutbox);
     m_window->setUserName(m_userName);
     m_window->setSignedIn(!m_userName.isEmpty());
     if (m_diagnostics) {
@@ -226,13 +233,17 @@ void DesktopController::showSignIn()
         m_connection->setConfig(c);
     }
     m_userName = dialog.isGuest() ? QString() : dialog.userName();
-    if (!m_embedded)
+    if (!m_embedded) {
         m_settings.userName = m_userName;
+        m_settings.userByService.insert(m_rotation.service(), m_userName);
+    }
     const Credentials credentials = dialog.credentials();
     if (!m_userName.isEmpty() && !credentials.refreshToken.isEmpty())
         m_credentials->writeToken(tokenKey(), credentials.refreshToken);
     saveSettings();
     m_connection->close();
+    if (dialog.serverDate().isValid())
+        m_connection->observeServerTime(dialog.serverDate(), dialog.serverDateRttMs());
     rebuildSession();
     reconnectWith(credentials);
 }
@@ -314,11 +325,17 @@ QString DesktopController::applySettings(const AppSettings &settings)
     m_connection->setConfig(config);
     saveSettings();
     if (serversChanged) {
-        // Another server: another identity and another local store.
-        m_userName.clear();
+        // Another service: its own profile (account, keychain entry, local store); the tokens of
+        // the one before never go to it. Coming back restores that service's account.
+        if (!old.servers().isEmpty())
+            m_settings.userByService.insert(old.servers().constFirst(), m_userName);
+        m_userName = m_embedded ? QString() : m_settings.userByService.value(m_rotation.service()).toString();
+        m_settings.userName = m_userName;
+        saveSettings();
         m_connection->close();
+        m_connection->setCredentials(Credentials());
         rebuildSession();
-        reconnectWith(Credentials());
+        restoreSignIn();
     } else if (affectsConnection(old, settings)) {
         // A new proxy or timing only reaches the next socket, and reconnectNow() is ignored while
         // Connected: reconnect under control (graceful 1000, the outbox is kept). A connection the
@@ -338,7 +355,8 @@ bool DesktopController::affectsConnection(const AppSettings &a, const AppSetting
     return a.proxyMode != b.proxyMode || a.proxyHost != b.proxyHost || a.proxyPort != b.proxyPort
         || a.proxyType != b.proxyType || a.heartbeatIntervalMs != b.heartbeatIntervalMs
         || a.pongTimeoutMs != b.pongTimeoutMs || a.connectTimeoutMs != b.connectTimeoutMs
-        || a.backoffInitialMs != b.backoffInitialMs || a.backoffMaxMs != b.backoffMaxMs;
+        || a.backoffInitialMs != b.backoffInitialMs || a.backoffMaxMs != b.backoffMaxMs || a.caFile != b.caFile
+        || a.pinnedCertificate != b.pinnedCertificate;
 }
 
 void DesktopController::showDiagnostics()
@@ -355,6 +373,28 @@ void DesktopController::showDiagnostics()
     m_diagnostics->show();
     m_diagnostics->raise();
     m_diagnostics->activateWindow();
+}
+
+void DesktopController::offerToTrust(const QString &errorText)
+{
+    // Trust on first use: only for an untrusted certificate (a changed pinned one is a hard error),
+    // once per fingerprint, and never while a dialog already asks.
+    if (TlsTrust::codeIn(errorText) != QLatin1String("tls_untrusted") || m_trustDialog)
+        return;
+    const QString print = TlsTrust::fingerprintIn(errorText);
+    if (print.isEmpty() || m_askedToTrust.contains(print))
+        return;
+    m_askedToTrust.insert(print);
+    auto *dialog = new TrustCertificateDialog(currentServerUrl().host(), print, m_window.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_trustDialog = dialog;
+    connect(dialog, &QDialog::accepted, this, [this, print] {
+        AppSettings s = m_settings;
+        s.pinnedCertificate = print;
+        applySettings(s); // a pin changes the connection: reconnects at once
+        m_connection->reconnectNow();
+    });
+    dialog->open();
 }
 
 void DesktopController::saveSettings()

@@ -7,7 +7,9 @@
 #include "serverrotation.h"
 
 #include <QObject>
+#include <QDialog>
 #include <QPointer>
+#include <QSet>
 #include <QUrl>
 
 #include <memory>
@@ -67,6 +69,7 @@ private:
     void reconnectWith(const Credentials &credentials);
     void restoreSignIn();
     void saveSettings();
+    void offerToTrust(const QString &errorText); // trust on first use of a self-signed certificate
 
     LaunchOptions m_options;
     AppSettings m_settings;
@@ -80,6 +83,8 @@ private:
     QPointer<DiagnosticsDialog> m_diagnostics;
     QString m_userName; // signed-in user on the current server; empty = guest
     QString m_errorDetail;
+    QPointer<QDialog> m_trustDialog;
+    QSet<QString> m_askedToTrust; // fingerprints already asked about in this run
     bool m_serverOverride = false; // --server or --local decide the server until Settings changes it
 };
 

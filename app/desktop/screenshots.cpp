@@ -17,6 +17,7 @@
 #include "settingsdialog.h"
 #include "signindialog.h"
 #include "statusindicator.h"
+#include "trustcertificatedialog.h"
 
 #include <QListView>
 
@@ -148,6 +149,23 @@ void renderMainWindow(const QString &lang)
     p->setState(ConnectionState::Reconnecting, 3);
     p->setState(ConnectionState::Connected);
     save(&window, QStringLiteral("main-restored-%1").arg(lang));
+
+    // A hostile world: an unencrypted server on another host, a replaced local store, and a title
+    // with HTML in it (shown as typed).
+    ConnectionConfig insecureConfig;
+    insecureConfig.url = QUrl(QStringLiteral("ws://chat.example.com/ws"));
+    ConnectionManager insecure(insecureConfig);
+    window.setConnection(&insecure);
+    window.showStoreRecovered(QStringLiteral("/home/carol/.local/share/Tether/chat.sqlite.corrupt-20261130-120000"), 2);
+    p->setState(ConnectionState::Connected);
+    save(&window, QStringLiteral("main-hostile-%1").arg(lang));
+    window.showStoreRecovered(QString(), 0);
+    window.setConnection(nullptr);
+
+    TrustCertificateDialog trust(QStringLiteral("chat.example.com"), QStringLiteral("3F:A2:").repeated(15)
+                                                                      + QStringLiteral("9C:01"));
+    trust.show();
+    save(&trust, QStringLiteral("trust-certificate-%1").arg(lang));
 }
 
 void renderDialogs(const QString &lang, ChatServer &server)

@@ -45,6 +45,20 @@ ServerProcess::~ServerProcess()
     kill();
 }
 
+bool ServerProcess::addPublicConversation(const QString &id, QString *errorMessage, int timeoutMs)
+{
+    QProcess add;
+    add.start(executablePath(QStringLiteral("tether-server")),
+              {QStringLiteral("--db"), m_dir.filePath(QStringLiteral("server.sqlite")), QStringLiteral("--add-conversation"),
+               id, QStringLiteral("--public")});
+    if (add.waitForFinished(timeoutMs) && add.exitStatus() == QProcess::NormalExit && add.exitCode() == 0)
+        return true;
+    if (errorMessage)
+        *errorMessage = QStringLiteral("tether-server --add-conversation %1 failed: %2")
+                                .arg(id, QString::fromLocal8Bit(add.readAllStandardError()).trimmed());
+    return false;
+}
+
 void ServerProcess::setArguments(const QStringList &arguments)
 {
     m_arguments = arguments;

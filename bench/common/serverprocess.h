@@ -27,6 +27,9 @@ public:
     // owned by this object, so a restart keeps the data.
     void setArguments(const QStringList &arguments);
     bool start(QString *errorMessage = nullptr, int timeoutMs = 20000); // port 0 first, then the same port
+    // Before start(): makes a conversation in the server's database with the operator's command
+    // (tether-server --add-conversation ID --public). Guests may only use public conversations.
+    bool addPublicConversation(const QString &id, QString *errorMessage = nullptr, int timeoutMs = 20000);
     void kill();            // SIGKILL and reap: what a crash looks like to clients
     bool terminate(int timeoutMs = 30000); // SIGTERM, wait for the graceful exit (exit code 0)
     bool isRunning() const;

@@ -53,7 +53,8 @@ public:
 
     bool setUp()
     {
-        m_server.setArguments({QStringLiteral("--allow-guests")});
+        // Its clients are bare ConnectionManagers (no hello): no auth timeout for them.
+        m_server.setArguments({QStringLiteral("--allow-guests"), QStringLiteral("--auth-timeout"), QStringLiteral("0")});
         QString error;
         if (!m_server.start(&error)) {
             m_report.error(error);
@@ -160,8 +161,8 @@ public:
     {
         // Direct to the server (no proxy): the close frame with retry_after_ms must arrive.
         ServerProcess server;
-        server.setArguments({QStringLiteral("--allow-guests"), QStringLiteral("--restart-spread"),
-                             QString::number(spreadMs / 1000.0)});
+        server.setArguments({QStringLiteral("--allow-guests"), QStringLiteral("--auth-timeout"), QStringLiteral("0"),
+                             QStringLiteral("--restart-spread"), QString::number(spreadMs / 1000.0)});
         QString error;
         if (!server.start(&error)) {
             m_report.error(error);

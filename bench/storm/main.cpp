@@ -57,7 +57,9 @@ public:
     bool run(const Mode &mode)
     {
         ServerProcess server;
-        server.setArguments({QStringLiteral("--allow-guests"), QStringLiteral("--restart-spread"),
+        // Many bare ConnectionManagers (no hello) from one address: no auth timeout, no per-address cap.
+        server.setArguments({QStringLiteral("--allow-guests"), QStringLiteral("--auth-timeout"), QStringLiteral("0"),
+                             QStringLiteral("--max-per-address"), QStringLiteral("0"), QStringLiteral("--restart-spread"),
                              QString::number(m_spreadMs / 1000.0)});
         QString error;
         if (!server.start(&error)) {

@@ -13,7 +13,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcChat)
 bool ChangeBatch::Changes::isEmpty() const
 {
     return !conversations && updated.isEmpty() && added.isEmpty() && unread.isEmpty() && typing.isEmpty()
-        && errors.isEmpty() && !synced;
+        && errors.isEmpty() && reset.isEmpty() && !synced;
 }
 
 ChangeBatch::ChangeBatch(MessageStore *store) : m_store(store) {}
@@ -38,6 +38,15 @@ void ChangeBatch::error(ChatSession::Error error, const QString &message)
 {
     qCWarning(lcChat).noquote() << ChatSession::errorName(error) << message;
     m_changes.errors.append({error, message});
+}
+
+bool ChangeBatch::hasError(ChatSession::Error error) const
+{
+    for (const auto &e : m_changes.errors) {
+        if (e.first == error)
+            return true;
+    }
+    return false;
 }
 
 QList<QPair<QString, qint64>> ChangeBatch::advanceWatermarks()

@@ -27,6 +27,7 @@ public:
         QStringList unread;                                     // conversations whose count moved
         QList<QPair<QString, QString>> typing;                  // conversation, user
         QList<QPair<ChatSession::Error, QString>> errors;
+        QStringList reset;                                      // conversations archived for a resync
         bool synced = false;
 
         bool isEmpty() const;
@@ -43,8 +44,10 @@ public:
     void update(const ChatMessage &message) { m_changes.updated.append(message); }
     void typing(const QString &conversation, const QString &user) { m_changes.typing.append({conversation, user}); }
     void error(ChatSession::Error error, const QString &message);
+    bool hasError(ChatSession::Error error) const;
     void conversationsChanged() { m_changes.conversations = true; }
     void synced() { m_changes.synced = true; }
+    void reset(const QString &conversation) { m_changes.reset.append(conversation); }
     bool isSynced() const { return m_changes.synced; }
 
     // Moves the watermark of every touched conversation over the messages now held and queues

@@ -117,6 +117,10 @@ bool ChatDatabase::open(const QString &path, QString *errorMessage)
                        "conversation TEXT NOT NULL, text TEXT NOT NULL, created INTEGER NOT NULL, "
                        "state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS messages_by_id ON messages (id)"),
+        // What a reset or restored server made stale: kept, marked with the epoch it belonged to.
+        QStringLiteral("CREATE TABLE IF NOT EXISTS archived_messages (conversation TEXT NOT NULL, seq INTEGER NOT NULL, "
+                       "id TEXT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL, ts INTEGER NOT NULL, "
+                       "outgoing INTEGER NOT NULL DEFAULT 0, epoch TEXT NOT NULL DEFAULT '', archived_at INTEGER NOT NULL)"),
         QStringLiteral("PRAGMA user_version = %1").arg(SchemaVersion),
     };
     if (!beginTransaction())

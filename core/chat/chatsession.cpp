@@ -12,11 +12,14 @@
 #include "membership.h"
 #include "messagestore.h"
 #include "outbox.h"
+#include "storesalvage.h"
+#include "backoff.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QLoggingCategory>
 #include <QMetaEnum>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
@@ -68,6 +71,7 @@ QString ChatSession::errorName(Error error)
     case Error::NotMember: return Protocol::wireName(ErrorCode::NotMember);
     case Error::Forbidden: return Protocol::wireName(ErrorCode::Forbidden);
     case Error::RateLimited: return Protocol::wireName(ErrorCode::RateLimited);
+    case Error::IdReused: return Protocol::wireName(ErrorCode::IdReused);
     }
     return QString();
 }
@@ -111,6 +115,9 @@ public:
     Membership membership; // the conversations we are in, join/leave
     IncomingQueue incoming; // frames waiting to be applied
     bool opened = false;
+    ChatSession::StoreRecovery recovery;
+    int storeFailures = 0;  // batches in a row that could not be written
+    QTimer storeRetryTimer; // the backed-off resync after a failed write
 
     bool synced = false;
     int helloCounter = 0;
@@ -160,6 +167,7 @@ public:
 
     // incoming, one batch at a time
     void processIncoming();
+    void appendIncoming(const QString &text);
     void apply(const std::monostate &) {}
     void apply(const Protocol::WelcomeFrame &frame);
     void apply(const Protocol::SyncedFrame &frame);
@@ -188,6 +196,11 @@ ChatSession::ChatSession(ConnectionManager *connection, const ChatSessionConfig 
     qRegisterMetaType<Tether::ChatMessage>();
     qRegisterMetaType<QList<Tether::ChatMessage>>();
     d->clock.start();
+    d->storeRetryTimer.setSingleShot(true);
+    connect(&d->storeRetryTimer, &QTimer::timeout, this, [this] {
+        if (d->isLinkUp())
+            d->sendHello();
+    });
     d->outboxTimer.setSingleShot(true);
     connect(&d->outboxTimer, &QTimer::timeout, this, [this] {
         d->flushOutbox();
@@ -202,6 +215,11 @@ QString ChatSession::defaultDatabasePath()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/chat.sqlite");
 }
 
+ChatSession::StoreRecovery ChatSession::storeRecovery() const
+{
+    return d->recovery;
+}
+
 bool ChatSession::open(QString *errorMessage)
 {
     if (d->opened)
@@ -214,9 +232,19 @@ bool ChatSession::open(QString *errorMessage)
     const QString path = d->config.databasePath.isEmpty() ? defaultDatabasePath() : d->config.databasePath;
     QString message;
     if (!d->store.open(path, &message)) {
-        if (errorMessage)
-            *errorMessage = message;
-        return false;
+        if (!StoreSalvage::isSalvageable(path, message)) {
+            if (errorMessage)
+                *errorMessage = message;
+            return false;
+        }
+        const StoreSalvage::Result salvaged = StoreSalvage::salvage(path, message);
+        QString again;
+        if (!salvaged.ok || !d->store.open(path, &again)) {
+            if (errorMessage)
+                *errorMessage = message + QStringLiteral("; ") + (salvaged.ok ? again : salvaged.error);
+            return false;
+        }
+        d->recovery = {salvaged.movedTo, message, salvaged.salvagedOutbox};
     }
     d->opened = true;
     d->account.load();
@@ -234,7 +262,7 @@ bool ChatSession::open(QString *errorMessage)
                     d->onLinkLost();
             });
     connect(d->connection, &ConnectionManager::textMessageReceived, this,
-            [this](const QString &text) { d->incoming.append(text); });
+            [this](const QString &text) { d->appendIncoming(text); });
     if (d->isLinkUp())
         d->onConnected();
     return true;
@@ -366,6 +394,7 @@ int ChatSession::reconnects() const { return qMax(0, d->account.welcomes() - 1);
 void ChatSession::Private::onConnected()
 {
     synced = false;
+    storeRetryTimer.stop(); // the hello below resyncs
     sendHello();
 }
 
@@ -396,6 +425,26 @@ void ChatSession::Private::onLinkLost()
 // ---------------------------------------------------------------------------------------------
 // Incoming frames, applied in batches: one transaction and one round of signals per batch.
 
+void ChatSession::Private::appendIncoming(const QString &text)
+{
+    // Backing off after a failed write: what arrives now could not be stored either, and the
+    // resync replays it from the watermark. Taking it would only fail again, at the server's pace.
+    if (storeRetryTimer.isActive())
+        return;
+    if (incoming.append(text))
+        return;
+    // More frames than we can hold: drop what waits, say so, and fetch the server's copy again,
+    // so nothing is lost silently and memory stays bounded.
+    qCWarning(lcChat) << "incoming queue full at" << incoming.capacity() << "frames: resyncing";
+    incoming.clear();
+    changes.error(Error::ProtocolError, QStringLiteral("too many incoming frames waiting (%1): resyncing")
+                                            .arg(incoming.capacity()));
+    outbox.forgetInFlight();
+    if (isLinkUp())
+        sendHello();
+    emitPending();
+}
+
 void ChatSession::Private::processIncoming()
 {
     if (incoming.isEmpty())
@@ -411,16 +460,27 @@ void ChatSession::Private::processIncoming()
             std::visit([this](const auto &frame) { apply(frame); }, decoded.frame);
     }
     finishBatch();
-    if (transaction && !store.commit()) {
-        // Nothing of this batch is on disk: forget its effects and ask the server again.
+    const bool writeFailed = changes.hasError(Error::StorageError);
+    if (writeFailed && transaction)
+        store.rollback();
+    if (writeFailed || (transaction && !store.commit())) {
+        // Nothing of this batch is on disk: forget its effects and ask the server again, but not
+        // at once: a store that cannot write would otherwise resync in a tight loop.
+        const QString why = store.lastError();
         changes.discard();
-        changes.error(Error::StorageError, QStringLiteral("cannot write to the chat store: %1").arg(store.lastError()));
+        changes.error(Error::StorageError, QStringLiteral("cannot write to the chat store: %1").arg(why));
         outbox.forgetInFlight();
-        if (isLinkUp())
-            sendHello();
+        incoming.clear(); // the resync replays it
+        ++storeFailures;
+        const Backoff backoff({config.storeRetryMs, 2.0, 60000, BackoffPolicy::Jitter::Equal, 0},
+                              [] { return QRandomGenerator::global()->generateDouble(); });
+        storeRetryTimer.start(backoff.delayMs(storeFailures));
+        qCWarning(lcChat) << "store write failed" << storeFailures << "times in a row: resync in"
+                          << storeRetryTimer.interval() << "ms";
         emitPending();
         return;
     }
+    storeFailures = 0;
     const bool wasSynced = changes.isSynced();
     emitPending();
     if (wasSynced || synced) {
@@ -443,15 +503,22 @@ void ChatSession::Private::apply(const Protocol::WelcomeFrame &frame)
     }
     outbox.setUserId(account.userId());
     membership.setUserId(account.userId());
-    const int listed = membership.welcome(frame.conversations);
+    const int listed = membership.welcome(frame.conversations, frame.epoch);
     qCInfo(lcChat).noquote() << "welcome as" << account.userId() << "conversations" << listed << "welcomes"
                              << account.welcomes();
 }
 
-void ChatSession::Private::apply(const Protocol::SyncedFrame &)
+void ChatSession::Private::apply(const Protocol::SyncedFrame &frame)
 {
     synced = true;
     changes.synced();
+    // The server cut these replays at its limit: the rest is paged with history.
+    for (const QString &conversation : frame.more) {
+        if (store.hasConversation(conversation)) {
+            history.markMore(conversation);
+            changes.touch(conversation);
+        }
+    }
     // Whatever the replay left missing is asked for when the batch is finished.
     for (const Conversation &c : store.conversations()) {
         if (history.hasGap(c.id, c.lastSeq))
@@ -472,8 +539,8 @@ void ChatSession::Private::apply(const Protocol::MessageFrame &frame)
     changes.touch(m.conversation);
     m.outgoing = account.isSelf(m.from);
     // Our own message coming back (broadcast, replay or history) confirms it like an ack would.
-    if (account.mayBeSelf(m.from) && outbox.contains(m.id)) {
-        outbox.acknowledge(m.id, m.seq, m.timestamp);
+    if (account.mayBeSelf(m.from) && outbox.contains(m.id, m.conversation)) {
+        outbox.acknowledge(m.id, m.conversation, m.seq, m.timestamp);
         return;
     }
     // A message held already (same seq) is ignored: exactly once.
@@ -481,13 +548,18 @@ void ChatSession::Private::apply(const Protocol::MessageFrame &frame)
         changes.error(Error::StorageError, QStringLiteral("cannot store a message: %1").arg(store.lastError()));
 }
 
-void ChatSession::Private::apply(const Protocol::AckFrame &frame) { outbox.acknowledge(frame.id, frame.seq, fromMs(frame.ts)); }
+void ChatSession::Private::apply(const Protocol::AckFrame &frame)
+{
+    outbox.acknowledge(frame.id, frame.conversation, frame.seq, fromMs(frame.ts));
+}
 
 void ChatSession::Private::apply(const Protocol::HistoryFrame &frame)
 {
     for (const Protocol::MessageFrame &m : frame.messages)
         apply(m);
     changes.touch(frame.conversation);
+    if (!frame.hasMore)
+        history.clearMore(frame.conversation); // the server has nothing beyond this page
     history.pageReceived(frame.conversation, frame.requestId.toString(), frame.messages.isEmpty() && !frame.hasMore);
     qCDebug(lcChat) << "history for" << frame.conversation << frame.messages.size() << "messages, has_more"
                     << frame.hasMore;
@@ -498,7 +570,7 @@ void ChatSession::Private::apply(const Protocol::ErrorFrame &frame)
 {
     const QString id = frame.requestId.toString();
     if (!id.isEmpty()) {
-        if (outbox.refuse(id, frame.wireCode(), frame.message, clock.elapsed()))
+        if (outbox.refuse(id, frame.wireCode(), frame.message, clock.elapsed(), frame.retryAfterMs.value_or(-1)))
             return;
         const QString conversation = history.takeRefused(id);
         if (!conversation.isEmpty()) {
@@ -575,6 +647,8 @@ void ChatSession::Private::emitPending()
     const ChangeBatch::Changes c = changes.take();
     if (c.conversations)
         Q_EMIT q->conversationsChanged();
+    for (const QString &conversation : c.reset)
+        Q_EMIT q->conversationReset(conversation);
     // Acks first: our message got its seq before anything that follows it is announced.
     for (const ChatMessage &m : c.updated)
         Q_EMIT q->messageUpdated(m);

@@ -1,6 +1,7 @@
 #pragma once
 // ChatSession is the chat layer over one ConnectionManager: protocol v1 (hello/resume, send/ack,
 // history, typing), a persistent local store and outbox, exactly-once in-order delivery.
+// chatsession.cpp runs past 600 lines because it is the one place that wires the parts together.
 //
 // CONTRACT NOTE: the UI, tether-cli and the soak test code against this API. Additions are fine;
 // renames are not.
@@ -53,15 +54,17 @@ struct ChatSessionConfig
     int historyPageLimit = Protocol::Limits::HistoryPageMax;
     int sendingTimeoutMs = 30000;  // a message Sending this long without an ack is re-sent
     int typingIntervalMs = 3000;   // sendTyping() sends at most once per interval per conversation
-    int maxTextBytes = Protocol::Limits::MaxTextBytes; // send() refuses longer texts (the server limits frames)
+    int maxTextBytes = Protocol::Limits::MaxTextBytes; // send() refuses longer texts (the server's --max-text default)
     int sendWindow = 64;           // outbox entries in flight (sent, not yet acked) at once
-    // Frames per second we write, and the burst written at once (a token bucket). The reference
-    // server allows 100/s with a burst of 500 per connection; this leaves room for hello, history,
-    // typing and join frames. 0 = unpaced (a server without a rate limit).
-    double sendRatePerSecond = 80;
-    int sendBurst = 400;
+    // Sends per second we write, and the burst written at once (a token bucket). The reference
+    // server allows each user 20 sends/s with a burst of 100 (across its connections) and each
+    // connection 100 frames/s; what goes over is answered rate_limited and sent again after the
+    // pause. 0 = unpaced (a server without a rate limit).
+    double sendRatePerSecond = 20;
+    int sendBurst = 80;
     int rateLimitedRetryMs = 1000; // wait after a rate_limited/storage_error answer before re-sending
     int batchSize = 500;           // incoming frames applied per event-loop pass (one transaction)
+    int storeRetryMs = 1000;       // first wait before a resync after the store failed to write (doubles, max 60 s)
 };
 
 class ChatSession : public QObject
@@ -100,6 +103,10 @@ public:
                                 the frame (sends and history requests are retried by themselves).
         \value UnknownServerError error: an error frame without a code, or with one this build does
                                 not know (the message then names it).
+        \value IdReused         id_reused: the id of one of our sends names another of our messages,
+                                in another conversation (the server refused it, or acknowledged the
+                                other message). The message fails with this ChatMessage::errorCode;
+                                retry() sends it again under the same id, so discard it and send anew.
     */
     enum class Error {
         NotOpen,
@@ -116,6 +123,7 @@ public:
         Forbidden,
         RateLimited,
         UnknownServerError,
+        IdReused,
     };
     Q_ENUM(Error)
     static QString errorName(Error error);           // "outbox_full", ...
@@ -126,8 +134,20 @@ public:
 
     static QString defaultDatabasePath(); // <AppDataLocation>/chat.sqlite
 
-    bool open(QString *errorMessage = nullptr); // opens/creates the local store; false on a broken db
+    // Opens/creates the local store. A corrupt or unreadable file is moved aside (as
+    // <name>.corrupt-<timestamp>) and its readable outbox carried into a fresh store: see
+    // storeRecovery(). False when even that fails (a folder that cannot be written, a newer schema).
+    bool open(QString *errorMessage = nullptr);
     bool isOpen() const;
+    // What open() did to a damaged store: where the file went, why, and how many unsent messages
+    // were salvaged. Empty movedTo when the store opened as it was.
+    struct StoreRecovery
+    {
+        QString movedTo;
+        QString reason;
+        int salvagedOutbox = 0;
+    };
+    StoreRecovery storeRecovery() const;
     ConnectionManager *connection() const;
     QString userName() const;                    // from welcome
     bool isSynced() const;                       // welcome + replay applied on the current connection
@@ -156,6 +176,9 @@ Q_SIGNALS:
     void unreadChanged(const QString &conversation, int unread);
     void typing(const QString &conversation, const QString &user);
     void synced();
+    // The server was reset or restored: what this conversation held is archived (kept, marked) and
+    // its history is fetched anew; a view shows messages(conversation) again.
+    void conversationReset(const QString &conversation);
     // outboxSize() changed: a message was queued, acknowledged or discarded (not on state changes).
     void outboxSizeChanged(int size);
     // Errors not tied to one of our messages (those fail the message: ChatMessage::errorCode).

@@ -27,17 +27,20 @@ void HistorySync::forget(const QString &conversation)
 void HistorySync::forgetServerState()
 {
     m_serverLastSeq.clear();
+    m_more.clear();
 }
 
 void HistorySync::reset()
 {
     m_requests.clear();
     m_inFlight.clear();
+    m_more.clear(); // the next synced says again what is left
 }
 
 bool HistorySync::hasGap(const QString &conversation, qint64 watermark) const
 {
-    return m_store->maxSeq(conversation) > watermark || m_serverLastSeq.value(conversation) > watermark;
+    return m_store->maxSeq(conversation) > watermark || m_serverLastSeq.value(conversation) > watermark
+            || m_more.contains(conversation);
 }
 
 void HistorySync::request(const QString &conversation)
@@ -67,6 +70,8 @@ void HistorySync::pageReceived(const QString &conversation, const QString &reque
 {
     m_requests.remove(requestId);
     m_inFlight.remove(conversation);
+    if (emptyAndLast)
+        m_more.remove(conversation);
     if (emptyAndLast) {
         // The server has nothing more: never ask again for what it said it does not have.
         m_serverLastSeq.insert(conversation, qMin(m_serverLastSeq.value(conversation), m_store->lastSeq(conversation)));

@@ -31,6 +31,12 @@ public:
     void forgetServerState(); // a new welcome lists everything again
     void reset();             // the link is gone: no request will be answered
 
+    // The server cut this conversation's replay (synced.more): there is more to page, whatever
+    // last_seq said, until a history page says has_more=false.
+    void markMore(const QString &conversation) { m_more.insert(conversation); }
+    void clearMore(const QString &conversation) { m_more.remove(conversation); }
+    bool hasMore(const QString &conversation) const { return m_more.contains(conversation); }
+
     // Something after the watermark is missing: held beyond it, or the server has more.
     bool hasGap(const QString &conversation, qint64 watermark) const;
     bool isInFlight(const QString &conversation) const { return m_inFlight.contains(conversation); }
@@ -53,6 +59,7 @@ private:
     QHash<QString, qint64> m_serverLastSeq;
     QHash<QString, QString> m_requests; // request id -> conversation
     QSet<QString> m_inFlight;           // conversations
+    QSet<QString> m_more;               // conversations the replay left more of (synced.more)
     int m_counter = 0;
 };
 

@@ -2,21 +2,35 @@
 
 namespace Tether {
 
-IncomingQueue::IncomingQueue(int batchSize, std::function<void()> process)
-    : m_batchSize(qMax(1, batchSize)), m_process(std::move(process))
+IncomingQueue::IncomingQueue(int batchSize, std::function<void()> process, int capacity)
+    : m_batchSize(qMax(1, batchSize))
+    , m_capacity(capacity > 0 ? qMax(capacity, m_batchSize) : m_batchSize * 16)
+    , m_process(std::move(process))
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(0);
     m_timer.callOnTimeout([this] { m_process(); });
 }
 
-void IncomingQueue::append(const QString &text)
+bool IncomingQueue::append(const QString &text)
 {
+    if (m_texts.size() >= m_capacity) {
+        m_overflowed = true;
+        return false;
+    }
     m_texts.append(text);
     if (m_texts.size() >= m_batchSize)
         m_process();
     else if (!m_timer.isActive())
         m_timer.start();
+    return true;
+}
+
+void IncomingQueue::clear()
+{
+    m_texts.clear();
+    m_overflowed = false;
+    m_timer.stop();
 }
 
 QStringList IncomingQueue::takeBatch()

@@ -18,12 +18,24 @@ Membership::Membership(MessageStore *store, HistorySync *history, ChangeBatch *c
 {
 }
 
-int Membership::welcome(const QList<Protocol::ConversationInfo> &conversations)
+int Membership::welcome(const QList<Protocol::ConversationInfo> &conversations, const QString &epoch)
 {
     QSet<QString> listed;
     m_history->forgetServerState();
+    const QString knownEpoch = m_store->value(MessageStore::MetaServerEpoch);
+    const bool epochChanged = !epoch.isEmpty() && !knownEpoch.isEmpty() && epoch != knownEpoch;
     for (const Protocol::ConversationInfo &c : conversations) {
         listed.insert(c.id);
+        const qint64 held = m_store->hasConversation(c.id) ? m_store->maxSeq(c.id) : 0;
+        if (held > 0 && (epochChanged || c.lastSeq < held)) {
+            qCWarning(lcChat).noquote() << "the server was reset for" << c.id << "(epoch"
+                                        << (epochChanged ? "changed" : "same") << "last_seq" << c.lastSeq << "held"
+                                        << held << ") - archiving what we hold and fetching it again";
+            m_store->archiveConversation(c.id, knownEpoch.isEmpty() ? QStringLiteral("unknown") : knownEpoch);
+            m_changes->forget(c.id); // the watermark moved back: what arrives now is measured from 0
+            m_changes->touch(c.id);
+            m_changes->reset(c.id);
+        }
         m_store->upsertConversation(c.id, c.title);
         m_history->setServerLastSeq(c.id, c.lastSeq);
     }
@@ -34,6 +46,8 @@ int Membership::welcome(const QList<Protocol::ConversationInfo> &conversations)
             m_changes->forget(c.id);
         }
     }
+    if (!epoch.isEmpty() && epoch != knownEpoch)
+        m_store->setValue(MessageStore::MetaServerEpoch, epoch);
     m_changes->conversationsChanged();
     return int(listed.size());
 }

@@ -31,7 +31,10 @@ public:
     void setUserId(const QString &userId) { m_userId = userId; }
 
     // The welcome's list, with each conversation's last seq on the server. Returns how many.
-    int welcome(const QList<Protocol::ConversationInfo> &conversations);
+    // A server whose epoch changed (reset, restored from a backup), or whose last seq of a
+    // conversation is below what we hold, makes that conversation resync: what we hold is archived
+    // (kept, marked) and the server's copy fetched anew, so no new message is taken for a duplicate.
+    int welcome(const QList<Protocol::ConversationInfo> &conversations, const QString &epoch = QString());
     void joined(const Protocol::JoinedFrame &frame);
     void left(const Protocol::LeftFrame &frame);
     // A message arrived for a conversation we did not hold: held from now on.

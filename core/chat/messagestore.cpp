@@ -188,6 +188,22 @@ bool MessageStore::removeConversation(const QString &id)
         && d->db.exec(QStringLiteral("DELETE FROM conversations WHERE id = ?"), {id});
 }
 
+bool MessageStore::archiveConversation(const QString &id, const QString &epoch)
+{
+    d->unreadCache.remove(id);
+    return d->db.exec(QStringLiteral("INSERT INTO archived_messages (conversation, seq, id, sender, text, ts, outgoing, "
+                                     "epoch, archived_at) SELECT conversation, seq, id, sender, text, ts, outgoing, ?, ? "
+                                     "FROM messages WHERE conversation = ?"),
+                      {epoch, QDateTime::currentMSecsSinceEpoch(), id})
+        && d->db.exec(QStringLiteral("DELETE FROM messages WHERE conversation = ?"), {id})
+        && d->db.exec(QStringLiteral("UPDATE conversations SET last_seq = 0, read_seq = 0 WHERE id = ?"), {id});
+}
+
+int MessageStore::archivedCount(const QString &id) const
+{
+    return d->db.scalar(QStringLiteral("SELECT COUNT(*) FROM archived_messages WHERE conversation = ?"), {id}).toInt();
+}
+
 qint64 MessageStore::lastSeq(const QString &conversation) const
 {
     return d->db.scalar(QStringLiteral("SELECT last_seq FROM conversations WHERE id = ?"), {conversation}).toLongLong();

@@ -53,6 +53,7 @@ public:
     static constexpr QLatin1String MetaUserName{"user_name"};
     static constexpr QLatin1String MetaGuest{"guest"};         // "1" when that user was a guest
     static constexpr QLatin1String MetaGuestKey{"guest_key"};  // a guest's secret, never logged
+    static constexpr QLatin1String MetaServerEpoch{"server_epoch"}; // the last welcome's epoch
 
     QString value(const QString &key) const;
     bool setValue(const QString &key, const QString &value);
@@ -63,6 +64,10 @@ public:
     bool hasConversation(const QString &id) const; // cheaper than conversation(): no unread count
     bool upsertConversation(const QString &id, const QString &title);
     bool removeConversation(const QString &id); // with its messages (the outbox is kept)
+    // The server was reset: the held messages move to the archive marked with epoch, and the
+    // watermark goes back to 0 so the server's copy is fetched anew (the outbox is kept).
+    bool archiveConversation(const QString &id, const QString &epoch);
+    int archivedCount(const QString &id) const;
     qint64 lastSeq(const QString &conversation) const;
     qint64 maxSeq(const QString &conversation) const; // highest seq held, gaps or not
     bool setReadSeq(const QString &conversation, qint64 seq);

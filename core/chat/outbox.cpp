@@ -90,6 +90,12 @@ bool Outbox::contains(const QString &id) const
     return m_store->outboxEntry(id).has_value();
 }
 
+bool Outbox::contains(const QString &id, const QString &conversation) const
+{
+    const auto entry = m_store->outboxEntry(id);
+    return entry && entry->conversation == conversation;
+}
+
 qint64 Outbox::flush(qint64 nowMs)
 {
     if (const qint64 paused = m_pacer.pausedForMs(nowMs))
@@ -140,9 +146,18 @@ qint64 Outbox::flush(qint64 nowMs)
     return m_pacer.nextFlushInMs(nowMs, more);
 }
 
-bool Outbox::acknowledge(const QString &id, qint64 seq, const QDateTime &timestamp)
+bool Outbox::acknowledge(const QString &id, const QString &conversation, qint64 seq, const QDateTime &timestamp)
 {
     const auto entry = m_store->outboxEntry(id);
+    if (entry && !conversation.isEmpty() && conversation != entry->conversation) {
+        // A server that dedupes by id alone confirms our older message in that conversation:
+        // this one was not stored and never will be under this id.
+        qCWarning(lcChat).noquote() << "the ack for" << id << "names" << conversation << "instead of"
+                                    << entry->conversation;
+        refuse(id, Protocol::wireName(Protocol::ErrorCode::IdReused),
+               QStringLiteral("the server confirmed another message under this id"), 0);
+        return false;
+    }
     m_pacer.answered(id);
     if (!entry)
         return false; // a repeated ack (the server's answer to a retry): already done
@@ -163,7 +178,7 @@ bool Outbox::acknowledge(const QString &id, qint64 seq, const QDateTime &timesta
     return true;
 }
 
-bool Outbox::refuse(const QString &id, const QString &code, const QString &message, qint64 nowMs)
+bool Outbox::refuse(const QString &id, const QString &code, const QString &message, qint64 nowMs, qint64 retryAfterMs)
 {
     const auto entry = m_store->outboxEntry(id);
     if (!entry)
@@ -173,7 +188,7 @@ bool Outbox::refuse(const QString &id, const QString &code, const QString &messa
     // Errors that say "not now", not "never": the entry goes back to the queue.
     if (Protocol::isTransient(Protocol::fromWireName(code))) {
         qCDebug(lcChat) << "send" << id << "answered" << code << "- will retry";
-        m_pacer.pause(nowMs);
+        m_pacer.pause(nowMs, retryAfterMs);
         e.state = ChatMessage::Delivery::Queued;
         m_store->setOutboxState(id, e.state);
     } else {

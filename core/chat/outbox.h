@@ -47,14 +47,20 @@ public:
     QList<ChatMessage> messages() const; // every entry, oldest first
 
     bool contains(const QString &id) const; // the entry is in the outbox (not yet acknowledged)
+    // ... and was sent to that conversation: our message echoed from another conversation under
+    // the same id is an older message of ours, not a confirmation of this one.
+    bool contains(const QString &id, const QString &conversation) const;
     // Writes what the pacer allows now. Returns when to flush again (ms), or -1.
     qint64 flush(qint64 nowMs);
     // The server confirmed the entry (ack, or our message echoed): it becomes a held message with
-    // this seq. False when it is not (any more) in the outbox, e.g. a repeated ack.
-    bool acknowledge(const QString &id, qint64 seq, const QDateTime &timestamp);
+    // this seq. False when it is not (any more) in the outbox, e.g. a repeated ack. An ack that
+    // names another conversation than the entry's confirms another message under this id: the
+    // entry fails with id_reused instead (an empty conversation, from an older server, is trusted).
+    bool acknowledge(const QString &id, const QString &conversation, qint64 seq, const QDateTime &timestamp);
     // An error answer for the entry: rate_limited/storage_error put it back in the queue after a
-    // pause, any other code fails it (ChatMessage::errorCode = code). False when id is not ours.
-    bool refuse(const QString &id, const QString &code, const QString &message, qint64 nowMs);
+    // pause (at least retryAfterMs when the server named one), any other code fails it
+    // (ChatMessage::errorCode = code, e.g. id_reused). False when id is not ours.
+    bool refuse(const QString &id, const QString &code, const QString &message, qint64 nowMs, qint64 retryAfterMs = -1);
     // Every entry fails with this code and is not sent (another account's outbox).
     void failAll(const QString &code);
     // The link is gone: everything in flight goes back to the queue, sent again after the next

@@ -20,9 +20,10 @@ qint64 OutboxPacer::pausedForMs(qint64 nowMs) const
     return qMax<qint64>(0, m_pausedUntilMs - nowMs);
 }
 
-void OutboxPacer::pause(qint64 nowMs)
+void OutboxPacer::pause(qint64 nowMs, qint64 retryAfterMs)
 {
-    m_pausedUntilMs = nowMs + m_pauseMs;
+    constexpr qint64 kLongestPauseMs = 60000; // a hostile or confused server cannot stall us longer
+    m_pausedUntilMs = qMax(m_pausedUntilMs, nowMs + qMax<qint64>(m_pauseMs, qMin(retryAfterMs, kLongestPauseMs)));
 }
 
 QStringList OutboxPacer::expire(qint64 nowMs)

@@ -22,8 +22,9 @@ public:
 
     // While a transient refusal's pause lasts: how long it still does (0 = write on).
     qint64 pausedForMs(qint64 nowMs) const;
-    // A rate_limited/storage_error answer: nothing is written for rateLimitedRetryMs.
-    void pause(qint64 nowMs);
+    // A rate_limited/storage_error answer: nothing is written for rateLimitedRetryMs, or for the
+    // server's retry_after_ms when that is longer (at most a minute).
+    void pause(qint64 nowMs, qint64 retryAfterMs = -1);
 
     // Entries written longer ago than the sending timeout leave the window: they are written again
     // (same id; the server dedupes). Returns them, and asks for a full scan of the outbox.

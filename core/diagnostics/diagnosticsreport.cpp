@@ -4,6 +4,7 @@
 #include "secretredactor.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkInformation>
@@ -414,6 +415,13 @@ QString DiagnosticsReport::toText(Words w) const
             account = say(QT_TRANSLATE_NOOP("DiagnosticsReport", "signed in as %1"), w).arg(m_userName);
         out << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Account: %1"), w).arg(account);
     }
+
+    if (!m_storeMovedTo.isEmpty())
+        out << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Local store: damaged and replaced (%1); %2 unsent messages "
+                                                         "kept; the damaged file is at %3"), w)
+                   .arg(SecretRedactor::text(m_storeReason))
+                   .arg(m_storeSalvaged)
+                   .arg(QDir::toNativeSeparators(m_storeMovedTo));
 
     out << QString() << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Environment"), w);
     for (const auto &row : environmentRows(m_proxyMode, w))

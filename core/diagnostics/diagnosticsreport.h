@@ -55,6 +55,13 @@ public:
     void setProxyMode(const QString &mode) { m_proxyMode = mode; }
     // signedIn false = a guest. userName empty with signedIn = the user prefers not to name it.
     void setAccount(bool signedIn, const QString &userName = QString());
+    // The local store was damaged and replaced at start: where it went and why (empty: it was fine).
+    void setStoreRecovery(const QString &movedTo, const QString &reason, int salvaged)
+    {
+        m_storeMovedTo = movedTo;
+        m_storeReason = reason;
+        m_storeSalvaged = salvaged;
+    }
 
     // Label/value rows for display; values redacted.
     static QList<QPair<QString, QString>> environmentRows(const QString &proxyMode, Words words = Words::Translated);
@@ -77,6 +84,9 @@ private:
     QList<DiagnosticCheck> m_checks;
     QString m_proxyMode = QStringLiteral("system");
     bool m_accountKnown = false;
+    QString m_storeMovedTo;
+    QString m_storeReason;
+    int m_storeSalvaged = 0;
     bool m_signedIn = false;
     QString m_userName;
 };

@@ -8,7 +8,10 @@
 #include "manualnetworkmonitor.h"
 #include "messagestore.h"
 
+#include <QDir>
 #include <QFile>
+#include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QWebSocket>
@@ -181,6 +184,7 @@ private Q_SLOTS:
         QVERIFY(m_dir->isValid());
         m_server = std::make_unique<ChatTest::Server>();
         m_server->config.rateLimitPerSecond = 0; // the tests flood on purpose
+        m_server->config.userRatePerSecond = 0;
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
         QVERIFY(m_server->addUser(str("alice")));
@@ -467,6 +471,119 @@ private Q_SLOTS:
         QCOMPARE(unread, count);
     }
 
+    // The server replays at most replayLimit messages per conversation and names the rest in
+    // synced.more: the client pages them with history, exactly once and in order.
+    void replayOverTheLimitIsPaged()
+    {
+        m_server->stop();
+        m_server = std::make_unique<ChatTest::Server>();
+        m_server->config.rateLimitPerSecond = 0;
+        m_server->config.userRatePerSecond = 0;
+        m_server->config.replayLimit = 7;
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server->addUser(str("alice")));
+        QVERIFY(m_server->addUser(str("bob")));
+        const QString alice = ChatTest::login(m_server->server->httpUrl(), str("alice"));
+        const QString bobToken = ChatTest::login(m_server->server->httpUrl(), str("bob"));
+        ChatSessionConfig small;
+        small.historyPageLimit = 5; // several pages
+        small.sendRatePerSecond = 0;
+        auto bob = peer(bobToken, str("bob.sqlite"), small);
+        QVERIFY(bob->openAndSync());
+        for (int i = 0; i < 40; ++i)
+            bob->session->send(str("lobby"), QStringLiteral("paged %1").arg(i));
+        QTRY_COMPARE_WITH_TIMEOUT(bob->session->outboxSize(), 0, kTimeout);
+
+        auto reader = peer(alice, str("alice.sqlite"), small);
+        QStringList syncedMore;
+        QObject::connect(reader->connection.get(), &ConnectionManager::textMessageReceived, reader->connection.get(),
+                         [&](const QString &text) {
+                             const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+                             if (frame.value(str("type")).toString() == str("synced"))
+                                 for (const QJsonValue &v : frame.value(str("more")).toArray())
+                                     syncedMore.append(v.toString());
+                         });
+        QVERIFY(reader->openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(reader->receivedTexts(str("lobby")).size(), 40, kTimeout);
+        QCOMPARE(syncedMore, QStringList{ str("lobby") });
+        const QStringList texts = reader->receivedTexts(str("lobby"));
+        for (int i = 0; i < 40; ++i)
+            QCOMPARE(texts.at(i), QStringLiteral("paged %1").arg(i));
+        QString why;
+        QVERIFY2(Peer::strictlyOrdered(reader->session->messages(str("lobby")), &why), qPrintable(why));
+    }
+
+    // A reader that does not read (its path stalls: TCP backpressure up to the server) is closed
+    // as a slow consumer (4008) once --send-buffer bytes wait for it; when its path clears it
+    // reconnects with backoff and resumes (replay, then history): nothing lost or doubled.
+    void slowConsumerReconnectsAndResumes()
+    {
+        m_server->stop();
+        m_server = std::make_unique<ChatTest::Server>();
+        m_server->config.rateLimitPerSecond = 0;
+        m_server->config.userRatePerSecond = 0; // 1,000 sends at once, in order
+        m_server->config.sendBufferBytes = 64 * 1024;
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server->addUser(str("alice")));
+        QVERIFY(m_server->addUser(str("bob")));
+        const QString alice = ChatTest::login(m_server->server->httpUrl(), str("alice"));
+        const QString bobToken = ChatTest::login(m_server->server->httpUrl(), str("bob"));
+        FaultProxy proxy;
+        proxy.setUpstream(str("127.0.0.1"), m_server->server->port());
+        QVERIFY(proxy.listen());
+        QUrl viaProxy = m_server->server->webSocketUrl();
+        viaProxy.setPort(proxy.port());
+        // Its heartbeat is slow: the reader must not notice the stall and leave by itself.
+        ConnectionConfig patient = ChatTest::fastConfig(viaProxy, alice);
+        patient.heartbeatIntervalMs = 60000;
+        patient.pongTimeoutMs = 60000;
+        auto reader = std::make_unique<Peer>(patient, db(str("alice.sqlite")));
+        QVERIFY(reader->openAndSync());
+        ChatSessionConfig fast;
+        fast.sendRatePerSecond = 0;
+        fast.sendWindow = 200;
+        auto bob = peer(bobToken, str("bob.sqlite"), fast);
+        QVERIFY(bob->openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->server->connectionCount(), 2, kTimeout);
+
+        // The server's own word for why the reader went (a reader that does not read cannot see it).
+        static QAtomicInt slowConsumerClosed;
+        slowConsumerClosed = 0;
+        static QtMessageHandler previous = nullptr;
+        previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &message) {
+            if (message.contains(QLatin1String("closing slow consumer")))
+                slowConsumerClosed = 1;
+            if (type != QtInfoMsg && previous)
+                previous(type, context, message);
+        });
+        QLoggingCategory::setFilterRules(str("tether.server.info=true"));
+        auto restore = qScopeGuard([] {
+            qInstallMessageHandler(previous);
+            QLoggingCategory::setFilterRules(QString());
+        });
+
+        QVERIFY(proxy.setMode(FaultProxy::Mode::Stall));
+        // More than the kernel holds for a connection nobody reads (up to tcp_wmem's 4 MB here).
+        const int count = 1000;
+        const QString pad(8000, QLatin1Char('p'));
+        for (int i = 0; i < count; ++i)
+            bob->session->send(str("lobby"), QStringLiteral("burst %1 ").arg(i) + pad);
+        QTRY_COMPARE_WITH_TIMEOUT(bob->session->outboxSize(), 0, 60000);
+        // 8 MB of broadcasts for a reader that takes nothing: the server lets it go.
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->server->connectionCount(), 1, kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(slowConsumerClosed.loadRelaxed() == 1, kTimeout);
+        QVERIFY(proxy.setMode(FaultProxy::Mode::Pass));
+        QTRY_COMPARE_WITH_TIMEOUT(reader->receivedTexts(str("lobby")).size(), count, 60000);
+        const QStringList texts = reader->receivedTexts(str("lobby"));
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(texts.at(i), QStringLiteral("burst %1 ").arg(i) + pad);
+        QString why;
+        QVERIFY2(Peer::strictlyOrdered(reader->session->messages(str("lobby")), &why), qPrintable(why));
+        QVERIFY(reader->session->isSynced());
+    }
+
     void failedRetryDiscard()
     {
         auto alice = peer(m_aliceToken, str("alice.sqlite"));
@@ -610,15 +727,12 @@ private Q_SLOTS:
         QVERIFY(message.contains(QLatin1String("limit")));
         QCOMPARE(limited->session->outboxSize(), 2);
 
-        // A broken database file.
-        const QString garbage = db(str("garbage.sqlite"));
-        QFile f(garbage);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QByteArray(8192, '\x5a'));
-        f.close();
-        auto broken = peer(m_aliceToken, str("garbage.sqlite"));
+        // A broken database file is moved aside (tst_storesalvage); a folder in its place cannot be.
+        const QString folder = db(str("folder.sqlite"));
+        QVERIFY(QDir().mkpath(folder));
+        auto broken = peer(m_aliceToken, str("folder.sqlite"));
         QVERIFY(!broken->session->open(&message));
-        QVERIFY2(message.contains(garbage), qPrintable(message));
+        QVERIFY2(message.contains(folder), qPrintable(message));
         QVERIFY(!broken->session->isOpen());
         QVERIFY(broken->session->send(str("lobby"), str("x")).isEmpty());
     }
@@ -739,6 +853,80 @@ private Q_SLOTS:
         QCOMPARE(errors.last().at(0).value<ChatSession::Error>(), ChatSession::Error::UnknownServerError);
         QVERIFY(errors.last().at(1).toString().contains(QLatin1String("brand_new")));
         QCOMPARE(alice->session->outboxSize(), 0);
+    }
+
+    // A send whose id this user already used in another conversation (here from another device
+    // with its own store) names another message: the server says id_reused, never acks it, and
+    // the message shows as failed with that code.
+    void idReusedFromAnotherDeviceFails()
+    {
+        auto phone = peer(m_aliceToken, str("phone.sqlite"));
+        auto laptop = peer(m_aliceToken, str("laptop.sqlite"));
+        const QString id = str("0f3c2a9e-reused");
+        // The laptop queues while offline, before it has seen the phone's message under that id.
+        QVERIFY(laptop->session->open());
+        QCOMPARE(laptop->session->sendWithId(id, str("echo"), str("on the laptop")), id);
+        QVERIFY(phone->openAndSync());
+        QCOMPARE(phone->session->sendWithId(id, str("lobby"), str("on the phone")), id);
+        QTRY_COMPARE_WITH_TIMEOUT(phone->lastUpdate(id).delivery, ChatMessage::Delivery::Sent, kTimeout);
+        const auto laptopEntry = [&] {
+            for (int i = laptop->updates.size() - 1; i >= 0; --i)
+                if (laptop->updates.at(i).id == id && laptop->updates.at(i).conversation == QLatin1String("echo"))
+                    return laptop->updates.at(i);
+            return ChatMessage();
+        };
+        QVERIFY(laptop->openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(laptopEntry().delivery, ChatMessage::Delivery::Failed, kTimeout);
+        QCOMPARE(laptopEntry().errorCode, ChatSession::errorName(ChatSession::Error::IdReused));
+        QCOMPARE(laptop->session->outboxSize(), 1);
+        // The phone's message reached the laptop as what it is (lobby, seq 1), and nothing of the
+        // laptop's reached the echo conversation.
+        QTRY_VERIFY_WITH_TIMEOUT(!laptop->session->messages(str("lobby")).isEmpty(), kTimeout);
+        const auto lobby = laptop->session->messages(str("lobby"));
+        QCOMPARE(lobby.last().text, str("on the phone"));
+        QCOMPARE(lobby.last().seq, qint64(1));
+        for (const ChatMessage &m : laptop->session->messages(str("echo")))
+            QVERIFY(m.seq == 0); // only the failed entry, never acknowledged
+    }
+
+    // A 200-message outbox against a server whose per-user rate is lower than the client's burst:
+    // the rate_limited answers are paced and retried, and every message arrives exactly once.
+    void outboxDrainsExactlyOnceUnderUserRate()
+    {
+        m_server.reset();
+        m_server = std::make_unique<ChatTest::Server>();
+        m_server->config.userRatePerSecond = 40;
+        m_server->config.userRateBurst = 10;
+        QVERIFY(m_server->start());
+        QVERIFY(m_server->addUser(str("alice")));
+        QVERIFY(m_server->addUser(str("bob")));
+        auto alice = peer(ChatTest::login(m_server->server->httpUrl(), str("alice")), str("alice.sqlite"));
+        auto bob = peer(ChatTest::login(m_server->server->httpUrl(), str("bob")), str("bob.sqlite"));
+        QVERIFY(alice->session->open());
+        constexpr int count = 200;
+        QStringList ids;
+        for (int i = 0; i < count; ++i)
+            ids.append(alice->session->send(str("lobby"), QStringLiteral("queued %1").arg(i)));
+        QCOMPARE(alice->session->outboxSize(), count);
+        QVERIFY(bob->openAndSync());
+        QVERIFY(alice->openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(alice->session->outboxSize(), 0, 90000);
+        // The server refused some (they went back to the queue) ...
+        int requeued = 0;
+        for (const ChatMessage &m : std::as_const(alice->updates))
+            requeued += m.delivery == ChatMessage::Delivery::Queued ? 1 : 0;
+        QVERIFY2(requeued > 0, "the server's per-user rate was never reached");
+        // ... and every message is held once, on both ends.
+        QTRY_COMPARE_WITH_TIMEOUT(bob->receivedTexts(str("lobby")).size(), count, kTimeout);
+        const QStringList received = bob->receivedTexts(str("lobby"));
+        QCOMPARE(QSet<QString>(received.cbegin(), received.cend()).size(), count);
+        const auto held = alice->session->messages(str("lobby"));
+        QCOMPARE(held.size(), count);
+        QString why;
+        QVERIFY2(Peer::strictlyOrdered(held, &why), qPrintable(why));
+        QCOMPARE(held.last().seq, qint64(count));
+        for (const QString &id : std::as_const(ids))
+            QCOMPARE(alice->lastUpdate(id).delivery, ChatMessage::Delivery::Sent);
     }
 
     void serverRejectsSendAsRateLimitedThenDelivers()

@@ -111,6 +111,7 @@ private Q_SLOTS:
         QTest::newRow("blackhole") << "blackhole" << true << int(FaultProxy::Mode::Blackhole) << 0;
         QTest::newRow("refuse") << "refuse" << true << int(FaultProxy::Mode::Refuse) << 0;
         QTest::newRow("throttle") << "throttle 4096" << true << int(FaultProxy::Mode::Throttle) << 4096;
+        QTest::newRow("stall") << "stall" << true << int(FaultProxy::Mode::Stall) << 0;
         QTest::newRow("throttle zero") << "throttle 0" << false << 0 << 0;
         QTest::newRow("unknown") << "explode" << false << 0 << 0;
         QTest::newRow("empty") << "   " << false << 0 << 0;
@@ -280,6 +281,25 @@ private Q_SLOTS:
         QCOMPARE(roundTrip(client.get(), data, 10000), data);
         // 4000 bytes at 10000 B/s take >= ~0.4 s one way; allow for the burst allowance.
         QVERIFY2(timer.elapsed() >= 300, qPrintable(QString::number(timer.elapsed())));
+    }
+
+    // Stall reads nothing: what a sender writes piles up in its own socket (TCP backpressure, as
+    // from a peer that does not read), and travels once the proxy passes again.
+    void stallPushesBack()
+    {
+        auto client = connectClient();
+        QVERIFY(client);
+        QCOMPARE(roundTrip(client.get(), "a"), QByteArray("a"));
+        QVERIFY(m_proxy->setMode(FaultProxy::Mode::Stall));
+        const QByteArray data(32 * 1024 * 1024, 's');
+        client->write(data);
+        // The kernel and the proxy's bounded buffer take a few MB; the rest stays with the sender.
+        QTRY_VERIFY_WITH_TIMEOUT(client->bytesToWrite() > 8 * 1024 * 1024 && client->bytesToWrite() < data.size(), 10000);
+        QCOMPARE(client->bytesAvailable(), 0);
+        QVERIFY(m_proxy->setMode(FaultProxy::Mode::Pass));
+        QByteArray got;
+        QTRY_VERIFY_WITH_TIMEOUT((got += client->readAll()).size() == data.size(), 30000);
+        QCOMPARE(got, data);
     }
 
     void upstreamDownResetsClient()

@@ -63,6 +63,39 @@ private Q_SLOTS:
         });
     }
 
+    // synced.more: the server cut the replay, so there is more to page even when last_seq (here
+    // from a stale welcome) says nothing is missing; a last page (has_more false) ends it.
+    void replayCutIsPaged()
+    {
+        hold(1, 3);
+        m_sync->setServerLastSeq(room, 3);
+        QVERIFY(!m_sync->hasGap(room, 3));
+        m_sync->markMore(room);
+        QVERIFY(m_sync->hasMore(room));
+        QVERIFY(m_sync->hasGap(room, 3));
+        m_sync->fill(room, 3);
+        QCOMPARE(m_written.size(), 1);
+        QCOMPARE(m_written.constLast().after, qint64(3));
+        // A page with has_more: still more.
+        hold(4, 5);
+        m_sync->pageReceived(room, m_written.constLast().requestId.toString(), false);
+        QVERIFY(m_sync->hasGap(room, 5));
+        m_sync->fill(room, 5);
+        QCOMPARE(m_written.size(), 2);
+        QCOMPARE(m_written.constLast().after, qint64(5));
+        // The last page: nothing more.
+        m_sync->clearMore(room);
+        m_sync->pageReceived(room, m_written.constLast().requestId.toString(), true);
+        QVERIFY(!m_sync->hasGap(room, 5));
+        // A new link: the next synced says again what is left.
+        m_sync->markMore(room);
+        m_sync->reset();
+        QVERIFY(!m_sync->hasMore(room));
+        m_sync->markMore(room);
+        m_sync->forgetServerState();
+        QVERIFY(!m_sync->hasMore(room));
+    }
+
     void noGapNoRequest()
     {
         hold(1, 3);

@@ -76,6 +76,27 @@ private Q_SLOTS:
         q.append(QStringLiteral("a"));
         QCOMPARE(calls, 1);
     }
+
+    // A consumer that stalls must not let the queue grow without end: past its capacity frames are
+    // refused and the queue says so (the session reports it and resyncs).
+    void boundedWhenTheConsumerStalls()
+    {
+        IncomingQueue q(3, [] {}, 10);
+        QCOMPARE(q.capacity(), 10);
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(q.append(QString::number(i)));
+        QVERIFY(!q.overflowed());
+        for (int i = 0; i < 1000; ++i)
+            QVERIFY(!q.append(QStringLiteral("more")));
+        QCOMPARE(q.size(), 10);
+        QVERIFY(q.overflowed());
+        q.clear();
+        QVERIFY(q.isEmpty());
+        QVERIFY(!q.overflowed());
+        QVERIFY(q.append(QStringLiteral("again")));
+        IncomingQueue byDefault(4, [] {});
+        QCOMPARE(byDefault.capacity(), 64);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIncomingQueue)

@@ -90,7 +90,7 @@ private Q_SLOTS:
         QCOMPARE(changes.updated.first().from, QStringLiteral("me"));
 
         // An ack frees a place in the window: the next entry goes.
-        QVERIFY(m_outbox->acknowledge(QStringLiteral("m1"), 1, QDateTime::currentDateTimeUtc()));
+        QVERIFY(m_outbox->acknowledge(QStringLiteral("m1"), room, 1, QDateTime::currentDateTimeUtc()));
         m_outbox->flush(10);
         QCOMPARE(writtenIds().last(), QStringLiteral("m4"));
         QVERIFY(!m_outbox->contains(QStringLiteral("m1")));
@@ -107,7 +107,7 @@ private Q_SLOTS:
         m_outbox->flush(0);
         m_changes->take();
         const QDateTime ts = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
-        QVERIFY(m_outbox->acknowledge(QStringLiteral("x"), 7, ts));
+        QVERIFY(m_outbox->acknowledge(QStringLiteral("x"), room, 7, ts));
         const auto changes = m_changes->take();
         QCOMPARE(changes.updated.size(), 1);
         QCOMPARE(changes.updated.first().delivery, ChatMessage::Delivery::Sent);
@@ -120,8 +120,42 @@ private Q_SLOTS:
         QCOMPARE(held->id, QStringLiteral("x"));
         QCOMPARE(held->timestamp, written);
         // The server's answer to a retry: already done, nothing happens.
-        QVERIFY(!m_outbox->acknowledge(QStringLiteral("x"), 7, ts));
+        QVERIFY(!m_outbox->acknowledge(QStringLiteral("x"), room, 7, ts));
         QVERIFY(m_changes->take().isEmpty());
+    }
+
+    void ackForAnotherConversationFailsWithIdReused()
+    {
+        enqueue(QStringLiteral("x"));
+        m_outbox->flush(0);
+        m_changes->take();
+        QVERIFY(m_outbox->contains(QStringLiteral("x"), room));
+        QVERIFY(!m_outbox->contains(QStringLiteral("x"), QStringLiteral("elsewhere")));
+        // An older server dedupes by id alone and confirms our message of another conversation.
+        QVERIFY(!m_outbox->acknowledge(QStringLiteral("x"), QStringLiteral("elsewhere"), 3, QDateTime::currentDateTimeUtc()));
+        QCOMPARE(state(QStringLiteral("x")), ChatMessage::Delivery::Failed);
+        QCOMPARE(m_store.outboxEntry(QStringLiteral("x"))->errorCode, QStringLiteral("id_reused"));
+        const auto changes = m_changes->take();
+        QCOMPARE(changes.updated.last().delivery, ChatMessage::Delivery::Failed);
+        QCOMPARE(changes.updated.last().errorCode, QStringLiteral("id_reused"));
+        QVERIFY(!m_store.message(QStringLiteral("elsewhere"), 3));
+        QCOMPARE(m_store.messageCount(room), 0);
+        // An ack without a conversation (a server that does not name it) is still taken.
+        enqueue(QStringLiteral("y"));
+        m_outbox->flush(0);
+        QVERIFY(m_outbox->acknowledge(QStringLiteral("y"), QString(), 1, QDateTime::currentDateTimeUtc()));
+        QCOMPARE(m_store.messageCount(room), 1);
+    }
+
+    void idReusedAnswerFails()
+    {
+        enqueue(QStringLiteral("z"));
+        m_outbox->flush(0);
+        QVERIFY(m_outbox->refuse(QStringLiteral("z"), QStringLiteral("id_reused"), QStringLiteral("taken"), 10));
+        QCOMPARE(state(QStringLiteral("z")), ChatMessage::Delivery::Failed);
+        QCOMPARE(m_store.outboxEntry(QStringLiteral("z"))->errorCode, QStringLiteral("id_reused"));
+        QCOMPARE(ChatSession::errorFromName(QStringLiteral("id_reused")), ChatSession::Error::IdReused);
+        QCOMPARE(ChatSession::errorName(ChatSession::Error::IdReused), QStringLiteral("id_reused"));
     }
 
     void transientRefusalPausesAndRequeues()
@@ -231,7 +265,7 @@ private Q_SLOTS:
         QCOMPARE(queue(QStringLiteral("c"), room, QStringLiteral("z")), R::Refused);
         QCOMPARE(error, ChatSession::Error::OutboxFull);
         // Acknowledged ids stay known: a re-fed line after a restart is not sent twice.
-        QVERIFY(m_outbox->acknowledge(QStringLiteral("b"), 1, QDateTime::currentDateTimeUtc()));
+        QVERIFY(m_outbox->acknowledge(QStringLiteral("b"), room, 1, QDateTime::currentDateTimeUtc()));
         QCOMPARE(queue(QStringLiteral("b"), room, QStringLiteral("y")), R::Known);
     }
 

@@ -130,6 +130,18 @@ private Q_SLOTS:
         QCOMPARE(pacer.pausedForMs(5000), qint64(0));
     }
 
+    void serverRetryAfterLengthensThePause()
+    {
+        OutboxPacer pacer(config(10, 0, 1, 1000, 500));
+        pacer.pause(100, 2000); // the server asks for longer than our own pause
+        QCOMPARE(pacer.pausedForMs(100), qint64(2000));
+        pacer.pause(200, 50);   // shorter than our own pause, and than the one running: no change
+        QCOMPARE(pacer.pausedForMs(200), qint64(1900));
+        OutboxPacer capped(config(10, 0, 1, 1000, 500));
+        capped.pause(0, 3600 * 1000); // a confused server cannot stall us for an hour
+        QCOMPARE(capped.pausedForMs(0), qint64(60000));
+    }
+
     void resetEmptiesTheWindow()
     {
         OutboxPacer pacer(config(2, 0, 1));

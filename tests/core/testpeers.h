@@ -220,6 +220,14 @@ public:
     int acceptedCount() const { return m_accepted; }
     int upgradedCount() const { return m_upgraded; }
     int unauthorizedCount() const { return m_unauthorized; }
+    // Writes bytes as they are to every upgraded connection (hand-made, possibly hostile frames).
+    void writeRaw(const QByteArray &bytes)
+    {
+        for (QTcpSocket *s : findChildren<QTcpSocket *>()) {
+            if (s->property("upgraded").toBool())
+                s->write(bytes);
+        }
+    }
 
 Q_SIGNALS:
     void accepted();

@@ -110,7 +110,18 @@ private Q_SLOTS:
         QVERIFY(refreshed.credentials.refreshToken != login.credentials.refreshToken); // rotated
         QCOMPARE(refreshed.credentials.refreshUrl, login.credentials.refreshUrl);
 
-        // The used refresh token is dead now.
+        // A retry with the used token (as after a lost answer) gets the same pair...
+        const Result retried = run(client, [&] {
+            return client.refresh(login.credentials.refreshUrl, login.credentials.refreshToken);
+        });
+        QCOMPARE(retried.error, E::NoError);
+        QCOMPARE(retried.credentials.refreshToken, refreshed.credentials.refreshToken);
+        QCOMPARE(retried.credentials.accessToken, refreshed.credentials.accessToken);
+        // ...until the new one is used: from then on the used token is dead.
+        const Result next = run(client, [&] {
+            return client.refresh(refreshed.credentials.refreshUrl, refreshed.credentials.refreshToken);
+        });
+        QCOMPARE(next.error, E::NoError);
         const Result reused = run(client, [&] {
             return client.refresh(login.credentials.refreshUrl, login.credentials.refreshToken);
         });
@@ -198,7 +209,8 @@ private Q_SLOTS:
         QTest::newRow("401") << 401 << QByteArray(R"({"error":"invalid_token"})") << int(E::InvalidToken) << QString()
                              << QString() << qint64(-1);
         QTest::newRow("400") << 400 << QByteArray("{}") << int(E::InvalidToken) << QString() << QString() << qint64(-1);
-        QTest::newRow("403") << 403 << QByteArray("{}") << int(E::InvalidToken) << QString() << QString() << qint64(-1);
+        // Only an explicit 400/401 means the token is bad: a 403 (a proxy, a firewall) is retried.
+        QTest::newRow("403") << 403 << QByteArray("{}") << int(E::ServerError) << QString() << QString() << qint64(-1);
         QTest::newRow("429") << 429 << QByteArray("{}") << int(E::ServerError) << QString() << QString() << qint64(-1);
         QTest::newRow("500") << 500 << QByteArray("oops") << int(E::ServerError) << QString() << QString() << qint64(-1);
         QTest::newRow("not json") << 200 << QByteArray("<html>") << int(E::InvalidAnswer) << QString() << QString()

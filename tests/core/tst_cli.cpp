@@ -199,6 +199,28 @@ private Q_SLOTS:
         }
     }
 
+    // ws:// to another host: a warning on stderr (checked without connecting: the options fail
+    // afterwards, so nothing leaves this computer). Loopback gets none.
+    void insecureUrlIsWarnedAbout()
+    {
+        const auto run = [](const QString &url) {
+            QProcess cli;
+            cli.start(QStringLiteral(TETHER_CLI_PATH), {url, QStringLiteral("--proxy"), QStringLiteral("bogus")});
+            cli.waitForFinished(30000);
+            return QPair<int, QString>(cli.exitCode(), QString::fromUtf8(cli.readAllStandardError()));
+        };
+        const auto remote = run(QStringLiteral("ws://chat.example.invalid:8080/ws"));
+        QCOMPARE(remote.first, 2);
+        QVERIFY2(remote.second.contains(QLatin1String("not encrypted")), qPrintable(remote.second));
+        QVERIFY(remote.second.contains(QLatin1String("chat.example.invalid")));
+        QVERIFY(remote.second.contains(QLatin1String("--proxy")));
+        const auto local = run(QStringLiteral("ws://127.0.0.1:8080/ws"));
+        QCOMPARE(local.first, 2);
+        QVERIFY2(!local.second.contains(QLatin1String("not encrypted")), qPrintable(local.second));
+        const auto secure = run(QStringLiteral("wss://chat.example.invalid/ws"));
+        QVERIFY(!secure.second.contains(QLatin1String("not encrypted")));
+    }
+
     void giveUpExitsNonZero()
     {
         QProcess p;

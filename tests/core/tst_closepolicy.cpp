@@ -54,9 +54,19 @@ private Q_SLOTS:
         QTest::newRow("1000 ignores retry_after") << 1000 << QStringLiteral(R"({"retry_after_ms":100})") << false
                                                   << false << false << Action::Stay << 0 << false;
 
-        QTest::newRow("1008 first") << 1008 << none << false << false << false << Action::RefreshAndReconnect << 0 << false;
-        QTest::newRow("1008 again") << 1008 << none << false << true << false << Action::SignOut << 0 << false;
-        QTest::newRow("1008 anonymous again") << 1008 << none << false << true << true << Action::Reconnect << 0 << false;
+        // 1008 is a policy close (our server's rate limit): back off, never refresh, never sign out.
+        QTest::newRow("1008 first") << 1008 << none << false << false << false << Action::Reconnect
+                                    << PolicyCloseFloorMs << false;
+        QTest::newRow("1008 again") << 1008 << none << false << true << false << Action::Reconnect
+                                    << PolicyCloseFloorMs << false;
+        QTest::newRow("1008 anonymous again") << 1008 << none << false << true << true << Action::Reconnect
+                                              << PolicyCloseFloorMs << false;
+        QTest::newRow("1008 retry_after") << 1008 << QStringLiteral(R"({"retry_after_ms":900})") << false << true
+                                          << false << Action::Reconnect << 900 << true;
+        QTest::newRow("4008 slow consumer") << 4008 << none << false << false << false << Action::Reconnect
+                                            << PolicyCloseFloorMs << false;
+        QTest::newRow("4008 again") << 4008 << none << false << true << false << Action::Reconnect
+                                    << PolicyCloseFloorMs << false;
         QTest::newRow("4001 first") << 4001 << none << false << false << false << Action::RefreshAndReconnect << 0 << false;
         QTest::newRow("4001 again") << 4001 << none << false << true << false << Action::SignOut << 0 << false;
         QTest::newRow("4001 anonymous first") << 4001 << none << false << false << true
@@ -117,6 +127,20 @@ private Q_SLOTS:
         for (int code = 1001; code <= 2999; ++code) {
             const Action action = decideAfterClose({code, {}, false}, false, true).action;
             QVERIFY2(action == Action::Reconnect || action == Action::RefreshAndReconnect, qPrintable(QString::number(code)));
+        }
+    }
+
+    // Only 4001 and an HTTP 401 on the upgrade mean "refresh the token"; no other code ever does.
+    void onlyTokenCodesRefresh()
+    {
+        for (int code = 0; code <= 5000; ++code) {
+            for (bool retried : {false, true}) {
+                const Action action = decideAfterClose({code, {}, false}, retried, false).action;
+                if (action == Action::RefreshAndReconnect)
+                    QVERIFY2(code == 4001 && !retried, qPrintable(QString::number(code)));
+                if (action == Action::SignOut)
+                    QVERIFY2(code == 4001 || code == 4003 || code >= FirstTerminalCode, qPrintable(QString::number(code)));
+            }
         }
     }
 

@@ -111,6 +111,39 @@ private Q_SLOTS:
         QCOMPARE(cm.stats().connects, 2);
     }
 
+    // When the server was last heard from: invalid before any frame, moved by each frame, kept
+    // while the link is down (the UI says "last heard N s ago" while reconnecting).
+    void lastFrameAtIsKeptWhileReconnecting()
+    {
+        WsServer server;
+        QVERIFY(server.listen());
+        server.echo = true;
+        ManualNetworkMonitor net;
+        ConnectionConfig config = fastConfig(server.url());
+        config.backoff.initialMs = 60000; // stays Reconnecting long enough to look
+        config.backoff.maxMs = 60000;
+        ConnectionManager cm(config, &net);
+        QVERIFY(!cm.lastFrameAt().isValid());
+        QVERIFY(!cm.stats().lastFrameAt.isValid());
+        const QDateTime before = QDateTime::currentDateTimeUtc();
+        cm.open();
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Connected, Long);
+        QSignalSpy received(&cm, &ConnectionManager::textMessageReceived);
+        cm.send(QStringLiteral("ping me"));
+        QVERIFY(received.wait(Long));
+        const QDateTime heard = cm.lastFrameAt();
+        QVERIFY(heard.isValid());
+        QVERIFY(heard >= before);
+        QVERIFY(heard <= QDateTime::currentDateTimeUtc());
+        QCOMPARE(cm.stats().lastFrameAt, heard);
+
+        server.last()->abort();
+        QTRY_COMPARE_WITH_TIMEOUT(cm.state(), ConnectionState::Reconnecting, Long);
+        QCOMPARE(cm.lastFrameAt(), heard);
+        cm.close();
+        QCOMPARE(cm.lastFrameAt(), heard);
+    }
+
     void normalCloseStaysClosed()
     {
         WsServer server;
@@ -140,6 +173,7 @@ private Q_SLOTS:
         ConnectionConfig config = fastConfig(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port)));
         config.backoff.initialMs = 20;
         config.backoff.maxAttempts = 4;
+        config.backoff.downFraction = 0; // the plain series (RetryPlanner's cap has its own tests)
         ManualNetworkMonitor net;
         ConnectionManager cm(config, &net);
         QSignalSpy scheduled(&cm, &ConnectionManager::reconnectScheduled);
@@ -205,6 +239,7 @@ private Q_SLOTS:
         config.minUptimeMs = 60000;
         config.backoff.initialMs = 20;
         config.backoff.maxMs = 100000;
+        config.backoff.downFraction = 0; // the plain series (RetryPlanner's cap has its own tests)
         ManualNetworkMonitor net;
         ConnectionManager cm(config, &net);
         QSignalSpy scheduled(&cm, &ConnectionManager::reconnectScheduled);

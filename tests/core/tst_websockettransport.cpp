@@ -5,6 +5,11 @@
 #include "websockettransport.h"
 
 #include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include "connectionmanager.h"
+#include "manualnetworkmonitor.h"
+#include "tlstrust.h"
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -33,6 +38,31 @@ ConnectionConfig configFor(const QUrl &url, const QString &token = QString(),
 TransportEnd endOf(const QSignalSpy &closed)
 {
     return closed.at(0).at(0).value<TransportEnd>();
+}
+
+// A certificate for 127.0.0.1 made now with openssl (its own CA): cert.pem, key.pem in dir.
+bool makeCertificate(const QString &dir)
+{
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                   QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+                   QStringLiteral("-keyout"), dir + QStringLiteral("/key.pem"), QStringLiteral("-out"),
+                   dir + QStringLiteral("/cert.pem")});
+    return openssl.waitForFinished(60000) && openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0;
+}
+
+QSslConfiguration serverTls(const QString &certPath, const QString &keyPath)
+{
+    QFile certFile(certPath);
+    QFile keyFile(keyPath);
+    certFile.open(QIODevice::ReadOnly);
+    keyFile.open(QIODevice::ReadOnly);
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.setLocalCertificate(QSslCertificate(&certFile, QSsl::Pem));
+    ssl.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+    return ssl;
 }
 
 } // namespace
@@ -365,6 +395,32 @@ private Q_SLOTS:
         QVERIFY(endOf(closed).close.code != 1000); // never "closed on purpose": the client reconnects
     }
 
+    // A frame header that announces more than the limit ends the connection at once: the client
+    // never waits for (or buffers) the announced payload.
+    void oversizedFrameHeaderEndsTheConnectionAtOnce()
+    {
+        RawServer server(RawServer::Mode::Silent);
+        QVERIFY(server.listen());
+        WebSocketTransport t;
+        QSignalSpy opened(&t, &Transport::opened);
+        QSignalSpy text(&t, &Transport::textReceived);
+        QSignalSpy closed(&t, &Transport::closed);
+        ConnectionConfig config = configFor(server.url());
+        config.maxIncomingMessageSize = 1024;
+        t.open(config);
+        QVERIFY(opened.wait(Long));
+        // FIN + text, no mask, 64-bit length: 1 GiB announced, 64 bytes actually sent.
+        QByteArray frame("\x81\x7f", 2);
+        const quint64 announced = quint64(1) << 30;
+        for (int shift = 56; shift >= 0; shift -= 8)
+            frame.append(char((announced >> shift) & 0xff));
+        frame.append(QByteArray(64, 'x'));
+        server.writeRaw(frame);
+        QVERIFY(closed.wait(Long));
+        QCOMPARE(text.size(), 0);
+        QVERIFY(endOf(closed).close.code != 1000);
+    }
+
     // A certificate nobody vouches for fails the attempt, and says so; it is never ignored.
     void untrustedCertificateFails()
     {
@@ -390,11 +446,100 @@ private Q_SLOTS:
         QCOMPARE(accepted.size(), 0);
         const TransportEnd end = endOf(closed);
         QVERIFY(!end.wasOpen);
-        QVERIFY2(end.error.startsWith(QLatin1String("TLS: ")), qPrintable(end.error));
+        QVERIFY2(end.error.startsWith(QLatin1String("TLS (tls_untrusted): ")), qPrintable(end.error));
         bool tls = false;
         for (const auto &e : errors)
             tls = tls || e.at(0).value<Transport::Error>() == Transport::Error::TlsError;
         QVERIFY(tls);
+    }
+
+    // Self-hosted TLS against a real QWebSocketServer in SecureMode: untrusted with its code and
+    // fingerprint; trusted through a CA file; trusted by a pin; a changed certificate under a pin is
+    // a hard error even when a CA vouches for it.
+    void selfHostedTls()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(makeCertificate(dir.path()));
+        const QString certPath = dir.filePath(QStringLiteral("cert.pem"));
+        QWebSocketServer secure(QStringLiteral("tls-test"), QWebSocketServer::SecureMode);
+        secure.setSslConfiguration(serverTls(certPath, dir.filePath(QStringLiteral("key.pem"))));
+        QVERIFY(secure.listen(QHostAddress::LocalHost, 0));
+        const QUrl url(QStringLiteral("wss://127.0.0.1:%1/ws").arg(secure.serverPort()));
+        QFile certFile(certPath);
+        QVERIFY(certFile.open(QIODevice::ReadOnly));
+        const QString print = TlsTrust::fingerprint(QSslCertificate(&certFile, QSsl::Pem));
+        QCOMPARE(print.size(), 32 * 3 - 1);
+
+        const auto attempt = [&](const ConnectionConfig &config, bool *opened) {
+            WebSocketTransport t;
+            QSignalSpy openedSpy(&t, &Transport::opened);
+            QSignalSpy closed(&t, &Transport::closed);
+            t.open(config);
+            if (!QTest::qWaitFor([&] { return !openedSpy.isEmpty() || !closed.isEmpty(); }, Long))
+                return QStringLiteral("timeout");
+            *opened = openedSpy.size() == 1;
+            if (*opened)
+                return QString();
+            return endOf(closed).error;
+        };
+        bool opened = false;
+        ConnectionConfig config = configFor(url, QStringLiteral("tls-token"));
+        QString error = attempt(config, &opened);
+        QVERIFY(!opened);
+        QCOMPARE(TlsTrust::codeIn(error), QStringLiteral("tls_untrusted"));
+        QVERIFY2(error.contains(print), qPrintable(error));
+
+        config.caFile = certPath;
+        error = attempt(config, &opened);
+        QVERIFY2(opened, qPrintable(error));
+
+        ConnectionConfig pinned = configFor(url, QStringLiteral("tls-token"));
+        pinned.pinnedCertificateSha256 = print.toLower().remove(QLatin1Char(':'));
+        error = attempt(pinned, &opened);
+        QVERIFY2(opened, qPrintable(error));
+
+        // Another certificate was pinned: refused, even though the CA file vouches for this one.
+        QFile other(QStringLiteral(TETHER_TEST_DATA "/selfsigned.crt"));
+        QVERIFY(other.open(QIODevice::ReadOnly));
+        pinned.pinnedCertificateSha256 = TlsTrust::fingerprint(QSslCertificate(&other, QSsl::Pem));
+        pinned.caFile = certPath;
+        error = attempt(pinned, &opened);
+        QVERIFY(!opened);
+        QCOMPARE(TlsTrust::codeIn(error), QStringLiteral("tls_pin_mismatch"));
+        QVERIFY2(error.contains(print), qPrintable(error));
+
+        // After a certificate error the next attempt waits the backoff cap, not the first step.
+        {
+            ManualNetworkMonitor monitor;
+            ConnectionConfig managed = configFor(url);
+            managed.backoff.initialMs = 50;
+            managed.backoff.maxMs = 4000;
+            ConnectionManager m(managed, &monitor);
+            QSignalSpy scheduled(&m, &ConnectionManager::reconnectScheduled);
+            m.open();
+            QVERIFY(scheduled.wait(Long));
+            QVERIFY2(scheduled.at(0).at(1).toInt() >= 4000, qPrintable(QString::number(scheduled.at(0).at(1).toInt())));
+            m.close();
+        }
+
+        // A CA file that cannot be read is named with the error.
+        ConnectionConfig missing = configFor(url, QStringLiteral("tls-token"));
+        missing.caFile = dir.filePath(QStringLiteral("missing.pem"));
+        error = attempt(missing, &opened);
+        QVERIFY(!opened);
+        QVERIFY2(error.contains(QLatin1String("missing.pem")), qPrintable(error));
+    }
+
+    void pinNormalisation()
+    {
+        const QString colon = QStringLiteral("AB:") .repeated(31) + QStringLiteral("AB");
+        QCOMPARE(TlsTrust::normalisePin(QStringLiteral("ab").repeated(32)), colon);
+        QCOMPARE(TlsTrust::normalisePin(colon.toLower()), colon);
+        QCOMPARE(TlsTrust::normalisePin(QStringLiteral("abcd")), QString());
+        QCOMPARE(TlsTrust::normalisePin(QStringLiteral("zz").repeated(32)), QString());
+        QCOMPARE(TlsTrust::codeIn(QStringLiteral("TLS (tls_untrusted): x")), QStringLiteral("tls_untrusted"));
+        QCOMPARE(TlsTrust::codeIn(QStringLiteral("Connection refused")), QString());
     }
 };
 

@@ -105,6 +105,7 @@ void TestProtocolCodes::errorCodeNames()
         { ErrorCode::Forbidden, QStringLiteral("forbidden") },
         { ErrorCode::RateLimited, QStringLiteral("rate_limited") },
         { ErrorCode::StorageError, QStringLiteral("storage_error") },
+        { ErrorCode::IdReused, QStringLiteral("id_reused") },
         { ErrorCode::NotFound, QStringLiteral("not_found") },
         { ErrorCode::MethodNotAllowed, QStringLiteral("method_not_allowed") },
         { ErrorCode::BadRequest, QStringLiteral("bad_request") },
@@ -116,6 +117,7 @@ void TestProtocolCodes::errorCodeNames()
         { ErrorCode::InvalidToken, QStringLiteral("invalid_token") },
         { ErrorCode::RegistrationClosed, QStringLiteral("registration_closed") },
         { ErrorCode::UserExists, QStringLiteral("user_exists") },
+        { ErrorCode::ServerBusy, QStringLiteral("server_busy") },
     };
     for (const auto &entry : table) {
         QCOMPARE(QString(wireName(entry.first)), entry.second);
@@ -128,6 +130,7 @@ void TestProtocolCodes::errorCodeNames()
     QVERIFY(isTransient(ErrorCode::RateLimited));
     QVERIFY(isTransient(ErrorCode::StorageError));
     QVERIFY(!isTransient(ErrorCode::NotMember));
+    QVERIFY(!isTransient(ErrorCode::IdReused)); // the message can never be stored under that id
     QVERIFY(!isTransient(ErrorCode::Unknown));
 }
 

@@ -48,6 +48,9 @@ const QHash<QString, Parser> &parsers()
         { QStringLiteral("joined"), parser<JoinedFrame>() },
         { QStringLiteral("leave"), parser<LeaveFrame>() },
         { QStringLiteral("left"), parser<LeftFrame>() },
+        { QStringLiteral("invite"), parser<InviteFrame>() },
+        { QStringLiteral("members request"), parser<MembersRequestFrame>() },
+        { QStringLiteral("members"), parser<MembersFrame>() },
         { QStringLiteral("typing"), parser<TypingFrame>() },
         { QStringLiteral("ping"), parser<PingFrame>() },
         { QStringLiteral("pong"), parser<PongFrame>() },
@@ -78,6 +81,7 @@ private Q_SLOTS:
     void sendAckMessage();
     void history();
     void joinLeave();
+    void inviteMembers();
     void typingPingPong();
     void errorFrame();
     void goodbye();
@@ -176,8 +180,13 @@ void TestProtocolFrames::welcome()
     QCOMPARE(back->conversations.at(0).lastSeq, 45);
     QCOMPARE(back->heartbeatMs, 20000);
     QCOMPARE(back->serverTime, welcome.serverTime);
-    QCOMPARE(SyncedFrame().toJson(), json(R"({"type":"synced"})"));
+    QCOMPARE(SyncedFrame().toJson(), json(R"({"type":"synced","more":[]})"));
     QVERIFY(SyncedFrame::fromJson(json(R"({"type":"synced"})")));
+    QVERIFY(SyncedFrame::fromJson(json(R"({"type":"synced"})"))->more.isEmpty());
+    SyncedFrame synced;
+    synced.more = QStringList{ QStringLiteral("lobby"), QStringLiteral("team:1") };
+    QCOMPARE(synced.toJson(), json(R"({"type":"synced","more":["lobby","team:1"]})"));
+    QCOMPARE(SyncedFrame::fromJson(synced.toJson())->more, synced.more);
 }
 
 void TestProtocolFrames::sendAckMessage()
@@ -317,6 +326,44 @@ void TestProtocolFrames::joinLeave()
     QCOMPARE(LeftFrame::fromJson(left.toJson())->user, left.user);
 }
 
+void TestProtocolFrames::inviteMembers()
+{
+    InviteFrame invite;
+    invite.conversation = QStringLiteral("team:a");
+    invite.user = QStringLiteral("bob");
+    invite.requestId = QStringLiteral("i1");
+    QCOMPARE(compact(invite.toJson()),
+             QStringLiteral("{\"conversation\":\"team:a\",\"id\":\"i1\",\"type\":\"invite\",\"user\":\"bob\"}"));
+    const auto inviteBack = InviteFrame::fromJson(invite.toJson());
+    QVERIFY(inviteBack);
+    QCOMPARE(inviteBack->conversation, invite.conversation);
+    QCOMPARE(inviteBack->user, invite.user);
+    QCOMPARE(inviteBack->requestId, invite.requestId);
+
+    MembersRequestFrame request;
+    request.conversation = QStringLiteral("team:a");
+    request.requestId = 7;
+    QCOMPARE(compact(request.toJson()), QStringLiteral("{\"conversation\":\"team:a\",\"id\":7,\"type\":\"members\"}"));
+    const auto requestBack = MembersRequestFrame::fromJson(request.toJson());
+    QVERIFY(requestBack);
+    QCOMPARE(requestBack->conversation, request.conversation);
+    QCOMPARE(requestBack->requestId.toInt(), 7);
+
+    MembersFrame reply;
+    reply.conversation = QStringLiteral("team:a");
+    reply.members = QStringList{ QStringLiteral("alice"), QStringLiteral("bob") };
+    reply.requestId = 7;
+    QCOMPARE(compact(reply.toJson()),
+             QStringLiteral("{\"conversation\":\"team:a\",\"id\":7,\"members\":[\"alice\",\"bob\"],\"type\":\"members\"}"));
+    const auto replyBack = MembersFrame::fromJson(reply.toJson());
+    QVERIFY(replyBack);
+    QCOMPARE(replyBack->members, reply.members);
+    QCOMPARE(replyBack->requestId.toInt(), 7);
+    const auto empty = MembersFrame::fromJson(json(R"({"type":"members","conversation":"c","members":[]})"));
+    QVERIFY(empty);
+    QVERIFY(empty->members.isEmpty());
+}
+
 void TestProtocolFrames::typingPingPong()
 {
     TypingFrame typing;
@@ -370,6 +417,18 @@ void TestProtocolFrames::errorFrame()
     QCOMPARE(future->code, ErrorCode::Unknown);
     QCOMPARE(future->wireCode(), QStringLiteral("quota_exceeded"));
     QCOMPARE(future->toJson().value(Key::Code).toString(), QStringLiteral("quota_exceeded"));
+    QVERIFY(!future->retryAfterMs);
+
+    // rate_limited says when a retry can pass.
+    ErrorFrame limited(ErrorCode::RateLimited, QStringLiteral("slow down"), QStringLiteral("m1"));
+    limited.retryAfterMs = 250;
+    QCOMPARE(compact(limited.toJson()),
+             QStringLiteral("{\"code\":\"rate_limited\",\"id\":\"m1\",\"message\":\"slow down\",\"retry_after_ms\":250,\"type\":\"error\"}"));
+    QCOMPARE(ErrorFrame::fromJson(limited.toJson())->retryAfterMs, std::optional<qint64>(250));
+    QVERIFY(!ErrorFrame::fromJson(json(R"({"type":"error","code":"rate_limited","retry_after_ms":"soon"})"))->retryAfterMs);
+    QCOMPARE(ErrorFrame::fromJson(json(R"({"type":"error","code":"rate_limited","retry_after_ms":-5})"))->retryAfterMs,
+             std::optional<qint64>(0));
+    QCOMPARE(ErrorFrame::fromJson(json(R"({"type":"error","code":"id_reused"})"))->code, ErrorCode::IdReused);
 }
 
 void TestProtocolFrames::goodbye()
@@ -504,6 +563,18 @@ void TestProtocolFrames::rejects_data()
     row("joined: no user", "joined", R"({"type":"joined","conversation":{"id":"c"}})", missing);
     row("leave: no conversation", "leave", R"({"type":"leave"})", missing);
     row("left: no user", "left", R"({"type":"left","conversation":"c"})", missing);
+    row("invite: no user", "invite", R"({"type":"invite","conversation":"c"})", missing);
+    row("invite: user number", "invite", R"({"type":"invite","conversation":"c","user":3})", missing);
+    row("invite: empty user", "invite", R"({"type":"invite","conversation":"c","user":""})", invalid);
+    row("invite: no conversation", "invite", R"({"type":"invite","user":"bob"})", missing);
+    row("invite: bad conversation", "invite", R"({"type":"invite","conversation":"a b","user":"bob"})", invalid);
+    row("invite: wrong type", "invite", R"({"type":"join","conversation":"c","user":"bob"})", wrongType);
+    row("members request: no conversation", "members request", R"({"type":"members"})", missing);
+    row("members request: conversation array", "members request", R"({"type":"members","conversation":[]})", missing);
+    row("members: no list", "members", R"({"type":"members","conversation":"c"})", missing);
+    row("members: list of numbers", "members", R"({"type":"members","conversation":"c","members":[1]})", invalid);
+    row("members: empty name", "members", R"({"type":"members","conversation":"c","members":[""]})", invalid);
+    row("members: empty conversation", "members", R"({"type":"members","conversation":"","members":[]})", invalid);
     row("typing: no conversation", "typing", R"({"type":"typing"})", missing);
     row("ping: wrong type", "ping", R"({"type":"pong"})", wrongType);
     row("pong: server_time string", "pong", R"({"type":"pong","server_time":"x"})", missing);
@@ -514,6 +585,9 @@ void TestProtocolFrames::rejects_data()
     row("goodbye: code out of range", "goodbye", R"({"type":"goodbye","code":70000})", invalid);
     row("goodbye: reason number", "goodbye", R"({"type":"goodbye","code":1000,"reason":5})", missing);
     row("synced: wrong type", "synced", R"({"type":"welcome"})", wrongType);
+    row("synced: more not an array", "synced", R"({"type":"synced","more":"lobby"})", missing);
+    row("synced: more holds a number", "synced", R"({"type":"synced","more":[1]})", invalid);
+    row("synced: more holds a bad id", "synced", R"({"type":"synced","more":["a b"]})", invalid);
     row("token response: no access token", "token response", R"({"refresh_token":"r","expires_in":1})", missing);
     row("token response: no refresh token", "token response", R"({"access_token":"a","expires_in":1})", missing);
     row("token response: expires_in string", "token response", R"({"access_token":"a","refresh_token":"r","expires_in":"1"})", missing);

@@ -165,7 +165,9 @@ public:
                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
         return QTest::qWaitFor([&] { return m_upgraded || m_disconnected; }, kTimeout) && m_upgraded;
     }
-    void sendText(const QByteArray &payload)
+    void sendText(const QByteArray &payload) { m_socket.write(maskedText(payload)); }
+    // A masked text frame (payload under 64 KiB), as a client writes it.
+    static QByteArray maskedText(const QByteArray &payload)
     {
         QByteArray frame;
         frame.append(char(0x81));
@@ -180,7 +182,7 @@ public:
         frame.append(mask, 4);
         for (qsizetype i = 0; i < payload.size(); ++i)
             frame.append(char(payload[i] ^ mask[i % 4]));
-        m_socket.write(frame);
+        return frame;
     }
     bool waitClosed(int timeoutMs = kTimeout)
     {
@@ -249,7 +251,8 @@ public:
         config.secretFile = m_dir.filePath(str("secret"));
         config.passwordIterations = 1000;
         QFile secret(config.secretFile);
-        if (secret.open(QIODevice::WriteOnly))
+        // The server refuses a secret file that group or others may read.
+        if (secret.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
             secret.write(secretBytes());
         m_config = config;
     }

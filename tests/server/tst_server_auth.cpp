@@ -25,6 +25,9 @@ private Q_SLOTS:
     void loginAndRefreshRotation();
     void loginFailures();
     void refreshTokenExpires();
+    void refreshRetryWithinGraceGetsTheSamePair();
+    void refreshReuseAfterGraceRevokesTheFamily();
+    void refreshWithoutGrace();
     void loginTokenOpensWebSocket();
     void registration();
     void httpBadInput();
@@ -211,12 +214,11 @@ void TestServerAuth::loginAndRefreshRotation()
     QVERIFY(refresh2 != refresh1);
     QVERIFY(!r1.body.value(str("access_token")).toString().isEmpty());
 
-    // Rotation: the used token is dead, the new one works once.
-    const HttpResult reused = postJson(f.url("/api/auth/refresh"), QJsonObject{ { str("refresh_token"), refresh1 } });
-    QCOMPARE(reused.status, 401);
-    QCOMPARE(reused.body.value(str("error")).toString(), str("invalid_token"));
+    // Rotation: the new token works; the used one is dead once its successor has been used
+    // (refreshRetryWithinGraceGetsTheSamePair covers the retry before that).
     const HttpResult r2 = postJson(f.url("/api/auth/refresh"), QJsonObject{ { str("refresh_token"), refresh2 } });
     QCOMPARE(r2.status, 200);
+    QVERIFY(r2.body.value(str("refresh_token")).toString() != refresh2);
     const HttpResult unknown = postJson(f.url("/api/auth/refresh"), QJsonObject{ { str("refresh_token"), str("nope") } });
     QCOMPARE(unknown.status, 401);
 
@@ -261,6 +263,82 @@ void TestServerAuth::refreshTokenExpires()
                                   QJsonObject{ { str("refresh_token"), login.body.value(str("refresh_token")).toString() } });
     QCOMPARE(r.status, 401);
     QCOMPARE(r.body.value(str("error")).toString(), str("invalid_token"));
+}
+
+namespace {
+HttpResult refreshWith(Fixture &f, const QString &token)
+{
+    return postJson(f.url("/api/auth/refresh"), QJsonObject{ { str("refresh_token"), token } });
+}
+
+QString loginRefreshToken(Fixture &f)
+{
+    return postJson(f.url("/api/auth/login"), QJsonObject{ { str("username"), str("alice") }, { str("password"), str("s3cret") } })
+            .body.value(str("refresh_token"))
+            .toString();
+}
+} // namespace
+
+// A client whose refresh reply was lost retries with the same token: it must get the same pair,
+// not a sign-out (OAuth 2.0 security BCP: rotation with reuse detection).
+void TestServerAuth::refreshRetryWithinGraceGetsTheSamePair()
+{
+    Fixture f;
+    QVERIFY(withUser(&f));
+    const QString first = loginRefreshToken(f);
+    QVERIFY(!first.isEmpty());
+    const HttpResult rotated = refreshWith(f, first);
+    QCOMPARE(rotated.status, 200);
+    const HttpResult retried = refreshWith(f, first);
+    QCOMPARE(retried.status, 200);
+    QCOMPARE(retried.body.value(str("access_token")).toString(), rotated.body.value(str("access_token")).toString());
+    QCOMPARE(retried.body.value(str("refresh_token")).toString(), rotated.body.value(str("refresh_token")).toString());
+    const double expiresIn = retried.body.value(str("expires_in")).toDouble();
+    QVERIFY2(expiresIn > 800 && expiresIn <= 900, qPrintable(QString::number(expiresIn))); // what is left of it
+    QVERIFY(!retried.raw.contains(first.toLatin1()));
+
+    // The successor is used: from then on the old token can only be a stolen copy, and the whole
+    // family (every token descended from that login) is revoked.
+    const HttpResult next = refreshWith(f, rotated.body.value(str("refresh_token")).toString());
+    QCOMPARE(next.status, 200);
+    const QString other = loginRefreshToken(f); // another login: another family
+    const HttpResult stolen = refreshWith(f, first);
+    QCOMPARE(stolen.status, 401);
+    QCOMPARE(stolen.body.value(str("error")).toString(), str("invalid_token"));
+    QCOMPARE(refreshWith(f, next.body.value(str("refresh_token")).toString()).status, 401);
+    QCOMPARE(refreshWith(f, rotated.body.value(str("refresh_token")).toString()).status, 401);
+    QCOMPARE(refreshWith(f, other).status, 200);
+}
+
+void TestServerAuth::refreshReuseAfterGraceRevokesTheFamily()
+{
+    Tether::ServerConfig config;
+    config.refreshGraceMs = 300;
+    Fixture f(config);
+    QVERIFY(withUser(&f));
+    const QString first = loginRefreshToken(f);
+    const QString other = loginRefreshToken(f);
+    const HttpResult rotated = refreshWith(f, first);
+    QCOMPARE(rotated.status, 200);
+    const qint64 rotatedAt = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(QTest::qWaitFor([&] { return QDateTime::currentMSecsSinceEpoch() > rotatedAt + 500; }, kTimeout));
+    // Late: a replay, not a retry. The live successor goes with it.
+    QCOMPARE(refreshWith(f, first).status, 401);
+    QCOMPARE(refreshWith(f, rotated.body.value(str("refresh_token")).toString()).status, 401);
+    QCOMPARE(refreshWith(f, other).status, 200);
+}
+
+void TestServerAuth::refreshWithoutGrace()
+{
+    Tether::ServerConfig config;
+    config.refreshGraceMs = 0;
+    Fixture f(config);
+    QVERIFY(withUser(&f));
+    const QString first = loginRefreshToken(f);
+    const HttpResult rotated = refreshWith(f, first);
+    QCOMPARE(rotated.status, 200);
+    QCOMPARE(refreshWith(f, first).status, 401);
+    QCOMPARE(refreshWith(f, rotated.body.value(str("refresh_token")).toString()).status, 401);
 }
 
 void TestServerAuth::loginTokenOpensWebSocket()

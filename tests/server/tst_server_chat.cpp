@@ -3,6 +3,7 @@
 
 #include "servertestutil.h"
 
+#include <QRegularExpression>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -48,15 +49,22 @@ struct TwoUsers
             return;
         ok = connectBoth();
     }
+    // alice creates the private "room" and invites bob (docs/protocol.md, access control).
     bool connectBoth()
     {
         return alice.open(fixture.ws(), fixture.token(str("alice"))) && bob.open(fixture.ws(), fixture.token(str("bob")))
-                && join(alice, str("room")) && join(bob, str("room")) && !alice.hello().isEmpty() && !bob.hello().isEmpty();
+                && join(alice, str("room")) && invite(alice, str("room"), str("bob")) && !alice.hello().isEmpty()
+                && !bob.hello().isEmpty();
     }
     static bool join(Client &c, const QString &conversation)
     {
         c.send(QJsonObject{ { str("type"), str("join") }, { str("conversation"), conversation } });
         return !c.waitFor(str("joined")).isEmpty();
+    }
+    static bool invite(Client &c, const QString &conversation, const QString &user)
+    {
+        c.send(QJsonObject{ { str("type"), str("invite") }, { str("conversation"), conversation }, { str("user"), user } });
+        return c.waitFor(str("joined")).value(str("user")).toString() == user;
     }
 };
 } // namespace
@@ -189,6 +197,9 @@ void TestServerChat::guestKeyGivesStableIdentity()
     const QString id = user.value(str("id")).toString();
     QVERIFY2(id.startsWith(str("guest-")), qPrintable(id));
     QVERIFY(!id.contains(key)); // only a hash of the secret is shown
+    // 128 bits of the hash: 32 hex digits, so no other key can be found that gives this id.
+    QCOMPARE(id.size(), 6 + 32);
+    QVERIFY(QRegularExpression(str("^guest-[0-9a-f]{32}$")).match(id).hasMatch());
     QCOMPARE(first.sendMessage(str("lobby"), str("from a train"), str("g-1")).value(str("seq")).toInt(), 1);
     first.socket().abort();
 
@@ -207,6 +218,10 @@ void TestServerChat::guestKeyGivesStableIdentity()
     QVERIFY(anonymous.open(f.ws()));
     const QString shortKeyId = helloWithKey(anonymous, str("short")).value(str("id")).toString();
     QVERIFY(shortKeyId != id && shortKeyId.startsWith(str("guest-")));
+    QCOMPARE(shortKeyId.size(), 6 + 32); // a keyless guest's random id is as wide
+    Client anonymous2;
+    QVERIFY(anonymous2.open(f.ws()));
+    QVERIFY(helloWithKey(anonymous2, QString()).value(str("id")).toString() != shortKeyId);
 }
 
 void TestServerChat::resumeReturnsExactlyMissed()
@@ -374,11 +389,12 @@ void TestServerChat::joinLeaveTyping()
     QVERIFY(!t.alice.waitFor(str("pong")).isEmpty());
     QVERIFY(t.alice.framesOfType(str("typing")).isEmpty());
 
-    // A new conversation: bob hears alice join it once he is in it.
+    // A new conversation is bob's and private: alice gets in by bob's invitation, and hears it.
     QVERIFY(TwoUsers::join(t.bob, str("side")));
     t.bob.skipAll();
-    QVERIFY(TwoUsers::join(t.alice, str("side")));
-    const QJsonObject joined = t.bob.waitFor(str("joined"));
+    t.alice.skipAll();
+    QVERIFY(TwoUsers::invite(t.bob, str("side"), str("alice")));
+    const QJsonObject joined = t.alice.waitFor(str("joined"));
     QCOMPARE(joined.value(str("user")).toString(), str("alice"));
     QCOMPARE(joined.value(str("conversation")).toObject().value(str("id")).toString(), str("side"));
 

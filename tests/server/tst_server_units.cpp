@@ -33,6 +33,7 @@ private Q_SLOTS:
     void options_data();
     void options();
     void optionsValues();
+    void optionsLoadBounds();
 };
 
 void TestServerUnits::rateLimiterBurstAndRefill()
@@ -259,6 +260,54 @@ void TestServerUnits::optionsValues()
     QVERIFY(!options.config.openRegistration);
     QCOMPARE(options.addUser, QStringLiteral("bob"));
     QVERIFY(ServerOptions::helpText().contains(QStringLiteral("--restart-spread")));
+}
+
+// Issue 10's bounds: each has a default, a flag, and 0 turns it off.
+void TestServerUnits::optionsLoadBounds()
+{
+    ServerOptions defaults;
+    QString error;
+    QVERIFY(ServerOptions::parse({ QStringLiteral("tether-server") }, &defaults, &error));
+    QCOMPARE(defaults.config.maxConnections, ServerConfig::AutoMaxConnections);
+    QCOMPARE(defaults.config.maxPerAddress, 64);
+    QCOMPARE(defaults.config.authTimeoutMs, 10000);
+    QCOMPARE(defaults.config.replayLimit, 500);
+    QCOMPARE(defaults.config.sendBufferBytes, qint64(4 * 1024 * 1024));
+    QCOMPARE(defaults.config.groupCommitMax, 1000);
+    QVERIFY(defaults.config.durableAcks);
+    QVERIFY(defaults.config.loginRatePerMinute > 0);
+    QVERIFY(defaults.config.loginUserRatePerMinute > 0);
+
+    ServerOptions options;
+    QVERIFY2(ServerOptions::parse({ QStringLiteral("tether-server"), QStringLiteral("--max-connections"), QStringLiteral("0"),
+                                    QStringLiteral("--max-per-address"), QStringLiteral("0"), QStringLiteral("--auth-timeout"),
+                                    QStringLiteral("0.5"), QStringLiteral("--replay-limit"), QStringLiteral("0"),
+                                    QStringLiteral("--send-buffer"), QStringLiteral("65536"), QStringLiteral("--group-commit"),
+                                    QStringLiteral("0"), QStringLiteral("--synchronous"), QStringLiteral("normal"),
+                                    QStringLiteral("--login-rate"), QStringLiteral("0"), QStringLiteral("--login-user-rate"),
+                                    QStringLiteral("3"), QStringLiteral("--max-pending-logins"), QStringLiteral("5") },
+                                  &options, &error), qPrintable(error));
+    QCOMPARE(options.config.maxConnections, 0);
+    QCOMPARE(options.config.maxPerAddress, 0);
+    QCOMPARE(options.config.authTimeoutMs, 500);
+    QCOMPARE(options.config.replayLimit, 0);
+    QCOMPARE(options.config.sendBufferBytes, qint64(65536));
+    QCOMPARE(options.config.groupCommitMax, 0);
+    QVERIFY(!options.config.durableAcks);
+    QCOMPARE(options.config.loginRatePerMinute, 0.0);
+    QCOMPARE(options.config.loginUserRatePerMinute, 3.0);
+    QCOMPARE(options.config.maxPendingLogins, 5);
+
+    for (const QStringList &bad : { QStringList{ QStringLiteral("--max-per-address"), QStringLiteral("-1") },
+                                    QStringList{ QStringLiteral("--send-buffer"), QStringLiteral("4M") },
+                                    QStringList{ QStringLiteral("--synchronous"), QStringLiteral("off") },
+                                    QStringList{ QStringLiteral("--auth-timeout"), QStringLiteral("soon") },
+                                    QStringList{ QStringLiteral("--replay-limit"), QStringLiteral("many") } }) {
+        ServerOptions refused;
+        QVERIFY2(!ServerOptions::parse(QStringList{ QStringLiteral("tether-server") } + bad, &refused, &error),
+                 qPrintable(bad.join(QLatin1Char(' '))));
+        QVERIFY(error.contains(bad.constFirst()));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestServerUnits)

@@ -103,6 +103,36 @@ private Q_SLOTS:
         QVERIFY(!single.attemptFailed(2));
         QCOMPARE(single.current(), QStringLiteral("only"));
     }
+
+    // Primary and fallbacks are replicas of one service: whichever is in use, the service (and so
+    // the account, keychain entry and store) is the primary's. Each service keeps its own profile.
+    void serviceIsThePrimaryAndProfilesRoundTrip()
+    {
+        ServerRotation r({QStringLiteral("wss://a.example/ws"), QStringLiteral("wss://a2.example/ws")}, 1);
+        QCOMPARE(r.service(), QStringLiteral("wss://a.example/ws"));
+        QVERIFY(r.attemptFailed(1));
+        QCOMPARE(r.current(), QStringLiteral("wss://a2.example/ws"));
+        QCOMPARE(r.service(), QStringLiteral("wss://a.example/ws"));
+        r.setServers({QStringLiteral("wss://b.example/ws")}, 1);
+        QCOMPARE(r.service(), QStringLiteral("wss://b.example/ws"));
+
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("profiles.ini")), QSettings::IniFormat);
+        AppSettings a;
+        a.userByService.insert(QStringLiteral("wss://a.example/ws"), QStringLiteral("alice"));
+        a.userByService.insert(QStringLiteral("wss://b.example/ws"), QStringLiteral("bob"));
+        a.caFile = QStringLiteral("/etc/tether/ca.pem");
+        a.pinnedCertificate = QStringLiteral("AB:CD");
+        a.save(settings);
+        const AppSettings b = AppSettings::load(settings);
+        QCOMPARE(b.userByService.value(QStringLiteral("wss://b.example/ws")).toString(), QStringLiteral("bob"));
+        QCOMPARE(b.caFile, a.caFile);
+        QCOMPARE(b.pinnedCertificate, a.pinnedCertificate);
+        QVERIFY(a == b);
+        const ConnectionConfig c = b.applyTo(ConnectionConfig());
+        QCOMPARE(c.caFile, a.caFile);
+        QCOMPARE(c.pinnedCertificateSha256, a.pinnedCertificate);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAppSettings)

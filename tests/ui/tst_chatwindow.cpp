@@ -191,6 +191,7 @@ private Q_SLOTS:
         serverConfig.allowGuests = true;
         serverConfig.demo = true;
         serverConfig.rateLimitPerSecond = 0; // the writer below floods on purpose
+        serverConfig.userRatePerSecond = 0;
         ChatServer server(serverConfig);
         QVERIFY(server.start());
         QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false\ntether.*.debug=false"));
@@ -247,6 +248,54 @@ private Q_SLOTS:
         QCOMPARE(window.messageModel()->messageAt(window.messageModel()->rowCount() - 1).text,
                  QStringLiteral("backlog message %1").arg(total - 1));
         connection.close();
+    }
+
+    // Titles and names are chosen by any member: HTML in them is shown as the characters typed.
+    void serverTextIsPlainText()
+    {
+        const QString title = QStringLiteral("<b>Boss</b><img src='http://127.0.0.1:1/x.png'>");
+        const QString name = QStringLiteral("<a href='http://127.0.0.1:1/'>eve</a>");
+        QVERIFY(Qt::mightBeRichText(title));
+        ChatWindow window;
+        window.conversationModel()->setConversations({{QStringLiteral("lobby"), title, 5, 0}});
+        window.selectConversation(QStringLiteral("lobby"));
+        window.setUserName(QStringLiteral("carol"));
+        window.show();
+        auto *titleLabel = window.findChild<QLabel *>(QStringLiteral("conversationTitle"));
+        QVERIFY(titleLabel);
+        QCOMPARE(titleLabel->text(), title);
+        QCOMPARE(titleLabel->textFormat(), Qt::PlainText);
+        window.showTyping(QStringLiteral("lobby"), name);
+        QVERIFY(window.typingLabel()->text().contains(name));
+        QCOMPARE(window.typingLabel()->textFormat(), Qt::PlainText);
+        for (const char *objectName : {"composerError", "outboxLabel", "bannerText", "statusText"}) {
+            auto *label = window.findChild<QLabel *>(QLatin1String(objectName));
+            QVERIFY2(label, objectName);
+            QVERIFY2(label->textFormat() == Qt::PlainText, objectName);
+        }
+    }
+
+    // ws:// to another host: a visible warning (nothing is opened: no traffic leaves this computer).
+    void insecureServerIsWarnedAbout()
+    {
+        ConnectionConfig remote;
+        remote.url = QUrl(QStringLiteral("ws://chat.example.invalid:8080/ws"));
+        ConnectionManager insecure(remote);
+        ConnectionConfig local;
+        local.url = QUrl(QStringLiteral("ws://127.0.0.1:8080/ws"));
+        ConnectionManager loopback(local);
+        ChatWindow window;
+        window.show();
+        auto *warning = window.findChild<QLabel *>(QStringLiteral("insecureWarning"));
+        QVERIFY(warning);
+        QVERIFY(!warning->isVisible());
+        window.setConnection(&insecure);
+        QVERIFY(warning->isVisible());
+        QVERIFY(warning->text().contains(QLatin1String("chat.example.invalid")));
+        QCOMPARE(warning->textFormat(), Qt::PlainText);
+        window.setConnection(&loopback);
+        QVERIFY(!warning->isVisible());
+        window.setConnection(nullptr);
     }
 
     void typingIndicatorAndUnreadBadges()

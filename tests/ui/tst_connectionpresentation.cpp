@@ -282,6 +282,7 @@ private Q_SLOTS:
         config.backoff.multiplier = 3;
         config.backoff.maxMs = 60000;
         config.backoff.jitter = BackoffPolicy::Jitter::None;
+        config.backoff.downFraction = 0; // the plain series: a capped wait under 1 s shows no countdown
         ConnectionManager connection(config);
         StatusTiming fast;
         fast.blipMs = 0;

@@ -226,6 +226,72 @@ private Q_SLOTS:
         QVERIFY(indicator.toolTip().contains(QStringLiteral("42 мс")));
     }
 
+    // "Last heard from the server N s ago": in the banner while reconnecting, in the tooltip always,
+    // in both languages; nothing when no frame ever came.
+    void lastHeard_data()
+    {
+        QTest::addColumn<QString>("lang");
+        QTest::addColumn<int>("silentS");
+        QTest::addColumn<QString>("heard");
+        QTest::newRow("en 7 s") << QStringLiteral("en") << 7 << QStringLiteral("Last heard from the server 7 s ago.");
+        QTest::newRow("en 3 min") << QStringLiteral("en") << 185 << QStringLiteral("Last heard from the server 3 min ago.");
+        QTest::newRow("en 5 h") << QStringLiteral("en") << 5 * 3600 + 9 << QStringLiteral("Last heard from the server 5 h ago.");
+        QTest::newRow("ru 7 s") << QStringLiteral("ru") << 7 << QStringLiteral("Последний ответ сервера — 7 с назад.");
+        QTest::newRow("ru 21 s") << QStringLiteral("ru") << 21 << QStringLiteral("Последний ответ сервера — 21 с назад.");
+        QTest::newRow("ru 3 min") << QStringLiteral("ru") << 185 << QStringLiteral("Последний ответ сервера — 3 мин назад.");
+    }
+    void lastHeard()
+    {
+        QFETCH(QString, lang);
+        QFETCH(int, silentS);
+        QFETCH(QString, heard);
+        QVERIFY(Language::apply(lang));
+        const QDateTime wallNow = QDateTime(QDate(2026, 11, 30), QTime(12, 0), Qt::UTC);
+        ConnectionPresentation p(immediate(), clock());
+        p.setWallClock([wallNow] { return wallNow; });
+        ConnectionBanner banner(&p);
+        StatusIndicator indicator(&p);
+        ConnectionStats stats;
+        stats.lastFrameAt = wallNow.addSecs(-silentS);
+        p.setDetails(QUrl(QStringLiteral("ws://127.0.0.1:4444/ws")), stats);
+
+        p.setState(S::Connecting, 1);
+        p.setState(S::Connected);
+        QVERIFY2(indicator.toolTip().contains(heard), qPrintable(indicator.toolTip())); // its own line
+
+        p.closed(1006);
+        p.scheduleRetry(1, 9000);
+        p.setState(S::Reconnecting, 1);
+        QVERIFY(!banner.isHidden());
+        QVERIFY2(banner.text().endsWith(QLatin1Char(' ') + heard), qPrintable(banner.text()));
+        QVERIFY2(banner.accessibleName().contains(heard), qPrintable(banner.accessibleName()));
+        QCOMPARE(indicator.toolTip().count(heard), 1); // in the story line, not twice
+        // To look at it (e.g. under Xvfb): TETHER_SHOT_DIR=/tmp/shots ctest -R connectionstatus
+        if (const QString dir = qEnvironmentVariable("TETHER_SHOT_DIR"); !dir.isEmpty()) {
+            banner.resize(640, banner.sizeHint().height());
+            banner.grab().save(dir + QStringLiteral("/banner-%1.png").arg(QString::fromLatin1(QTest::currentDataTag())));
+        }
+
+        p.setState(S::Connecting, 2); // the attempt under way still says it
+        QVERIFY2(banner.text().endsWith(heard), qPrintable(banner.text()));
+
+        // A wall clock set back says 0 s, never a negative time.
+        p.setWallClock([wallNow, silentS] { return wallNow.addSecs(-silentS - 60); });
+        p.refresh();
+        QVERIFY2(p.bannerText().contains(lang == QLatin1String("ru") ? QStringLiteral(" 0 с назад.")
+                                                                     : QStringLiteral(" 0 s ago.")),
+                 qPrintable(p.bannerText()));
+
+        // Never heard: nothing in the banner, the tooltip says so.
+        p.setDetails(QUrl(QStringLiteral("ws://127.0.0.1:4444/ws")), ConnectionStats());
+        p.refresh();
+        const QString none = lang == QLatin1String("ru") ? QStringLiteral("Сервер ещё ни разу не ответил.")
+                                                         : QStringLiteral("Not heard from the server yet.");
+        QVERIFY2(!banner.text().contains(none) && !p.bannerText().contains(heard.left(10)), qPrintable(p.bannerText()));
+        p.setState(S::Connected);
+        QVERIFY2(indicator.toolTip().contains(none), qPrintable(indicator.toolTip()));
+    }
+
     // Real time: the countdown ticks by itself and "Retry now" reaches the presentation.
     void liveCountdownAndRetryNow()
     {

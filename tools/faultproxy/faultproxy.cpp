@@ -20,6 +20,9 @@ Q_LOGGING_CATEGORY(lcFaultProxy, "tether.faultproxy")
 
 namespace {
 
+// Each socket's own read buffer: bounded, so that in Stall the kernel's buffers fill behind it.
+constexpr qint64 kReadBufferBytes = 256 * 1024;
+
 struct Chunk
 {
     QByteArray data;
@@ -228,11 +231,27 @@ bool FaultProxy::setMode(Mode mode, int param, QString *errorMessage)
     default:
         break;
     }
+    const bool wasStalled = d->mode == Mode::Stall;
     d->mode = mode;
     d->param = param;
     d->updateListening();
-    for (size_t i = 0; i < d->links.size(); ++i)
-        d->pump(d->links[i].get());
+    std::vector<Link *> links;
+    for (const auto &l : d->links)
+        links.push_back(l.get());
+    for (Link *link : links) {
+        if (!d->find(link))
+            continue;
+        if (wasStalled && mode != Mode::Stall) {
+            // What waited in the sockets while stalled travels now.
+            if (link->client && link->client->bytesAvailable() > 0)
+                d->onReadable(link, true);
+            if (d->find(link) && link->upstream && link->upstream->bytesAvailable() > 0)
+                d->onReadable(link, false);
+            if (!d->find(link))
+                continue;
+        }
+        d->pump(link);
+    }
     Q_EMIT modeChanged(mode, param);
     return true;
 }
@@ -262,6 +281,7 @@ QString FaultProxy::modeName(Mode mode)
     case Mode::Blackhole: return QStringLiteral("blackhole");
     case Mode::Refuse: return QStringLiteral("refuse");
     case Mode::Throttle: return QStringLiteral("throttle");
+    case Mode::Stall: return QStringLiteral("stall");
     }
     return QString();
 }
@@ -277,7 +297,8 @@ bool FaultProxy::parseCommand(const QString &line, Mode *mode, int *param, QStri
     if (parts.isEmpty())
         return fail(QStringLiteral("empty command"));
     const QString name = parts.first().toLower();
-    static const Mode all[] = {Mode::Pass, Mode::Delay, Mode::Drop, Mode::Blackhole, Mode::Refuse, Mode::Throttle};
+    static const Mode all[] = {Mode::Pass, Mode::Delay, Mode::Drop, Mode::Blackhole, Mode::Refuse, Mode::Throttle,
+                               Mode::Stall};
     for (Mode m : all) {
         if (modeName(m) != name)
             continue;
@@ -337,6 +358,7 @@ void FaultProxy::Private::onNewConnection()
         ++accepted;
         client->setParent(q);
         client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        client->setReadBufferSize(kReadBufferBytes); // so that Stall pushes back
         auto owned = std::make_unique<Link>();
         Link *link = owned.get();
         link->client = client;
@@ -350,6 +372,7 @@ void FaultProxy::Private::onNewConnection()
             link->blackholed = true;
         } else {
             auto *upstream = new QTcpSocket(q);
+            upstream->setReadBufferSize(kReadBufferBytes);
             link->upstream = upstream;
             QObject::connect(upstream, &QTcpSocket::connected, q, [this, link, upstream] {
                 upstream->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -379,6 +402,8 @@ void FaultProxy::Private::onReadable(Link *link, bool fromClient)
     QTcpSocket *source = fromClient ? link->client.data() : link->upstream.data();
     if (!source)
         return;
+    if (mode == Mode::Stall && !link->blackholed)
+        return; // left in the socket: its bounded buffer fills, then the kernel's, then the sender's
     const QByteArray data = source->readAll();
     if (data.isEmpty() || link->blackholed)
         return; // a blackhole swallows everything

@@ -22,6 +22,8 @@ public:
         Blackhole, // current and new connections stay open but forward nothing, ever (a half-open link)
         Refuse,    // new connections are refused (the listener closes: ECONNREFUSED); current ones keep working
         Throttle,  // forward at most `param` bytes per second per direction per connection
+        Stall,     // read nothing from either side: TCP backpressure reaches both ends (a peer that
+                   // does not read); leaving it forwards what waited
     };
     Q_ENUM(Mode)
 
