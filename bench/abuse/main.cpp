@@ -2,7 +2,7 @@
 // holding 2,000 messages of 1 KB) meets one abuse at a time from other loopback addresses
 // (127.0.1.x and up, so the per-address cap applies to them and not to the observers): replay
 // flood, slow reader, 1,000 idle unauthenticated sockets, login flood, binary-frame flood,
-// oversize text. Throughout, from 127.0.0.1, a bystander guest pings every 20 ms and a prober asks
+// oversize text (frames over the frame limit, and texts over --max-text within it). Throughout, from 127.0.0.1, a bystander guest pings every 20 ms and a prober asks
 // GET /health every 200 ms. For each abuse: the server's peak RSS, the bystander's ping p99, and
 // whether /health answered within 1 s every time. Loopback only; every phase is bounded in time.
 
@@ -287,10 +287,10 @@ struct Settings
     int holdMs = 3000;
 };
 
-// Fills the lobby (rate limit off for this, on a server of its own over the same database).
+// Fills the lobby (rate limits off for this, on a server of its own over the same database).
 bool preload(BenchReport &report, ServerProcess &server, int count)
 {
-    server.setArguments({ str("--allow-guests"), str("--demo"), str("--rate-limit"), str("0") });
+    server.setArguments({ str("--allow-guests"), str("--demo"), str("--rate-limit"), str("0"), str("--user-rate"), str("0") });
     QString error;
     if (!server.start(&error)) {
         report.error(error);
@@ -516,6 +516,14 @@ int main(int argc, char **argv)
             b->text(R"({"type":"hello","protocol":1,"resume":{"lobby":1000000,"echo":1000000}})");
             b->text(huge);
         }
+        // Texts over --max-text but within the frame limit: refused one by one, the link stays.
+        RawWs wordy(abuser(5), true);
+        wordy.open(port);
+        spinUntil([&] { return wordy.upgraded() || wordy.closed(); }, 10000);
+        wordy.text(R"({"type":"hello","protocol":1,"resume":{"lobby":1000000,"echo":1000000}})");
+        const QByteArray long100k = QByteArray(100 * 1024, 'w');
+        for (int i = 0; i < s.oversizeConnections; ++i)
+            wordy.text(R"({"type":"send","id":"long-)" + QByteArray::number(i) + R"(","conversation":"lobby","text":")" + long100k + "\"}");
         const bool allClosed = spinUntil([&] {
             for (const auto &b : big)
                 if (!b->closed())
@@ -523,6 +531,10 @@ int main(int argc, char **argv)
             return true;
         }, 20000);
         report.info(str("oversize text: all closed by the server (1009)"), allClosed ? 1 : 0, str("yes=1"));
+        spinUntil([&] { return wordy.received().count("invalid_field") >= s.oversizeConnections || wordy.closed(); }, 10000);
+        report.info(str("oversize text: 100 KiB texts refused (invalid_field)"), wordy.received().count("invalid_field"),
+                    str("count"));
+        report.info(str("oversize text: that connection still open"), wordy.closed() ? 0 : 1, str("yes=1"));
         spinFor(s.holdMs);
     });
 

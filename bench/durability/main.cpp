@@ -101,7 +101,8 @@ Result run(BenchReport &report, const QString &label, const QStringList &modeArg
     Result result;
     ServerProcess server;
     server.setArguments(QStringList{ QStringLiteral("--allow-guests"), QStringLiteral("--demo"), QStringLiteral("--rate-limit"),
-                                     QStringLiteral("0"), QStringLiteral("--max-per-address"), QStringLiteral("0") }
+                                     QStringLiteral("0"), QStringLiteral("--user-rate"), QStringLiteral("0"),
+                                     QStringLiteral("--max-per-address"), QStringLiteral("0") }
                         + modeArguments);
     QString error;
     if (!server.start(&error)) {
@@ -196,7 +197,7 @@ int main(int argc, char **argv)
     const int pacedRate = 1000;
 
     BenchReport report(QStringLiteral("durability"));
-    report.note(QStringLiteral("one tether-server child per mode (guests, rate limit off); throughput: %1 sends of "
+    report.note(QStringLiteral("one tether-server child per mode (guests, frame and user rate limits off); throughput: %1 sends of "
                                "100 bytes, %2 in flight, acks/s; latency: 4 senders paced to %3 msg/s in all for %4 s, "
                                "send -> ack")
                     .arg(messages).arg(window).arg(pacedRate).arg(pacedMs / 1000.0));
