@@ -477,6 +477,7 @@ private Q_SLOTS:
         m_server->stop();
         m_server = std::make_unique<ChatTest::Server>();
         m_server->config.rateLimitPerSecond = 0;
+        m_server->config.userRatePerSecond = 0;
         m_server->config.replayLimit = 7;
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
@@ -520,6 +521,7 @@ private Q_SLOTS:
         m_server->stop();
         m_server = std::make_unique<ChatTest::Server>();
         m_server->config.rateLimitPerSecond = 0;
+        m_server->config.userRatePerSecond = 0; // 1,000 sends at once, in order
         m_server->config.sendBufferBytes = 64 * 1024;
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));

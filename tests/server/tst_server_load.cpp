@@ -49,6 +49,7 @@ private Q_SLOTS:
     void replayBoundedByTheSendBuffer();
     void historyPageBoundedInBytes();
     void slowConsumerIsClosed();
+    void historyServeBudget();
     void binaryFramesAreRateLimited();
     void refusedFramesAreNotParsed();
 };
@@ -58,6 +59,7 @@ static Tether::ServerConfig guests()
     Tether::ServerConfig config;
     config.allowGuests = true;
     config.demo = true;
+    config.userRatePerSecond = 0; // these tests send in bulk on purpose (the per-user rate has its own tests)
     return config;
 }
 
@@ -236,6 +238,7 @@ void TestServerLoad::slowConsumerIsClosed()
     config.sendBufferBytes = 256 * 1024;
     config.shutdownGraceMs = 300;
     config.authTimeoutMs = 0;
+    config.replayLimit = 0; // and with it the serve budget: this is about the send buffer alone
     Fixture f(config);
     QVERIFY(f.start());
     Client writer; // no hello: it gets acks, not the broadcasts
@@ -261,6 +264,51 @@ void TestServerLoad::slowConsumerIsClosed()
     QVERIFY(!writer.isClosed());
     writer.send(QJsonObject{ { str("type"), str("ping") }, { str("ts"), 7 } });
     QCOMPARE(writer.waitFor(str("pong")).value(str("ts")).toInt(), 7);
+}
+
+// Replays and history pages share a per-connection serve budget (a burst of --replay-limit
+// messages, four times that a second): a burst of history requests gets one budget's worth of
+// messages and rate_limited (with each request's id) for the rest, so it cannot hold the loop.
+void TestServerLoad::historyServeBudget()
+{
+    Tether::ServerConfig config = guests();
+    config.rateLimitPerSecond = 0;
+    config.replayLimit = 50;
+    config.authTimeoutMs = 0;
+    Fixture f(config);
+    QVERIFY(f.start());
+    Client writer;
+    QVERIFY(writer.open(f.ws()));
+    fill(writer, str("lobby"), 300);
+    Client reader;
+    QVERIFY(reader.open(f.ws()));
+    for (int i = 0; i < 10; ++i)
+        reader.send(QJsonObject{ { str("type"), str("history") }, { str("conversation"), str("lobby") },
+                                 { str("after"), 0 }, { str("limit"), 100 }, { str("id"), QStringLiteral("h%1").arg(i) } });
+    QVERIFY(QTest::qWaitFor([&] {
+        return reader.framesOfType(str("history")).size() + reader.framesOfType(str("error")).size() == 10;
+    }, kTimeout));
+    int served = 0;
+    for (const QJsonObject &page : reader.framesOfType(str("history"))) {
+        served += int(page.value(str("messages")).toArray().size());
+        QVERIFY(page.value(str("has_more")).toBool());
+    }
+    // The burst, and what refilled while the ten were handled (four times 50 a second).
+    QVERIFY2(served >= 50 && served <= 70, qPrintable(QString::number(served)));
+    const QList<QJsonObject> errors = reader.framesOfType(str("error"));
+    QVERIFY2(errors.size() >= 5, qPrintable(QString::number(errors.size())));
+    for (const QJsonObject &e : errors) {
+        QCOMPARE(e.value(str("code")).toString(), str("rate_limited"));
+        QVERIFY(e.value(str("id")).toString().startsWith(str("h")));
+    }
+    // A moment later the budget has refilled: paging goes on.
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        reader.skipAll();
+        reader.send(QJsonObject{ { str("type"), str("history") }, { str("conversation"), str("lobby") }, { str("after"), 0 },
+                                 { str("limit"), 20 } });
+        const QJsonObject answer = reader.waitFor(str("history"), 500);
+        return answer.value(str("messages")).toArray().size() == 20;
+    }(), kTimeout);
 }
 
 // Binary frames skipped the rate limiter: a flood of them is now refused and closed 1008.
