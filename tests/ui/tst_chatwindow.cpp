@@ -191,6 +191,7 @@ private Q_SLOTS:
         serverConfig.allowGuests = true;
         serverConfig.demo = true;
         serverConfig.rateLimitPerSecond = 0; // the writer below floods on purpose
+        serverConfig.userRatePerSecond = 0;
         ChatServer server(serverConfig);
         QVERIFY(server.start());
         QLoggingCategory::setFilterRules(QStringLiteral("tether.*.info=false\ntether.*.debug=false"));
