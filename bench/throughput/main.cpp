@@ -101,7 +101,8 @@ public:
             return false;
         }
         m_sender.sendTextMessage(join);
-        if (!spinUntil([this] { return m_receiverJoins >= 2 && m_senderJoined; }, 20000)) {
+        // Guests' joins of a public conversation are answered, not announced to the others.
+        if (!spinUntil([this] { return m_senderJoined; }, 20000)) {
             *error = QStringLiteral("raw sender could not join");
             return false;
         }
@@ -434,7 +435,7 @@ int main(int argc, char **argv)
                          QStringLiteral("--user-rate"), QStringLiteral("0")});
     QString error;
     bool conversationsMade = true;
-    for (const char *conversation : {"bench-raw", "bench-durable", "bench-memory"})
+    for (const char *conversation : {"bench-raw", "bench-raw-2", "bench-durable", "bench-memory"})
         conversationsMade = conversationsMade && server.addPublicConversation(QString::fromLatin1(conversation), &error);
     if (!dir.isValid() || !conversationsMade || !server.start(&error)) {
         report.error(error.isEmpty() ? QStringLiteral("no temporary directory") : error);
