@@ -166,6 +166,10 @@ bool ChatServer::start(QString *errorMessage)
         return false;
     }
 
+    m_authTimer = new QTimer(this);
+    m_authTimer->setInterval(qBound(10, m_config.authTimeoutMs / 20, 100));
+    connect(m_authTimer, &QTimer::timeout, this, &ChatServer::checkAuthenticated);
+
     m_idleTimer = new QTimer(this);
     m_idleTimer->setInterval(qBound(5, m_config.idleTimeoutMs / 4, 1000));
     connect(m_idleTimer, &QTimer::timeout, this, &ChatServer::checkIdle);
@@ -309,23 +313,36 @@ void ChatServer::onWebSocket(QWebSocket *socket)
                                << (token.isEmpty() ? "(no token yet)" : "(token in upgrade)");
     if (!token.isEmpty())
         m_handlers->authenticate(client, token);
-    if (m_config.authTimeoutMs > 0 && !client->isClosing() && !(client->isAuthenticated() && !client->isGuest()))
-        QTimer::singleShot(m_config.authTimeoutMs, socket, [this, socket] { checkAuthenticated(socket); });
+    if (m_config.authTimeoutMs > 0 && m_authTimer && !m_authTimer->isActive())
+        m_authTimer->start();
 }
 
-void ChatServer::checkAuthenticated(QWebSocket *socket)
+// One sweep for all connections, a bounded number of closes each: a thousand sockets that came
+// together and time out together are let go over several passes, not in one long one.
+void ChatServer::checkAuthenticated()
 {
-    ClientConnection *client = m_clients.value(socket);
-    if (!client || client->isClosing())
-        return;
-    if (client->isAuthenticated() && (!client->isGuest() || client->helloDone()))
-        return;
-    qCInfo(lcServer).noquote() << "closing" << client->peer() << ": not authenticated within"
-                               << m_config.authTimeoutMs << "ms";
-    if (m_config.allowGuests)
-        closeClient(client, Protocol::toInt(CloseCode::PolicyViolated), QStringLiteral("no hello in time"));
-    else
-        closeClient(client, Protocol::toInt(CloseCode::AuthRejected), QStringLiteral("authentication timeout"));
+    constexpr int kClosesPerSweep = 50;
+    const qint64 now = m_clock.elapsed();
+    int closed = 0;
+    bool waiting = false;
+    const auto clients = m_clients.values();
+    for (ClientConnection *client : clients) {
+        if (client->isClosing() || (client->isAuthenticated() && (!client->isGuest() || client->helloDone())))
+            continue;
+        if (now - client->connectedAtMs() < m_config.authTimeoutMs || closed >= kClosesPerSweep) {
+            waiting = true;
+            continue;
+        }
+        ++closed;
+        qCInfo(lcServer).noquote() << "closing" << client->peer() << ": not authenticated within"
+                                   << m_config.authTimeoutMs << "ms";
+        if (m_config.allowGuests)
+            closeClient(client, Protocol::toInt(CloseCode::PolicyViolated), QStringLiteral("no hello in time"));
+        else
+            closeClient(client, Protocol::toInt(CloseCode::AuthRejected), QStringLiteral("authentication timeout"));
+    }
+    if (!waiting)
+        m_authTimer->stop();
 }
 
 void ChatServer::deliver(const QString &conversation, const QString &frameText, quint64 exceptConnectionId)
@@ -398,6 +415,8 @@ void ChatServer::shutdown()
     m_handlers->flushPending(); // acks for what was received go out before the goodbyes
     if (m_idleTimer)
         m_idleTimer->stop();
+    if (m_authTimer)
+        m_authTimer->stop();
     QList<ClientConnection *> open;
     for (ClientConnection *client : std::as_const(m_clients)) {
         if (!client->isClosing())

@@ -117,8 +117,9 @@ private:
     void deliver(const QString &conversation, const QString &frameText, quint64 exceptConnectionId);
     void closeClient(ClientConnection *client, int code, const QString &reason);
     void checkIdle();
-    // The auth timeout is up: a connection without a user (or a guest without its hello) goes.
-    void checkAuthenticated(QWebSocket *socket);
+    // The auth timeout: a connection without a user (or a guest without its hello) goes once it
+    // is up (a periodic sweep while any connection has not authenticated).
+    void checkAuthenticated();
     void finishShutdown();
 
     ServerConfig m_config;
@@ -131,6 +132,7 @@ private:
     std::unique_ptr<FrameHandlers> m_handlers;
     std::unique_ptr<FrontDoor> m_frontDoor;
     QTimer *m_idleTimer = nullptr;
+    QTimer *m_authTimer = nullptr;
     QHash<QWebSocket *, ClientConnection *> m_clients;
     quint64 m_nextConnectionId = 1;
     bool m_started = false;

@@ -219,6 +219,14 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
     const auto hello = decodeOrAnswer<HelloFrame>(client, frame);
     if (!hello)
         return;
+    // A connection's first hello is bounded by the replay limit and its send buffer only; it is
+    // charged to the serve budget all the same (history paging waits for it to refill). A hello
+    // repeated faster than the budget refills is told to retry (a client sends one per connection).
+    const bool repeated = client->helloDone();
+    if (repeated && client->serveAllowance(m_clock.elapsed()) == 0) {
+        client->sendError(ErrorCode::RateLimited, QStringLiteral("too many hellos; retry shortly"), frame.value(Key::Id));
+        return;
+    }
     const QList<ServerStorage::Conversation> conversations = m_membership.visibleConversations(client);
     WelcomeFrame welcome;
     welcome.user = UserInfo{ client->userId(), client->userId(), client->isGuest() };
@@ -242,7 +250,7 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
         const qint64 after = hello->resume.value(c.id, 0);
         if (after >= c.lastSeq)
             continue;
-        const int allowance = client->serveAllowance(m_clock.elapsed());
+        const int allowance = repeated ? client->serveAllowance(m_clock.elapsed()) : -1;
         if (client->isClosing() || allowance == 0 || (budget >= 0 && client->bytesQueued() >= budget)) {
             synced.more.append(c.id);
             continue;
@@ -265,6 +273,7 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
             synced.more.append(c.id);
     }
     client->sendFrame(synced.toJson());
+    client->served(qMax(1, m_config.replayLimit / 20)); // the welcome and its queries
     client->setHelloDone();
     qCInfo(lcServer).noquote() << "hello from" << LogText::escape(client->userId()) << "replayed" << replayed << "messages"
                                << (synced.more.isEmpty() ? QString() : QStringLiteral("(more in %1)").arg(synced.more.size()));

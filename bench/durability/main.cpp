@@ -31,11 +31,12 @@ QString text(int n)
     return QStringLiteral("durable %1 ").arg(n).leftJustified(100, QLatin1Char('x'));
 }
 
-// A guest that has said hello and sends to the public lobby, timing each ack.
+// A guest that sends to the public lobby, timing each ack. Only one that listens says hello (and
+// so gets every broadcast, like a chat's reader); the others only send and hear their acks.
 class Sender
 {
 public:
-    explicit Sender(const QUrl &url, int index) : m_index(index)
+    Sender(const QUrl &url, int index, bool listens) : m_index(index), m_listens(listens)
     {
         m_clock.start();
         m_socket.setMaxAllowedIncomingMessageSize(64 * 1024 * 1024);
@@ -56,7 +57,10 @@ public:
             }
         });
         QObject::connect(&m_socket, &QWebSocket::connected, &m_socket, [this] {
-            m_socket.sendTextMessage(QStringLiteral(R"({"type":"hello","protocol":1})"));
+            if (m_listens)
+                m_socket.sendTextMessage(QStringLiteral(R"({"type":"hello","protocol":1,"resume":{"lobby":1000000000}})"));
+            else
+                m_synced = true;
         });
         m_socket.open(url);
     }
@@ -80,6 +84,7 @@ public:
 
 private:
     int m_index;
+    bool m_listens;
     QWebSocket m_socket;
     QElapsedTimer m_clock;
     QHash<QString, qint64> m_sentAt;
@@ -101,7 +106,9 @@ Result run(BenchReport &report, const QString &label, const QStringList &modeArg
     Result result;
     ServerProcess server;
     server.setArguments(QStringList{ QStringLiteral("--allow-guests"), QStringLiteral("--demo"), QStringLiteral("--rate-limit"),
-                                     QStringLiteral("0"), QStringLiteral("--max-per-address"), QStringLiteral("0") }
+                                     QStringLiteral("0"), QStringLiteral("--user-rate"), QStringLiteral("0"),
+                                     QStringLiteral("--auth-timeout"), QStringLiteral("0"),
+                                     QStringLiteral("--max-per-address"), QStringLiteral("0") }
                         + modeArguments);
     QString error;
     if (!server.start(&error)) {
@@ -110,8 +117,9 @@ Result run(BenchReport &report, const QString &label, const QStringList &modeArg
     }
     // Throughput: one sender keeps `window` sends in flight until `messages` are acked.
     {
-        Sender sender(server.webSocketUrl(), 0);
-        if (!spinUntil([&] { return sender.synced(); }, 20000)) {
+        Sender sender(server.webSocketUrl(), 0, false);
+        Sender listener(server.webSocketUrl(), 9, true);
+        if (!spinUntil([&] { return sender.synced() && listener.synced(); }, 20000)) {
             report.error(label + QStringLiteral(": sender did not sync"));
             return result;
         }
@@ -137,7 +145,7 @@ Result run(BenchReport &report, const QString &label, const QStringList &modeArg
     {
         std::vector<std::unique_ptr<Sender>> senders;
         for (int i = 1; i <= 4; ++i)
-            senders.push_back(std::make_unique<Sender>(server.webSocketUrl(), i));
+            senders.push_back(std::make_unique<Sender>(server.webSocketUrl(), i, i == 1));
         if (!spinUntil([&] {
                 for (const auto &s : senders)
                     if (!s->synced())
@@ -196,9 +204,9 @@ int main(int argc, char **argv)
     const int pacedRate = 1000;
 
     BenchReport report(QStringLiteral("durability"));
-    report.note(QStringLiteral("one tether-server child per mode (guests, rate limit off); throughput: %1 sends of "
+    report.note(QStringLiteral("one tether-server child per mode (guests, frame and user rate limits off); throughput: %1 sends of "
                                "100 bytes, %2 in flight, acks/s; latency: 4 senders paced to %3 msg/s in all for %4 s, "
-                               "send -> ack")
+                               "send -> ack; one connection listens (hello: every broadcast), the senders do not")
                     .arg(messages).arg(window).arg(pacedRate).arg(pacedMs / 1000.0));
     report.note(QStringLiteral("old mode: --synchronous normal --group-commit 0 (a commit per send, no fsync: an ack "
                                "survives a crash of the server, not a power cut); durable: the defaults "

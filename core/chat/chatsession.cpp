@@ -512,13 +512,8 @@ void ChatSession::Private::apply(const Protocol::SyncedFrame &frame)
 {
     synced = true;
     changes.synced();
-    // The server cut these replays at its limit: the rest is paged with history.
-    for (const QString &conversation : frame.more) {
-        if (store.hasConversation(conversation)) {
-            history.markMore(conversation);
-            changes.touch(conversation);
-        }
-    }
+    for (const QString &conversation : frame.more)
+        history.markMore(conversation); // the replay was cut at the server's limit: page the rest
     // Whatever the replay left missing is asked for when the batch is finished.
     for (const Conversation &c : store.conversations()) {
         if (history.hasGap(c.id, c.lastSeq))

@@ -57,6 +57,7 @@ static Tether::ServerConfig guests()
     Tether::ServerConfig config;
     config.allowGuests = true;
     config.demo = true;
+    config.userRatePerSecond = 0; // these tests send in bulk on purpose (the per-user rate has its own tests)
     config.rateLimitPerSecond = 0;
     return config;
 }

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void replayBoundedByTheSendBuffer();
     void historyPageBoundedInBytes();
     void slowConsumerIsClosed();
+    void historyServeBudget();
     void binaryFramesAreRateLimited();
     void refusedFramesAreNotParsed();
 };
@@ -58,6 +59,7 @@ static Tether::ServerConfig guests()
     Tether::ServerConfig config;
     config.allowGuests = true;
     config.demo = true;
+    config.userRatePerSecond = 0; // these tests send in bulk on purpose (the per-user rate has its own tests)
     return config;
 }
 
@@ -118,18 +120,30 @@ void TestServerLoad::replayStopsAtTheLimit()
     QVERIFY(again.open(f.ws()));
     again.send(QJsonObject{ { str("type"), str("hello") }, { str("protocol"), 1 },
                             { str("resume"), QJsonObject{ { str("lobby"), 4 }, { str("echo"), 4 } } } });
+    // The same hello again at once (same pass): a repeated hello beyond the serve budget is told
+    // to retry, cheaply.
+    again.send(QJsonObject{ { str("type"), str("hello") }, { str("protocol"), 1 }, { str("id"), str("hello:2") } });
     QCOMPARE(again.waitFor(str("synced")).value(str("more")).toArray(), QJsonArray{ str("lobby") });
+    const QJsonObject refused = again.waitFor(str("error"));
+    QCOMPARE(refused.value(str("code")).toString(), str("rate_limited"));
+    QCOMPARE(refused.value(str("id")).toString(), str("hello:2"));
+    QCOMPARE(again.framesOfType(str("welcome")).size(), 1);
     QList<int> seqs;
     for (const QJsonObject &m : again.framesOfType(str("message")))
         seqs.append(m.value(str("seq")).toInt());
     QCOMPARE(seqs, (QList<int>{ 5, 6, 7, 8, 9 }));
-    // The rest comes with history; a reader that has everything gets an empty list.
-    again.send(QJsonObject{ { str("type"), str("history") }, { str("conversation"), str("lobby") }, { str("after"), 9 } });
-    const QJsonObject page = again.waitFor(str("history"));
+    // The rest comes with history (on a fresh connection: this one's serve budget went to the
+    // replay); a reader that has everything gets an empty list.
+    Client pager;
+    QVERIFY(pager.open(f.ws()));
+    pager.send(QJsonObject{ { str("type"), str("history") }, { str("conversation"), str("lobby") }, { str("after"), 9 } });
+    const QJsonObject page = pager.waitFor(str("history"));
     QCOMPARE(page.value(str("messages")).toArray().size(), 3);
-    again.send(QJsonObject{ { str("type"), str("hello") }, { str("protocol"), 1 },
-                            { str("resume"), QJsonObject{ { str("lobby"), 12 }, { str("echo"), 4 } } } });
-    QCOMPARE(again.waitFor(str("synced")).value(str("more")).toArray(), QJsonArray());
+    Client upToDate;
+    QVERIFY(upToDate.open(f.ws()));
+    upToDate.send(QJsonObject{ { str("type"), str("hello") }, { str("protocol"), 1 },
+                               { str("resume"), QJsonObject{ { str("lobby"), 12 }, { str("echo"), 4 } } } });
+    QCOMPARE(upToDate.waitFor(str("synced")).value(str("more")).toArray(), QJsonArray());
 }
 
 void TestServerLoad::replayLimitOff()
@@ -224,6 +238,7 @@ void TestServerLoad::slowConsumerIsClosed()
     config.sendBufferBytes = 256 * 1024;
     config.shutdownGraceMs = 300;
     config.authTimeoutMs = 0;
+    config.replayLimit = 0; // and with it the serve budget: this is about the send buffer alone
     Fixture f(config);
     QVERIFY(f.start());
     Client writer; // no hello: it gets acks, not the broadcasts
@@ -249,6 +264,50 @@ void TestServerLoad::slowConsumerIsClosed()
     QVERIFY(!writer.isClosed());
     writer.send(QJsonObject{ { str("type"), str("ping") }, { str("ts"), 7 } });
     QCOMPARE(writer.waitFor(str("pong")).value(str("ts")).toInt(), 7);
+}
+
+// Replays and history pages share a per-connection serve budget (a burst of --replay-limit
+// messages, four times that a second): a burst of history requests gets one budget's worth of
+// messages and rate_limited (with each request's id) for the rest, so it cannot hold the loop.
+void TestServerLoad::historyServeBudget()
+{
+    Tether::ServerConfig config = guests();
+    config.rateLimitPerSecond = 0;
+    config.replayLimit = 50;
+    config.authTimeoutMs = 0;
+    Fixture f(config);
+    QVERIFY(f.start());
+    Client writer;
+    QVERIFY(writer.open(f.ws()));
+    fill(writer, str("lobby"), 300);
+    Client reader;
+    QVERIFY(reader.open(f.ws()));
+    for (int i = 0; i < 10; ++i)
+        reader.send(QJsonObject{ { str("type"), str("history") }, { str("conversation"), str("lobby") },
+                                 { str("after"), 0 }, { str("limit"), 100 }, { str("id"), QStringLiteral("h%1").arg(i) } });
+    QVERIFY(QTest::qWaitFor([&] {
+        return reader.framesOfType(str("history")).size() + reader.framesOfType(str("error")).size() == 10;
+    }, kTimeout));
+    int served = 0;
+    for (const QJsonObject &page : reader.framesOfType(str("history"))) {
+        served += int(page.value(str("messages")).toArray().size());
+        QVERIFY(page.value(str("has_more")).toBool());
+    }
+    // The burst, and what refilled while the ten were handled (four times 50 a second).
+    QVERIFY2(served >= 50 && served <= 70, qPrintable(QString::number(served)));
+    const QList<QJsonObject> errors = reader.framesOfType(str("error"));
+    QVERIFY2(errors.size() >= 5, qPrintable(QString::number(errors.size())));
+    for (const QJsonObject &e : errors) {
+        QCOMPARE(e.value(str("code")).toString(), str("rate_limited"));
+        QVERIFY(e.value(str("id")).toString().startsWith(str("h")));
+    }
+    // The budget refills (200 messages a second here): paging goes on.
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        reader.skipAll();
+        reader.send(QJsonObject{ { str("type"), str("history") }, { str("conversation"), str("lobby") }, { str("after"), 0 },
+                                 { str("limit"), 20 } });
+        return !reader.waitFor(str("history"), 500).value(str("messages")).toArray().isEmpty();
+    }(), kTimeout);
 }
 
 // Binary frames skipped the rate limiter: a flood of them is now refused and closed 1008.
