@@ -25,6 +25,7 @@ class FrameHandlers;
 class FrontDoor;
 class HttpApi;
 class MessageBroker;
+class ServerMetrics;
 class ServerStorage;
 class TokenService;
 
@@ -50,6 +51,7 @@ struct ServerConfig
     double rateLimitBurst = 500;
     int rateLimitMaxViolations = 50;   // consecutive refused frames before close 1008
     int shutdownGraceMs = 2000;        // how long shutdown() waits for close handshakes
+    QString metricsToken;              // non-empty: /metrics wants "Authorization: Bearer <it>"; else loopback only
 };
 
 class ChatServer : public QObject
@@ -71,6 +73,10 @@ public:
     int connectionCount() const;   // open WebSocket connections
     QString databasePath() const;  // the resolved path
 
+    ServerMetrics &metrics() { return *m_metrics; }
+    // The Prometheus text of /metrics, with the sampled gauges (connections, storage) brought up to date.
+    QByteArray scrapeMetrics();
+
     static QString defaultDatabasePath();
     static constexpr const char *echoBotId = "echo-bot";
 
@@ -91,6 +97,7 @@ private:
     ServerConfig m_config;
     QString m_databasePath;
     QElapsedTimer m_clock; // monotonic; declared before everything that keeps a reference to it
+    std::unique_ptr<ServerMetrics> m_metrics; // before everything that reports to it
     std::unique_ptr<ServerStorage> m_store;
     std::unique_ptr<TokenService> m_tokens;
     std::unique_ptr<MessageBroker> m_broker;

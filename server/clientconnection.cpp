@@ -4,6 +4,8 @@
 #include "framecodec.h"
 #include "goodbyeframe.h"
 #include "frontdoor.h"
+#include "keys.h"
+#include "servermetrics.h"
 
 #include <QTimer>
 #include <QWebSocket>
@@ -32,11 +34,15 @@ void ClientConnection::sendText(const QString &frameText)
 
 void ClientConnection::sendFrame(const QJsonObject &frame)
 {
+    if (m_metrics && !m_closing)
+        m_metrics->frameSent(frame.value(Protocol::Key::Type).toString());
     sendText(Protocol::FrameCodec::encode(frame));
 }
 
 void ClientConnection::sendError(Protocol::ErrorCode code, const QString &message, const QJsonValue &requestId)
 {
+    if (m_metrics && !m_closing)
+        m_metrics->errorSent(code);
     sendFrame(Protocol::ErrorFrame(code, message, requestId).toJson());
 }
 
@@ -50,6 +56,8 @@ void ClientConnection::close(int code, const QString &reason, int graceMs)
     sendFrame(Protocol::GoodbyeFrame::forClose(code, reason).toJson());
     m_closing = true;
     m_closeCode = code;
+    if (m_metrics)
+        m_metrics->serverClosed(code);
     QWebSocket *socket = m_socket;
     socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // The peer has a moment to answer the close frame; then the TCP connection goes regardless.

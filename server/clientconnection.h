@@ -13,6 +13,8 @@ class QWebSocket;
 
 namespace Tether {
 
+class ServerMetrics;
+
 class ClientConnection
 {
 public:
@@ -39,6 +41,8 @@ public:
     qint64 lastFrameMs() const { return m_lastFrameMs; }
     void setLastFrameMs(qint64 ms) { m_lastFrameMs = ms; }
     RateLimiter &limiter() { return m_limiter; }
+    // Where frames sent, errors and server closes are counted (not owned; may stay unset).
+    void setMetrics(ServerMetrics *metrics) { m_metrics = metrics; }
 
     bool isClosing() const { return m_closing; }
     int closeCode() const { return m_closeCode; } // 0 unless the server closed it
@@ -64,6 +68,7 @@ private:
     qint64 m_connectedAtMs;
     qint64 m_lastFrameMs;
     RateLimiter m_limiter;
+    ServerMetrics *m_metrics = nullptr;
 };
 
 } // namespace Tether

@@ -3,6 +3,7 @@
 #include "clientconnection.h"
 #include "frames.h"
 #include "messagebroker.h"
+#include "servermetrics.h"
 #include "serverstorage.h"
 #include "tokenservice.h"
 
@@ -90,6 +91,8 @@ void FrameHandlers::onBinary(ClientConnection *client)
 {
     if (client->isClosing())
         return;
+    if (m_metrics)
+        m_metrics->frameReceived(u"binary");
     client->setLastFrameMs(m_clock.elapsed());
     client->sendError(ErrorCode::BadJson, QStringLiteral("binary frames are not part of the protocol"), QJsonValue());
 }
@@ -103,6 +106,9 @@ void FrameHandlers::onText(ClientConnection *client, const QString &text)
     FrameError parseError;
     const std::optional<QJsonObject> decoded = FrameCodec::decode(text, &parseError);
     const QJsonObject frame = decoded.value_or(QJsonObject());
+    m_frameArrived.start();
+    if (m_metrics)
+        m_metrics->frameReceived(FrameCodec::typeOf(frame));
     if (!client->limiter().allow(now)) {
         if (client->limiter().consecutiveRejections() > m_config.rateLimitMaxViolations) {
             qCInfo(lcServer).noquote() << "closing" << client->peer() << ": rate limit exceeded persistently";
@@ -195,6 +201,8 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
     }
     client->sendFrame(SyncedFrame().toJson());
     client->setHelloDone();
+    if (m_metrics)
+        m_metrics->replayed(replayed);
     qCInfo(lcServer).noquote() << "hello from" << client->userId() << "replayed" << replayed << "messages";
 }
 
@@ -221,14 +229,20 @@ void FrameHandlers::storeAndBroadcast(const QString &conversation, const QString
                                                 QDateTime::currentMSecsSinceEpoch(), &stored, &error);
     if (result == ServerStorage::AppendResult::Failed) {
         qCWarning(lcServer).noquote() << "storing a message failed:" << error;
+        if (m_metrics)
+            m_metrics->storageError();
         if (sender)
             sender->sendError(ErrorCode::StorageError, QStringLiteral("the message was not stored; retry later"), frameId);
         return;
     }
     if (sender)
         sender->sendFrame(AckFrame{ clientId, stored.conversation, stored.seq, stored.ts }.toJson());
+    if (m_metrics && sender)
+        m_metrics->messageAcked(double(m_frameArrived.nsecsElapsed()) / 1e9);
     if (result == ServerStorage::AppendResult::Duplicate)
         return;
+    if (m_metrics)
+        m_metrics->messageStored();
     publish(conversation, toFrame(stored).toJson());
 
     if (m_config.demo && conversation == QLatin1String("echo") && from != echoBot())
@@ -272,6 +286,8 @@ void FrameHandlers::handleJoin(ClientConnection *client, const QJsonObject &fram
     if (!m_storage.ensureConversation(join->conversation, join->effectiveTitle(), false, &storageError)
         || !m_storage.addMember(join->conversation, client->userId(), &storageError)) {
         qCWarning(lcServer).noquote() << "join failed:" << storageError;
+        if (m_metrics)
+            m_metrics->storageError();
         client->sendError(ErrorCode::StorageError, QStringLiteral("could not join; retry later"), join->requestId);
         return;
     }
@@ -305,6 +321,8 @@ void FrameHandlers::handleLeave(ClientConnection *client, const QJsonObject &fra
     publish(info->id, left.toJson(), client);
     QString storageError;
     if (!m_storage.removeMember(info->id, client->userId(), &storageError)) {
+        if (m_metrics)
+            m_metrics->storageError();
         client->sendError(ErrorCode::StorageError, QStringLiteral("could not leave; retry later"), leave->requestId);
         return;
     }

@@ -6,16 +6,16 @@
 #include "chatserver.h"
 #include "errorcode.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
-
-class QElapsedTimer;
 
 namespace Tether {
 
 class ClientConnection;
 class MessageBroker;
+class ServerMetrics;
 class ServerStorage;
 class TokenService;
 
@@ -30,6 +30,8 @@ public:
     bool authenticate(ClientConnection *client, const QString &token);
 
     void onText(ClientConnection *client, const QString &text);
+    // Where frames received, stores, acks and replays are counted (not owned).
+    void setMetrics(ServerMetrics *metrics) { m_metrics = metrics; }
     void onBinary(ClientConnection *client);
 
 private:
@@ -52,6 +54,8 @@ private:
     TokenService &m_tokens;
     MessageBroker &m_broker;
     const QElapsedTimer &m_clock;
+    ServerMetrics *m_metrics = nullptr;
+    QElapsedTimer m_frameArrived; // restarted per text frame: the start of send->ack latency
 };
 
 } // namespace Tether

@@ -161,7 +161,7 @@ void FrontDoor::onTcpReadyRead(QTcpSocket *socket)
     }
     socket->read(head.headLength());
     const QByteArray body = socket->read(length);
-    m_api.handle(socket, head.method(), head.path(), body);
+    m_api.handle(socket, head.method(), head.path(), body, head.header("authorization"));
 }
 
 void FrontDoor::handOver(QTcpSocket *socket)

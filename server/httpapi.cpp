@@ -7,6 +7,7 @@
 #include "httperrorbody.h"
 #include "httpresponder.h"
 #include "refreshrequest.h"
+#include "servermetrics.h"
 #include "serverstorage.h"
 #include "tokenresponse.h"
 #include "tokenservice.h"
@@ -50,11 +51,16 @@ HttpApi::HttpApi(ChatServer &server, ServerStorage &storage, TokenService &token
 {
 }
 
-void HttpApi::handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body)
+void HttpApi::handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                     const QByteArray &authorization)
 {
     const QLatin1String route(path);
     if (route == Protocol::Path::Health) {
         health(socket, method);
+        return;
+    }
+    if (route == Protocol::Path::Metrics) {
+        metrics(socket, method, authorization);
         return;
     }
     const bool login = route == Protocol::Path::Login;
@@ -94,6 +100,25 @@ void HttpApi::health(QTcpSocket *socket, const QByteArray &method)
     health.uptimeS = double(m_clock.elapsed()) / 1000.0;
     health.connections = m_server.connectionCount();
     HttpResponder::write(socket, 200, health.toJson());
+}
+
+void HttpApi::metrics(QTcpSocket *socket, const QByteArray &method, const QByteArray &authorization)
+{
+    if (method != "GET") {
+        HttpResponder::write(socket, 405, httpError(ErrorCode::MethodNotAllowed, QStringLiteral("use GET")),
+                             "Allow: GET\r\n");
+        return;
+    }
+    const QString token = m_server.config().metricsToken;
+    if (!ServerMetrics::mayScrape(token, authorization, socket->peerAddress())) {
+        if (token.isEmpty())
+            HttpResponder::write(socket, 403, httpError(ErrorCode::Forbidden, QStringLiteral("/metrics answers loopback peers only")));
+        else
+            HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidToken, QStringLiteral("/metrics needs its bearer token")),
+                                 "WWW-Authenticate: Bearer\r\n");
+        return;
+    }
+    HttpResponder::writeRaw(socket, 200, "text/plain; version=0.0.4; charset=utf-8", m_server.scrapeMetrics());
 }
 
 void HttpApi::refresh(QTcpSocket *socket, const QJsonObject &request)
@@ -145,9 +170,12 @@ void HttpApi::registration(QTcpSocket *socket, const QJsonObject &request)
 
 void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
 {
+    using Outcome = ServerMetrics::LoginOutcome;
     const auto credentials = decodeOrAnswer<Protocol::CredentialsRequest>(socket, request);
-    if (!credentials)
+    if (!credentials) {
+        m_server.metrics().loginAttempt(Outcome::BadRequest);
         return;
+    }
     const auto stored = m_storage.passwordHash(credentials->username);
     // Unknown users cost a derivation too, so timing does not reveal which names exist.
     const bool ok = stored ? PasswordHasher::verify(credentials->password, *stored)
@@ -155,15 +183,18 @@ void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
                                                      m_server.config().passwordIterations),
                               false);
     if (!ok) {
+        m_server.metrics().loginAttempt(Outcome::InvalidCredentials);
         qCInfo(lcServer).noquote() << "login refused for" << credentials->username;
         HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidCredentials, QStringLiteral("wrong user name or password")));
         return;
     }
     const QJsonObject response = tokenResponse(credentials->username);
     if (response.isEmpty()) {
+        m_server.metrics().loginAttempt(Outcome::StorageError);
         writeStorageError(socket);
         return;
     }
+    m_server.metrics().loginAttempt(Outcome::Success);
     qCInfo(lcServer).noquote() << "login" << credentials->username;
     HttpResponder::write(socket, 200, response);
 }
@@ -173,8 +204,10 @@ QJsonObject HttpApi::tokenResponse(const QString &userId)
     const ServerConfig config = m_server.config();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QString refresh = TokenService::newRefreshToken();
-    if (!m_storage.storeRefreshToken(TokenService::refreshTokenHash(refresh), userId, now + config.refreshTtlMs))
+    if (!m_storage.storeRefreshToken(TokenService::refreshTokenHash(refresh), userId, now + config.refreshTtlMs)) {
+        m_server.metrics().storageError();
         return QJsonObject();
+    }
     Protocol::TokenResponse response;
     response.accessToken = m_tokens.issue(userId, userId, now, config.accessTtlMs);
     response.refreshToken = refresh;

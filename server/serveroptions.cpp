@@ -1,5 +1,7 @@
 #include "serveroptions.h"
 
+#include "serverlog.h"
+
 #include <QCommandLineParser>
 
 #include <cmath>
@@ -28,6 +30,8 @@ QList<QCommandLineOption> optionList()
         value("secret-file", "Token signing secret (default: <db>.secret, generated).", "PATH"),
         value("rate-limit", "Frames per second per connection (default 100; 0 = off).", "N"),
         value("rate-burst", "Burst of the rate limit (default 500).", "N"),
+        value("metrics-token", "GET /metrics wants 'Authorization: Bearer T' (or env TETHER_METRICS_TOKEN; default: loopback peers only).", "T"),
+        value("log-format", "Log lines as 'text' (default) or 'json' (one object per line).", "FORMAT"),
         value("add-user", "Store user NAME with the password read from stdin, then exit.", "NAME"),
         flag("help", "Show this help."),
         flag("version", "Show the version."),
@@ -146,6 +150,12 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
             return fail(QStringLiteral("--%1: expected a number >= 0, got \"%2\"").arg(name, parser.value(name)));
         *r.target = v;
     }
+    // The environment keeps the token out of the process list; the flag wins when both are given.
+    config.metricsToken = parser.isSet(QStringLiteral("metrics-token")) ? parser.value(QStringLiteral("metrics-token"))
+                                                                         : qEnvironmentVariable("TETHER_METRICS_TOKEN");
+    if (parser.isSet(QStringLiteral("log-format"))
+        && !ServerLog::parseFormat(parser.value(QStringLiteral("log-format")), &result.logFormat))
+        return fail(QStringLiteral("--log-format: expected text or json, got \"%1\"").arg(parser.value(QStringLiteral("log-format"))));
     if (parser.isSet(QStringLiteral("add-user"))) {
         result.addUser = parser.value(QStringLiteral("add-user"));
         if (result.addUser.isEmpty())

@@ -2,6 +2,7 @@
 // tether-server's command line, parsed into a ServerConfig without side effects (testable).
 
 #include "chatserver.h"
+#include "serverlog.h"
 
 #include <QString>
 #include <QStringList>
@@ -12,6 +13,7 @@ struct ServerOptions
 {
     ServerConfig config;
     QString addUser;     // --add-user NAME: store a user (password on stdin) and exit
+    ServerLog::Format logFormat = ServerLog::Format::Text; // --log-format
     bool help = false;
     bool version = false;
 
