@@ -289,14 +289,16 @@ void ChatServer::deliver(const QString &conversation, const QString &frameText, 
     }
     // Once per broadcast, not per recipient: the type for frames_sent_total.
     const QString type = QJsonDocument::fromJson(frameText.toUtf8()).object().value(Protocol::Key::Type).toString();
+    int recipients = 0;
     for (ClientConnection *client : std::as_const(m_clients)) {
         if (client->id() == exceptConnectionId || client->isClosing() || !client->helloDone())
             continue;
         if (!info->isPublic && !members.contains(client->userId()))
             continue;
         client->sendText(frameText);
-        m_metrics->frameSent(type);
+        ++recipients;
     }
+    m_metrics->frameSent(type, recipients);
 }
 
 void ChatServer::closeClient(ClientConnection *client, int code, const QString &reason)

@@ -101,12 +101,12 @@ void FrameHandlers::onText(ClientConnection *client, const QString &text)
 {
     if (client->isClosing())
         return;
+    m_frameArrived.start();
     const qint64 now = m_clock.elapsed();
     client->setLastFrameMs(now);
     FrameError parseError;
     const std::optional<QJsonObject> decoded = FrameCodec::decode(text, &parseError);
     const QJsonObject frame = decoded.value_or(QJsonObject());
-    m_frameArrived.start();
     if (m_metrics)
         m_metrics->frameReceived(FrameCodec::typeOf(frame));
     if (!client->limiter().allow(now)) {

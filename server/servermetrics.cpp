@@ -177,9 +177,10 @@ void ServerMetrics::frameReceived(QStringView type)
     m_framesIn->Add({ { "type", frameTypeLabel(type, true) } }).Increment();
 }
 
-void ServerMetrics::frameSent(QStringView type)
+void ServerMetrics::frameSent(QStringView type, int count)
 {
-    m_framesOut->Add({ { "type", frameTypeLabel(type, false) } }).Increment();
+    if (count > 0)
+        m_framesOut->Add({ { "type", frameTypeLabel(type, false) } }).Increment(count);
 }
 
 void ServerMetrics::errorSent(Protocol::ErrorCode code)

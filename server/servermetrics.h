@@ -41,7 +41,7 @@ public:
     void serverClosed(int closeCode);
 
     void frameReceived(QStringView type);
-    void frameSent(QStringView type);
+    void frameSent(QStringView type, int count = 1);
     void errorSent(Protocol::ErrorCode code);
     void messageStored();
     void messageAcked(double latencyS); // from the send frame's arrival to its ack
