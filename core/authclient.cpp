@@ -124,22 +124,23 @@ bool AuthClient::isRunning() const
 
 bool AuthClient::login(const QString &userName, const QString &password)
 {
-    QUrl url = m_base;
-    url.setPath(Protocol::Path::Login);
-    Protocol::CredentialsRequest body;
-    body.username = userName;
-    body.password = password;
-    return post(Operation::Login, url, Protocol::FrameCodec::encodeUtf8(body.toJson()));
+    return postCredentials(Operation::Login, Protocol::Path::Login, userName, password);
 }
 
 bool AuthClient::registerAccount(const QString &userName, const QString &password)
 {
+    return postCredentials(Operation::Register, Protocol::Path::Register, userName, password);
+}
+
+bool AuthClient::postCredentials(Operation operation, QLatin1String path, const QString &userName,
+                                 const QString &password)
+{
     QUrl url = m_base;
-    url.setPath(Protocol::Path::Register);
+    url.setPath(path);
     Protocol::CredentialsRequest body;
     body.username = userName;
     body.password = password;
-    return post(Operation::Register, url, Protocol::FrameCodec::encodeUtf8(body.toJson()));
+    return post(operation, url, Protocol::FrameCodec::encodeUtf8(body.toJson()));
 }
 
 bool AuthClient::refresh(const QUrl &refreshUrl, const QString &refreshToken)

@@ -96,6 +96,7 @@ Q_SIGNALS:
     void finished(const Tether::AuthClient::Result &result);
 
 private:
+    bool postCredentials(Operation operation, QLatin1String path, const QString &userName, const QString &password);
     bool post(Operation operation, const QUrl &url, const QByteArray &body);
     void onReplyFinished(QNetworkReply *reply);
 

@@ -35,16 +35,32 @@ public:
     };
     Q_ENUM(SendResult)
 
+    /*!
+        \enum ConnectionManager::Error
+        Reported by errorOccurred() with a message (never holding a secret).
+        \value QueueFull              send() refused the text: the outbound queue holds queueLimit messages.
+        \value HandshakeTimeout       No connection, upgrade or answer to the auth frame within connectTimeoutMs.
+        \value PongTimeout            A ping (or probe) got no answer in time: the link was dead and is dropped.
+        \value SocketError            A network, TLS or HTTP error ended the attempt or the connection;
+                                      the message has the detail.
+        \value TokenRefreshFailed     The refresh could not be done now (unreachable, 5xx, bad answer):
+                                      retried with backoff.
+        \value AuthenticationRejected The server refused the credentials for good (refresh 400/401/403,
+                                      a second refusal, 4003, 4500-4999): signed out.
+        \value InvalidToken           The access token is a JWT whose payload cannot be read.
+        \value ProtocolError          Not raised today; kept so the values stay stable.
+        \value NotOpen                Not raised since send() queues in every state; kept so the values stay stable.
+    */
     enum class Error {
         QueueFull,
         HandshakeTimeout,
         PongTimeout,
-        SocketError,      // network / TLS / HTTP error on the socket; message has the detail
+        SocketError,
         TokenRefreshFailed,
         AuthenticationRejected,
-        InvalidToken,     // a JWT whose payload cannot be parsed
+        InvalidToken,
         ProtocolError,
-        NotOpen,          // unused since send() queues in every state; kept so values stay stable
+        NotOpen,
     };
     Q_ENUM(Error)
 

@@ -40,12 +40,19 @@ public:
     };
     Q_ENUM(State)
 
-    // Reported through errorOccurred(); closed() follows with the details in CloseInfo.
+    /*!
+        \enum Transport::Error
+        Reported by errorOccurred(); closed() follows, with the details in TransportEnd.
+        \value HandshakeTimeout No connection, upgrade or answer to the auth frame within connectTimeoutMs.
+        \value SocketError      The network failed: refused, reset, unreachable, proxy, protocol error.
+        \value TlsError         The certificate was not trusted (never ignored), or TLS failed.
+        \value Unauthorized     The server refused the credentials on the upgrade (HTTP 401).
+    */
     enum class Error {
-        HandshakeTimeout, // no connection, upgrade or answer to the auth frame within connectTimeoutMs
-        SocketError,      // the network failed: refused, reset, unreachable, proxy, protocol error
-        TlsError,         // the certificate was not trusted (never ignored) or TLS failed
-        Unauthorized,     // the server refused the credentials on the upgrade (HTTP 401)
+        HandshakeTimeout,
+        SocketError,
+        TlsError,
+        Unauthorized,
     };
     Q_ENUM(Error)
 

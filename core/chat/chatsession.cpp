@@ -12,7 +12,6 @@
 #include "membership.h"
 #include "messagestore.h"
 #include "outbox.h"
-#include "protocollimits.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -21,8 +20,6 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
-
-#include <utility>
 
 namespace Tether {
 

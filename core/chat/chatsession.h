@@ -5,6 +5,8 @@
 // CONTRACT NOTE: the UI, tether-cli and the soak test code against this API. Additions are fine;
 // renames are not.
 
+#include "protocollimits.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QMetaType>
@@ -47,10 +49,11 @@ struct ChatSessionConfig
 {
     QString databasePath;          // empty = default (ChatSession::defaultDatabasePath())
     int outboxLimit = 10000;       // unacked outgoing messages; send() fails beyond it
-    int historyPageLimit = 500;    // messages asked per history request when filling a gap
+    // Messages asked per history request when filling a gap (clamped to the protocol's maximum).
+    int historyPageLimit = Protocol::Limits::HistoryPageMax;
     int sendingTimeoutMs = 30000;  // a message Sending this long without an ack is re-sent
     int typingIntervalMs = 3000;   // sendTyping() sends at most once per interval per conversation
-    int maxTextBytes = 64 * 1024;  // send() refuses longer texts (the server limits frames)
+    int maxTextBytes = Protocol::Limits::MaxTextBytes; // send() refuses longer texts (the server limits frames)
     int sendWindow = 64;           // outbox entries in flight (sent, not yet acked) at once
     // Frames per second we write, and the burst written at once (a token bucket). The reference
     // server allows 100/s with a burst of 500 per connection; this leaves room for hello, history,

@@ -101,6 +101,9 @@ private Q_SLOTS:
     void acknowledgeOnce()
     {
         enqueue(QStringLiteral("x"));
+        const auto entry = m_store.outboxEntry(QStringLiteral("x"));
+        QVERIFY(entry);
+        const QDateTime written = entry->created;
         m_outbox->flush(0);
         m_changes->take();
         const QDateTime ts = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
@@ -109,10 +112,13 @@ private Q_SLOTS:
         QCOMPARE(changes.updated.size(), 1);
         QCOMPARE(changes.updated.first().delivery, ChatMessage::Delivery::Sent);
         QCOMPARE(changes.updated.first().seq, qint64(7));
-        QCOMPARE(changes.updated.first().timestamp, ts);
+        // Ours keeps the time it was written, not the server's (issue 14, finding 7).
+        QCOMPARE(changes.updated.first().timestamp, written);
+        QVERIFY(written != ts);
         const auto held = m_store.message(room, 7);
         QVERIFY(held);
         QCOMPARE(held->id, QStringLiteral("x"));
+        QCOMPARE(held->timestamp, written);
         // The server's answer to a retry: already done, nothing happens.
         QVERIFY(!m_outbox->acknowledge(QStringLiteral("x"), 7, ts));
         QVERIFY(m_changes->take().isEmpty());

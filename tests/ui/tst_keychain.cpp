@@ -4,6 +4,7 @@
 // the desktop app signed in as alice is alice again after a restart, twice (the refresh token
 // rotates and the new one is kept). Run outside that session, it fails and says so.
 
+#include "authclient.h"
 #include "chatserver.h"
 #include "chatsession.h"
 #include "chatwindow.h"
@@ -141,7 +142,7 @@ private Q_SLOTS:
             QSettings qs;
             settings.save(qs);
         }
-        const QString key = CredentialStore::key(SignInDialog::httpBase(m_server->webSocketUrl()).toString(),
+        const QString key = CredentialStore::key(AuthClient::httpBaseFor(m_server->webSocketUrl()).toString(),
                                                  QStringLiteral("alice"));
         QCOMPARE(readFromKeychain(AppService, key), QString());
 
