@@ -103,8 +103,10 @@ void ClientConnection::close(int code, const QString &reason, int graceMs)
     m_closing = true;
     m_socket->sendTextMessage(Protocol::FrameCodec::encode(Protocol::GoodbyeFrame::forClose(code, reason).toJson()));
     m_closeCode = code;
-    if (m_metrics)
+    if (m_metrics) {
+        m_metrics->frameSent(u"goodbye"); // written directly, past sendFrame()'s bound
         m_metrics->serverClosed(code);
+    }
     QWebSocket *socket = m_socket;
     socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // The peer has a moment to answer the close frame; then the TCP connection goes regardless.
