@@ -367,6 +367,8 @@ void ConnectionManager::Private::onLinkClosed(const TransportEnd &end)
     if (end.wasOpen) {
         ++stats.disconnects;
         ++stats.disconnectsByCode[info.code];
+        if (stats.connectedSince.isValid())
+            stats.addDuration(double(stats.connectedSince.msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0);
         log(ConnectionEvent::Kind::Closed,
             QStringLiteral("connection closed: code %1, reason \"%2\"").arg(closeCodeText(info.code), info.reason));
     } else {
@@ -429,6 +431,8 @@ void ConnectionManager::Private::closeGracefully()
     if (wasOpen) {
         ++stats.disconnects;
         ++stats.disconnectsByCode[NormalClose];
+        if (stats.connectedSince.isValid())
+            stats.addDuration(double(stats.connectedSince.msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0);
     }
     log(ConnectionEvent::Kind::Closed, QStringLiteral("closed by us: code %1").arg(NormalClose));
     setStatsChanged();

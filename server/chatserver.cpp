@@ -13,6 +13,8 @@
 #include "logtext.h"
 #include "passwordhasher.h"
 #include "restartspread.h"
+#include "serverlog.h"
+#include "servermetrics.h"
 #include "tokenservice.h"
 
 #include <QDateTime>
@@ -24,6 +26,8 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUrlQuery>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QWebSocket>
 
 namespace Tether {
@@ -70,7 +74,7 @@ QString upgradeToken(const QNetworkRequest &request)
 } // namespace
 
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
-    : QObject(parent), m_config(config),
+    : QObject(parent), m_config(config), m_metrics(std::make_unique<ServerMetrics>()),
       m_store(std::make_unique<ChatStore>(config.durableAcks ? ChatStore::Sync::Durable : ChatStore::Sync::NotDurable)),
       m_tokens(std::make_unique<TokenService>()), m_broker(std::make_unique<LocalBroker>())
 {
@@ -81,6 +85,7 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     });
     m_httpApi = std::make_unique<HttpApi>(*this, *m_store, *m_tokens, m_clock);
     m_handlers = std::make_unique<FrameHandlers>(m_config, *m_store, *m_tokens, *m_broker, m_clock);
+    m_handlers->setMetrics(m_metrics.get());
     m_frontDoor = std::make_unique<FrontDoor>(*m_httpApi, m_clock);
     connect(m_frontDoor.get(), &FrontDoor::webSocketConnected, this, &ChatServer::onWebSocket);
 }
@@ -204,6 +209,13 @@ quint16 ChatServer::port() const
     return m_frontDoor->port();
 }
 
+QByteArray ChatServer::scrapeMetrics()
+{
+    m_metrics->setConnectionsOpen(ServerMetrics::ConnectionKind::WebSocket, connectionCount());
+    m_metrics->setStorageUp(m_store->isOpen());
+    return m_metrics->scrape();
+}
+
 int ChatServer::connectionCount() const
 {
     int count = 0;
@@ -290,6 +302,8 @@ void ChatServer::onWebSocket(QWebSocket *socket)
     // A hello's replay at once (a full conversation), and history paging at four of those a second.
     client->setServeBudget(m_config.replayLimit > 0 ? 4.0 * m_config.replayLimit : 0.0, m_config.replayLimit);
     m_clients.insert(socket, client);
+    client->setMetrics(m_metrics.get());
+    m_metrics->connected(ServerMetrics::ConnectionKind::WebSocket);
 
     connect(socket, &QWebSocket::textMessageReceived, this,
             [this, client](const QString &text) { m_handlers->onText(client, text); });
@@ -309,8 +323,8 @@ void ChatServer::onWebSocket(QWebSocket *socket)
     }
     // --max-connections is enforced by the front door, before the upgrade (HTTP 503).
     const QString token = upgradeToken(socket->request());
-    qCInfo(lcServer).noquote() << "connect" << client->peer()
-                               << (token.isEmpty() ? "(no token yet)" : "(token in upgrade)");
+    ServerLog::info(lcServer(), "connect", { { "connection", qint64(client->id()) }, { "peer", client->peer() },
+                                             { "token_in_upgrade", !token.isEmpty() } });
     if (!token.isEmpty())
         m_handlers->authenticate(client, token);
     if (m_config.authTimeoutMs > 0 && m_authTimer && !m_authTimer->isActive())
@@ -355,13 +369,18 @@ void ChatServer::deliver(const QString &conversation, const QString &frameText, 
         const QStringList list = m_store->members(conversation);
         members = QSet<QString>(list.cbegin(), list.cend());
     }
+    // Once per broadcast, not per recipient: the type for frames_sent_total.
+    const QString type = QJsonDocument::fromJson(frameText.toUtf8()).object().value(Protocol::Key::Type).toString();
+    int recipients = 0;
     for (ClientConnection *client : std::as_const(m_clients)) {
         if (client->id() == exceptConnectionId || client->isClosing() || !client->helloDone())
             continue;
         if (!info->isPublic && (client->isGuest() || !members.contains(client->userId())))
             continue;
         client->sendText(frameText);
+        ++recipients;
     }
+    m_metrics->frameSent(type, recipients);
 }
 
 void ChatServer::closeClient(ClientConnection *client, int code, const QString &reason)
@@ -376,11 +395,13 @@ void ChatServer::onDisconnected(ClientConnection *client)
         return;
     m_clients.remove(socket);
     const int code = client->closeCode() ? client->closeCode() : int(socket->closeCode());
-    qCInfo(lcServer).noquote() << "disconnect" << client->peer() << "user"
-                               << (client->userId().isEmpty() ? QStringLiteral("-") : LogText::escape(client->userId()))
-                               << "code" << code << (client->closeCode() ? "(server)" : "(peer)") << "duration"
-                               << QString::number(double(m_clock.elapsed() - client->connectedAtMs()) / 1000.0, 'f', 3)
-                                          + QStringLiteral("s");
+    const double durationS = double(m_clock.elapsed() - client->connectedAtMs()) / 1000.0;
+    m_metrics->disconnected(ServerMetrics::ConnectionKind::WebSocket, code, client->closeCode() != 0, durationS);
+    ServerLog::info(lcServer(), "disconnect",
+                    { { "connection", qint64(client->id()) }, { "peer", client->peer() },
+                      { "user", client->userId().isEmpty() ? QStringLiteral("-") : client->userId() },
+                      { "close_code", code }, { "closed_by", QLatin1String(client->closeCode() ? "server" : "peer") },
+                      { "duration_s", durationS } });
     m_handlers->forget(client);
     delete client;
     socket->deleteLater();

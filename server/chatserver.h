@@ -26,6 +26,7 @@ class FrameHandlers;
 class FrontDoor;
 class HttpApi;
 class MessageBroker;
+class ServerMetrics;
 class ServerStorage;
 class TokenService;
 
@@ -70,6 +71,7 @@ struct ServerConfig
     double loginRatePerMinute = 30;           // login/register attempts per address per minute
     double loginUserRatePerMinute = 10;       // login attempts per user name per minute
     int maxPendingLogins = 64;                // password hashes queued or running at once
+    QString metricsToken;              // non-empty: /metrics wants "Authorization: Bearer <it>"; else loopback only
 };
 
 class ChatServer : public QObject
@@ -102,6 +104,10 @@ public:
     const HttpApi &httpApi() const { return *m_httpApi; }
     QString databasePath() const;  // the resolved path
 
+    ServerMetrics &metrics() { return *m_metrics; }
+    // The Prometheus text of /metrics, with the sampled gauges (connections, storage) brought up to date.
+    QByteArray scrapeMetrics();
+
     static QString defaultDatabasePath();
     static constexpr const char *echoBotId = "echo-bot";
 
@@ -125,6 +131,7 @@ private:
     ServerConfig m_config;
     QString m_databasePath;
     QElapsedTimer m_clock; // monotonic; declared before everything that keeps a reference to it
+    std::unique_ptr<ServerMetrics> m_metrics; // before everything that reports to it
     std::unique_ptr<ServerStorage> m_store;
     std::unique_ptr<TokenService> m_tokens;
     std::unique_ptr<MessageBroker> m_broker;

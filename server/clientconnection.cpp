@@ -5,6 +5,9 @@
 #include "framecodec.h"
 #include "goodbyeframe.h"
 #include "frontdoor.h"
+#include "keys.h"
+#include "logtext.h"
+#include "servermetrics.h"
 
 #include <QLoggingCategory>
 #include <QTimer>
@@ -70,7 +73,7 @@ void ClientConnection::sendText(const QString &frameText)
     m_socket->flush();
     if (m_socket->bytesToWrite() > m_sendLimit) {
         qCInfo(lcServer).noquote() << "closing slow consumer" << m_peer << "user"
-                                   << (m_userId.isEmpty() ? QStringLiteral("-") : m_userId) << ":"
+                                   << (m_userId.isEmpty() ? QStringLiteral("-") : LogText::escape(m_userId)) << ":"
                                    << m_socket->bytesToWrite() << "bytes unread";
         close(Protocol::toInt(Protocol::CloseCode::SlowConsumer), QStringLiteral("slow consumer"), m_sendLimitGraceMs);
     }
@@ -78,11 +81,15 @@ void ClientConnection::sendText(const QString &frameText)
 
 void ClientConnection::sendFrame(const QJsonObject &frame)
 {
+    if (m_metrics && !m_closing)
+        m_metrics->frameSent(frame.value(Protocol::Key::Type).toString());
     sendText(Protocol::FrameCodec::encode(frame));
 }
 
 void ClientConnection::sendError(Protocol::ErrorCode code, const QString &message, const QJsonValue &requestId)
 {
+    if (m_metrics && !m_closing)
+        m_metrics->errorSent(code);
     sendFrame(Protocol::ErrorFrame(code, message, requestId).toJson());
 }
 
@@ -96,6 +103,10 @@ void ClientConnection::close(int code, const QString &reason, int graceMs)
     m_closing = true;
     m_socket->sendTextMessage(Protocol::FrameCodec::encode(Protocol::GoodbyeFrame::forClose(code, reason).toJson()));
     m_closeCode = code;
+    if (m_metrics) {
+        m_metrics->frameSent(u"goodbye"); // written directly, past sendFrame()'s bound
+        m_metrics->serverClosed(code);
+    }
     QWebSocket *socket = m_socket;
     socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // The peer has a moment to answer the close frame; then the TCP connection goes regardless.

@@ -13,6 +13,8 @@ class QWebSocket;
 
 namespace Tether {
 
+class ServerMetrics;
+
 class ClientConnection
 {
 public:
@@ -39,6 +41,8 @@ public:
     qint64 lastFrameMs() const { return m_lastFrameMs; }
     void setLastFrameMs(qint64 ms) { m_lastFrameMs = ms; }
     RateLimiter &limiter() { return m_limiter; }
+    // Where frames sent, errors and server closes are counted (not owned; may stay unset).
+    void setMetrics(ServerMetrics *metrics) { m_metrics = metrics; }
 
     // At most this many bytes may wait to be written to the peer (0 = no bound), beyond what the
     // kernel takes: past that the connection is closed as a slow consumer (4008), after graceMs
@@ -85,6 +89,7 @@ private:
     qint64 m_serveRefilledMs = -1;
     qint64 m_sendLimit = 0;
     int m_sendLimitGraceMs = 0;
+    ServerMetrics *m_metrics = nullptr;
 };
 
 } // namespace Tether

@@ -4,6 +4,7 @@
 #include "frames.h"
 #include "logtext.h"
 #include "messagebroker.h"
+#include "servermetrics.h"
 #include "serverstorage.h"
 #include "tokenservice.h"
 
@@ -138,6 +139,8 @@ void FrameHandlers::onBinary(ClientConnection *client)
 {
     if (client->isClosing())
         return;
+    if (m_metrics)
+        m_metrics->frameReceived(u"binary");
     client->setLastFrameMs(m_clock.elapsed());
     if (!charge(client, nullptr))
         return;
@@ -148,12 +151,19 @@ void FrameHandlers::onText(ClientConnection *client, const QString &text)
 {
     if (client->isClosing())
         return;
+    m_frameArrivedNs = m_clock.nsecsElapsed();
     client->setLastFrameMs(m_clock.elapsed());
-    if (!charge(client, &text))
+    if (!charge(client, &text)) {
+        // Refused before parsing (rate limit charged first): counted without a type.
+        if (m_metrics)
+            m_metrics->frameReceived(QStringView());
         return;
+    }
     FrameError parseError;
     const std::optional<QJsonObject> decoded = FrameCodec::decode(text, &parseError);
     const QJsonObject frame = decoded.value_or(QJsonObject());
+    if (m_metrics)
+        m_metrics->frameReceived(FrameCodec::typeOf(frame));
     if (!decoded) {
         if (!client->isAuthenticated() && !m_config.allowGuests) {
             close(client, toInt(CloseCode::AuthRejected), QStringLiteral("authentication required"));
@@ -275,6 +285,8 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
     client->sendFrame(synced.toJson());
     client->served(qMax(1, m_config.replayLimit / 20)); // the welcome and its queries
     client->setHelloDone();
+    if (m_metrics)
+        m_metrics->replayed(replayed);
     qCInfo(lcServer).noquote() << "hello from" << LogText::escape(client->userId()) << "replayed" << replayed << "messages"
                                << (synced.more.isEmpty() ? QString() : QStringLiteral("(more in %1)").arg(synced.more.size()));
 }
@@ -312,6 +324,7 @@ void FrameHandlers::store(const QString &conversation, const QString &clientId, 
     request.message = ServerStorage::NewMessage{ conversation, clientId, from, text, QDateTime::currentMSecsSinceEpoch() };
     request.sender = sender;
     request.frameId = frameId;
+    request.arrivedNs = sender ? m_frameArrivedNs : -1;
     m_committer->enqueue(request);
 }
 
@@ -319,9 +332,12 @@ void FrameHandlers::committed(const QList<GroupCommitter::Outcome> &outcomes, co
 {
     if (!errorMessage.isEmpty())
         qCWarning(lcServer).noquote() << "storing messages failed:" << LogText::escape(errorMessage);
+    const qint64 nowNs = m_clock.nsecsElapsed();
     // Acks first, in arrival order: every one of them is durable now.
     for (const GroupCommitter::Outcome &o : outcomes) {
         ClientConnection *sender = o.request.sender;
+        if (o.stored.result == ServerStorage::AppendResult::Failed && m_metrics)
+            m_metrics->storageError();
         if (!sender)
             continue;
         if (o.stored.result == ServerStorage::AppendResult::Failed) {
@@ -340,11 +356,15 @@ void FrameHandlers::committed(const QList<GroupCommitter::Outcome> &outcomes, co
             continue;
         }
         sender->sendFrame(AckFrame{ o.request.message.clientId, m.conversation, m.seq, m.ts }.toJson());
+        if (m_metrics && o.request.arrivedNs >= 0)
+            m_metrics->messageAcked(double(nowNs - o.request.arrivedNs) / 1e9);
     }
     for (const GroupCommitter::Outcome &o : outcomes) {
         if (o.stored.result != ServerStorage::AppendResult::Stored)
             continue;
         const ServerStorage::Message &m = o.stored.message;
+        if (m_metrics)
+            m_metrics->messageStored();
         publish(m.conversation, toFrame(m).toJson());
         if (m_config.demo && m.conversation == QLatin1String("echo") && m.from != echoBot())
             store(m.conversation, QUuid::createUuid().toString(QUuid::WithoutBraces), echoBot(), m.text, nullptr,

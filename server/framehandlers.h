@@ -11,18 +11,18 @@
 #include "membershiphandlers.h"
 #include "userquotas.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
 
 #include <memory>
 
-class QElapsedTimer;
-
 namespace Tether {
 
 class ClientConnection;
 class MessageBroker;
+class ServerMetrics;
 class ServerStorage;
 class TokenService;
 
@@ -38,6 +38,12 @@ public:
     bool authenticate(ClientConnection *client, const QString &token);
 
     void onText(ClientConnection *client, const QString &text);
+    // Where frames received, stores, acks and replays are counted (not owned).
+    void setMetrics(ServerMetrics *metrics)
+    {
+        m_metrics = metrics;
+        m_membership.setMetrics(metrics);
+    }
     void onBinary(ClientConnection *client);
     // The connection is gone (before it is deleted): its sends still waiting for the commit are
     // stored, but not acknowledged.
@@ -71,6 +77,8 @@ private:
     UserQuotas m_quotas;
     MembershipHandlers m_membership;
     std::unique_ptr<GroupCommitter> m_committer;
+    ServerMetrics *m_metrics = nullptr;
+    qint64 m_frameArrivedNs = -1; // m_clock at the current text frame: the start of send->ack latency
 };
 
 } // namespace Tether

@@ -24,6 +24,7 @@ public:
         ServerStorage::NewMessage message;
         ClientConnection *sender = nullptr; // nullptr: nobody to acknowledge (the echo bot, a gone client)
         QJsonValue frameId;                 // the send frame's "id", echoed in an error
+        qint64 arrivedNs = -1;              // the send frame's arrival (server clock), for ack latency
     };
     struct Outcome
     {

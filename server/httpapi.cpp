@@ -9,6 +9,7 @@
 #include "logtext.h"
 #include "passwordworker.h"
 #include "refreshrequest.h"
+#include "servermetrics.h"
 #include "serverstorage.h"
 #include "tokenresponse.h"
 #include "tokenservice.h"
@@ -79,11 +80,16 @@ void HttpApi::writeBusy(QTcpSocket *socket)
                          "Retry-After: 1\r\n");
 }
 
-void HttpApi::handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body)
+void HttpApi::handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                     const QByteArray &authorization)
 {
     const QLatin1String route(path);
     if (route == Protocol::Path::Health) {
         health(socket, method);
+        return;
+    }
+    if (route == Protocol::Path::Metrics) {
+        metrics(socket, method, authorization);
         return;
     }
     const bool login = route == Protocol::Path::Login;
@@ -123,6 +129,25 @@ void HttpApi::health(QTcpSocket *socket, const QByteArray &method)
     health.uptimeS = double(m_clock.elapsed()) / 1000.0;
     health.connections = m_server.connectionCount();
     HttpResponder::write(socket, 200, health.toJson());
+}
+
+void HttpApi::metrics(QTcpSocket *socket, const QByteArray &method, const QByteArray &authorization)
+{
+    if (method != "GET") {
+        HttpResponder::write(socket, 405, httpError(ErrorCode::MethodNotAllowed, QStringLiteral("use GET")),
+                             "Allow: GET\r\n");
+        return;
+    }
+    const QString token = m_server.config().metricsToken;
+    if (!ServerMetrics::mayScrape(token, authorization, socket->peerAddress())) {
+        if (token.isEmpty())
+            HttpResponder::write(socket, 403, httpError(ErrorCode::Forbidden, QStringLiteral("/metrics answers loopback peers only")));
+        else
+            HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidToken, QStringLiteral("/metrics needs its bearer token")),
+                                 "WWW-Authenticate: Bearer\r\n");
+        return;
+    }
+    HttpResponder::writeRaw(socket, 200, "text/plain; version=0.0.4; charset=utf-8", m_server.scrapeMetrics());
 }
 
 void HttpApi::refresh(QTcpSocket *socket, const QJsonObject &request)
@@ -199,12 +224,17 @@ void HttpApi::registration(QTcpSocket *socket, const QJsonObject &request)
 
 void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
 {
+    using Outcome = ServerMetrics::LoginOutcome;
     const auto credentials = decodeOrAnswer<Protocol::CredentialsRequest>(socket, request);
-    if (!credentials)
+    if (!credentials) {
+        m_server.metrics().loginAttempt(Outcome::BadRequest);
         return;
+    }
     // Counted now, before any hashing: a burst cannot slip in while earlier hashes run.
-    if (!admitLogin(socket, credentials->username))
+    if (!admitLogin(socket, credentials->username)) {
+        m_server.metrics().loginAttempt(Outcome::RateLimited);
         return;
+    }
     const auto stored = m_storage.passwordHash(credentials->username);
     const QString name = credentials->username;
     // Unknown users cost a derivation too, with the same answer, so neither the answer nor its
@@ -212,15 +242,18 @@ void HttpApi::login(QTcpSocket *socket, const QJsonObject &request)
     const bool queued = m_worker->verify(credentials->password, stored ? *stored : m_dummyHash, socket,
                                          [this, socket, name, known = stored.has_value()](bool ok) {
         if (!ok || !known) {
+            m_server.metrics().loginAttempt(Outcome::InvalidCredentials);
             qCInfo(lcServer).noquote() << "login refused for" << LogText::escape(name);
             HttpResponder::write(socket, 401, httpError(ErrorCode::InvalidCredentials, QStringLiteral("wrong user name or password")));
             return;
         }
         const QJsonObject response = tokenResponse(name);
         if (response.isEmpty()) {
+            m_server.metrics().loginAttempt(Outcome::StorageError);
             writeStorageError(socket);
             return;
         }
+        m_server.metrics().loginAttempt(Outcome::Success);
         qCInfo(lcServer).noquote() << "login" << LogText::escape(name);
         HttpResponder::write(socket, 200, response);
     });
@@ -232,8 +265,11 @@ QJsonObject HttpApi::tokenResponse(const QString &userId)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const RefreshTokenFamilies::Result started = m_families.start(userId, now, m_server.config().refreshTtlMs);
-    if (started.outcome != RefreshTokenFamilies::Outcome::Issued)
+    if (started.outcome != RefreshTokenFamilies::Outcome::Issued) {
+        if (started.outcome == RefreshTokenFamilies::Outcome::StorageFailed)
+            m_server.metrics().storageError();
         return QJsonObject();
+    }
     return tokenResponse(started, now);
 }
 

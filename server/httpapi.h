@@ -1,8 +1,9 @@
 #pragma once
 // The JSON HTTP API on the server's port: POST /api/auth/login, /refresh, /register and
-// GET /health (docs/protocol.md). One request per connection, answered through HttpResponder.
-// Logins and registrations are rate limited (LoginThrottle) before any hashing, and their
-// passwords are hashed off the event-loop thread (PasswordWorker).
+// GET /health (docs/protocol.md), and GET /metrics (docs/operations.md). One request per
+// connection, answered through HttpResponder. Logins and registrations are rate limited
+// (LoginThrottle) before any hashing, and their passwords are hashed off the event-loop thread
+// (PasswordWorker).
 
 #include "chatserver.h"
 #include "refreshtokenfamilies.h"
@@ -32,10 +33,13 @@ public:
     const PasswordWorker &passwordWorker() const { return *m_worker; }
 
     // A complete request whose body has been read; always answers and closes the socket.
-    void handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body);
+    // authorization: the request's Authorization header (for /metrics).
+    void handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                const QByteArray &authorization = QByteArray());
 
 private:
     void health(QTcpSocket *socket, const QByteArray &method);
+    void metrics(QTcpSocket *socket, const QByteArray &method, const QByteArray &authorization);
     void refresh(QTcpSocket *socket, const QJsonObject &request);
     void registration(QTcpSocket *socket, const QJsonObject &request);
     void login(QTcpSocket *socket, const QJsonObject &request);

@@ -30,11 +30,16 @@ void HttpResponder::disarmTimeout(QTcpSocket *socket)
 
 void HttpResponder::write(QTcpSocket *socket, int status, const QJsonObject &body, const QByteArray &extraHeaders)
 {
+    writeRaw(socket, status, "application/json", Protocol::FrameCodec::encodeUtf8(body), extraHeaders);
+}
+
+void HttpResponder::writeRaw(QTcpSocket *socket, int status, const QByteArray &contentType, const QByteArray &payload,
+                             const QByteArray &extraHeaders)
+{
     QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
     disarmTimeout(socket);
-    const QByteArray payload = Protocol::FrameCodec::encodeUtf8(body);
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-    response += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(payload.size())
+    response += "Content-Type: " + contentType + "\r\nContent-Length: " + QByteArray::number(payload.size())
             + "\r\nConnection: close\r\nCache-Control: no-store\r\n"
             // RFC 9110 6.6.1: the server's clock, which clients use to judge token expiry before a
             // connection (and its welcome's server_time) exists.

@@ -23,6 +23,10 @@ public:
     static void write(QTcpSocket *socket, int status, const QJsonObject &body,
                       const QByteArray &extraHeaders = QByteArray());
 
+    // The same with any body (e.g. the text of /metrics).
+    static void writeRaw(QTcpSocket *socket, int status, const QByteArray &contentType, const QByteArray &payload,
+                         const QByteArray &extraHeaders = QByteArray());
+
     static const char *reasonPhrase(int status);
 };
 

@@ -2,6 +2,7 @@
 
 #include "chatserver.h"
 #include "keys.h"
+#include "serverlog.h"
 #include "serveroptions.h"
 
 #include <QCoreApplication>
@@ -50,6 +51,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "Try 'tether-server --help'.\n");
         return 2;
     }
+    Tether::ServerLog::install(options.logFormat);
     if (options.help) {
         std::fputs(qPrintable(Tether::ServerOptions::helpText()), stdout);
         return 0;

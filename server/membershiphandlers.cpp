@@ -6,6 +6,7 @@
 #include "frames.h"
 #include "logtext.h"
 #include "messagebroker.h"
+#include "servermetrics.h"
 #include "userquotas.h"
 
 #include <QLoggingCategory>
@@ -84,6 +85,7 @@ void MembershipHandlers::answerJoined(ClientConnection *client, const QString &c
 {
     const auto info = m_storage.conversation(conversation);
     if (!info) {
+        countStorageError();
         client->sendError(ErrorCode::StorageError, QStringLiteral("could not join; retry later"), requestId);
         return;
     }
@@ -123,6 +125,7 @@ void MembershipHandlers::handleJoin(ClientConnection *client, const QJsonObject 
         }
         if (created == ServerStorage::CreateResult::Failed) {
             qCWarning(lcServer).noquote() << "creating a conversation failed:" << LogText::escape(storageError);
+            countStorageError();
             client->sendError(ErrorCode::StorageError, QStringLiteral("could not join; retry later"), join->requestId);
             return;
         }
@@ -141,6 +144,7 @@ void MembershipHandlers::handleJoin(ClientConnection *client, const QJsonObject 
     }
     if (!m_storage.addMember(join->conversation, user, &storageError)) {
         qCWarning(lcServer).noquote() << "join failed:" << LogText::escape(storageError);
+        countStorageError();
         client->sendError(ErrorCode::StorageError, QStringLiteral("could not join; retry later"), join->requestId);
         return;
     }
@@ -167,6 +171,7 @@ void MembershipHandlers::handleLeave(ClientConnection *client, const QJsonObject
     publish(info->id, left.toJson(), client);
     QString storageError;
     if (!m_storage.removeMember(info->id, client->userId(), &storageError)) {
+        countStorageError();
         client->sendError(ErrorCode::StorageError, QStringLiteral("could not leave; retry later"), leave->requestId);
         return;
     }
@@ -203,6 +208,7 @@ void MembershipHandlers::handleInvite(ClientConnection *client, const QJsonObjec
     QString storageError;
     if (!m_storage.addMember(info->id, invite->user, &storageError)) {
         qCWarning(lcServer).noquote() << "invite failed:" << LogText::escape(storageError);
+        countStorageError();
         client->sendError(ErrorCode::StorageError, QStringLiteral("could not invite; retry later"), invite->requestId);
         return;
     }
@@ -229,6 +235,12 @@ void MembershipHandlers::handleMembers(ClientConnection *client, const QJsonObje
         reply.members.resize(kMaxMembersListed);
     reply.requestId = request->requestId;
     client->sendFrame(reply.toJson());
+}
+
+void MembershipHandlers::countStorageError()
+{
+    if (m_metrics)
+        m_metrics->storageError();
 }
 
 } // namespace Tether

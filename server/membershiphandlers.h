@@ -15,6 +15,7 @@ namespace Tether {
 
 class ClientConnection;
 class MessageBroker;
+class ServerMetrics;
 class UserQuotas;
 
 class MembershipHandlers
@@ -31,8 +32,11 @@ public:
     void handleLeave(ClientConnection *client, const QJsonObject &frame);
     void handleInvite(ClientConnection *client, const QJsonObject &frame);
     void handleMembers(ClientConnection *client, const QJsonObject &frame);
+    // Where storage failures are counted (not owned; may stay unset).
+    void setMetrics(ServerMetrics *metrics) { m_metrics = metrics; }
 
 private:
+    void countStorageError();
     // To every connection of the conversation's members that has sent hello, except one.
     void publish(const QString &conversation, const QJsonObject &frame, const ClientConnection *except);
     // Answers "joined" for user to the asking client (with the request's id) and, when announce,
@@ -43,6 +47,7 @@ private:
     ServerStorage &m_storage;
     MessageBroker &m_broker;
     UserQuotas &m_quotas;
+    ServerMetrics *m_metrics = nullptr;
 };
 
 } // namespace Tether

@@ -1,5 +1,7 @@
 #include "serveroptions.h"
 
+#include "serverlog.h"
+
 #include <QCommandLineParser>
 
 #include <cmath>
@@ -49,6 +51,8 @@ QList<QCommandLineOption> optionList()
         value("user-burst", "Burst of the per-user send rate (default 100).", "N"),
         value("create-limit", "Conversations one user may create per hour (default 20; 0 = off).", "N"),
         value("refresh-grace", "A rotated refresh token retried within S seconds gets the same tokens (default 30; 0 = never).", "S"),
+        value("metrics-token", "GET /metrics wants 'Authorization: Bearer T' (or env TETHER_METRICS_TOKEN; default: loopback peers only).", "T"),
+        value("log-format", "Log lines as 'text' (default) or 'json' (one object per line).", "FORMAT"),
         value("add-user", "Store user NAME with the password read from stdin, then exit.", "NAME"),
         value("add-conversation", "Create conversation ID (or change its title and visibility), then exit.", "ID"),
         value("title", "With --add-conversation: its title (default: the id).", "T"),
@@ -187,22 +191,10 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         { "rate-burst", &config.rateLimitBurst },
         { "login-rate", &config.loginRatePerMinute },
         { "login-user-rate", &config.loginUserRatePerMinute },
-    };
-    for (const auto &r : rates) {
-        const QString name = QString::fromLatin1(r.name);
-        if (!parser.isSet(name))
-            continue;
-        bool ok = false;
-        const double v = parser.value(name).toDouble(&ok);
-        if (!ok || !std::isfinite(v) || v < 0)
-            return fail(QStringLiteral("--%1: expected a number >= 0, got \"%2\"").arg(name, parser.value(name)));
-        *r.target = v;
-    }
-    const struct { const char *name; double *target; } userRates[] = {
         { "user-rate", &config.userRatePerSecond },
         { "user-burst", &config.userRateBurst },
     };
-    for (const auto &r : userRates) {
+    for (const auto &r : rates) {
         const QString name = QString::fromLatin1(r.name);
         if (!parser.isSet(name))
             continue;
@@ -228,6 +220,12 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
     } else if (parser.isSet(QStringLiteral("title")) || parser.isSet(QStringLiteral("public"))) {
         return fail(QStringLiteral("--title and --public go with --add-conversation"));
     }
+    // The environment keeps the token out of the process list; the flag wins when both are given.
+    config.metricsToken = parser.isSet(QStringLiteral("metrics-token")) ? parser.value(QStringLiteral("metrics-token"))
+                                                                         : qEnvironmentVariable("TETHER_METRICS_TOKEN");
+    if (parser.isSet(QStringLiteral("log-format"))
+        && !ServerLog::parseFormat(parser.value(QStringLiteral("log-format")), &result.logFormat))
+        return fail(QStringLiteral("--log-format: expected text or json, got \"%1\"").arg(parser.value(QStringLiteral("log-format"))));
     if (parser.isSet(QStringLiteral("add-user"))) {
         result.addUser = parser.value(QStringLiteral("add-user"));
         if (result.addUser.isEmpty())

@@ -2,6 +2,7 @@
 // tether-server's command line, parsed into a ServerConfig without side effects (testable).
 
 #include "chatserver.h"
+#include "serverlog.h"
 
 #include <QString>
 #include <QStringList>
@@ -15,6 +16,7 @@ struct ServerOptions
     QString addConversation;   // --add-conversation ID [--title T] [--public]: store it and exit
     QString conversationTitle;
     bool publicConversation = false;
+    ServerLog::Format logFormat = ServerLog::Format::Text; // --log-format
     bool help = false;
     bool version = false;
 

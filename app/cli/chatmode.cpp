@@ -271,8 +271,15 @@ void ChatMode::finish(int exitCode)
     m_flushTimer.stop();
     m_loginRetry.stop();
     auto done = [this] {
-        m_printer->print(str("exit"), {{str("code"), m_exitCode},
-                                       {str("unsent"), m_session ? m_session->outboxSize() : 0}});
+        QJsonObject fields{{str("code"), m_exitCode}, {str("unsent"), m_session ? m_session->outboxSize() : 0}};
+        if (m_printer->isJson() && m_connection) {
+            // The session's connection summary, in the report's and the operators' words.
+            const ConnectionStats stats = m_connection->stats();
+            fields.insert(str("connects"), stats.connects);
+            fields.insert(str("disconnects_by_code"), stats.disconnectsByCodeJson());
+            fields.insert(str("connection_duration_seconds"), stats.durationJson());
+        }
+        m_printer->print(str("exit"), fields);
         Q_EMIT finished(m_exitCode);
     };
     if (m_connection && m_connection->state() != ConnectionState::Disconnected

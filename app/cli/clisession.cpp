@@ -92,8 +92,15 @@ void CliSession::exit()
     if (m_exited)
         return;
     m_exited = true;
-    m_printer->print(QStringLiteral("exit"), { { QStringLiteral("code"), m_exitCode },
-                                               { QStringLiteral("unsent"), m_manager->queuedCount() } });
+    QJsonObject fields{ { QStringLiteral("code"), m_exitCode }, { QStringLiteral("unsent"), m_manager->queuedCount() } };
+    if (m_printer->isJson()) {
+        // The session's connection summary, in the report's and the operators' words.
+        const ConnectionStats stats = m_manager->stats();
+        fields.insert(QStringLiteral("connects"), stats.connects);
+        fields.insert(QStringLiteral("disconnects_by_code"), stats.disconnectsByCodeJson());
+        fields.insert(QStringLiteral("connection_duration_seconds"), stats.durationJson());
+    }
+    m_printer->print(QStringLiteral("exit"), fields);
     Q_EMIT finished(m_exitCode);
 }
 

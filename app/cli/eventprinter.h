@@ -20,6 +20,7 @@ public:
     void attach(ConnectionManager *manager);
     // fields must not contain secrets.
     void print(const QString &event, QJsonObject fields = {});
+    bool isJson() const { return m_json; }
     qint64 elapsedMs() const { return m_clock.elapsed(); }
 
     static QString errorName(ConnectionManager::Error error); // "queue_full"

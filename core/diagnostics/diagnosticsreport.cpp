@@ -130,6 +130,7 @@ QString pickFrom(const QString &text, qsizetype &i, bool english, int depth)
         ++i;
     return english ? second : first;
 }
+
 } // namespace
 
 QString DiagnosticsReport::both(const QString &translated, const QString &english)
@@ -354,10 +355,8 @@ QJsonObject DiagnosticsReport::toJson() const
         c.insert(QStringLiteral("reconnects"), qMax(0, st.connects - 1));
         c.insert(QStringLiteral("attempts"), st.attempts);
         c.insert(QStringLiteral("disconnects"), st.disconnects);
-        QJsonObject byCode;
-        for (auto it = st.disconnectsByCode.cbegin(); it != st.disconnectsByCode.cend(); ++it)
-            byCode.insert(QString::number(it.key()), it.value());
-        c.insert(QStringLiteral("disconnects_by_code"), byCode);
+        c.insert(QStringLiteral("disconnects_by_code"), st.disconnectsByCodeJson());
+        c.insert(QStringLiteral("connection_duration_seconds"), st.durationJson());
         c.insert(QStringLiteral("last_close_code"), st.lastCloseCode);
         c.insert(QStringLiteral("last_close_reason"), SecretRedactor::text(st.lastCloseReason));
         c.insert(QStringLiteral("last_socket_error"), st.lastSocketError);
@@ -446,6 +445,12 @@ QString DiagnosticsReport::toText(Words w) const
                             .arg(st.disconnects)
                             .arg(codes.isEmpty() ? say(QT_TRANSLATE_NOOP("DiagnosticsReport", "none"), w)
                                                  : codes.join(QStringLiteral(", ")));
+        out << indent + (st.durationCount == 0
+                                 ? say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Connection lengths: none ended yet"), w)
+                                 : say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Connection lengths: %1 ended, average %2 s, longest %3 s"), w)
+                                           .arg(st.durationCount)
+                                           .arg(st.durationSumS / st.durationCount, 0, 'f', 1)
+                                           .arg(st.durationMaxS, 0, 'f', 1));
         out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Last close: %1"), w).arg(closeCodeText(st.lastCloseCode, w));
         out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Messages in/out: %1 / %2; bytes in/out: %3 / %4"), w)
                             .arg(st.messagesIn).arg(st.messagesOut).arg(st.bytesIn).arg(st.bytesOut);

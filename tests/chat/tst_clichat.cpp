@@ -100,7 +100,12 @@ private Q_SLOTS:
         cli.process.closeWriteChannel();
         QTRY_VERIFY_WITH_TIMEOUT(cli.finished(), kTimeout);
         QCOMPARE(cli.process.exitCode(), 0);
-        QCOMPARE(cli.all(str("exit")).last().value(QLatin1String("unsent")).toInt(), 0);
+        const QJsonObject exit = cli.all(str("exit")).last();
+        QCOMPARE(exit.value(QLatin1String("unsent")).toInt(), 0);
+        // The connection summary in the operators' words: one connection, ended by us with 1000.
+        QCOMPARE(exit.value(QLatin1String("connects")).toInt(), 1);
+        QCOMPARE(exit.value(QLatin1String("disconnects_by_code")).toObject().value(QLatin1String("1000")).toInt(), 1);
+        QCOMPARE(exit.value(QLatin1String("connection_duration_seconds")).toObject().value(QLatin1String("count")).toInt(), 1);
     }
 
     void loginAndJsonInput()

@@ -88,6 +88,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(closingFinished.size(), 1, Long);
         QVERIFY(!cm.isClosing());
         QCOMPARE(cm.stats().disconnectsByCode.value(1000), 1);
+        // The ended connection's length went into the summary (the operators' histogram buckets).
+        QCOMPARE(cm.stats().durationCount, 1);
+        QVERIFY(cm.stats().durationMaxS >= 0 && cm.stats().durationMaxS < 600);
+        QCOMPARE(cm.stats().durationBuckets[std::size(ConnectionStats::DurationBoundsS) - 1], 1);
     }
 
     void abruptCloseOfAnonymousSessionReconnects()

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void addConversation();
     void brokenDatabase();
     void help();
+    void jsonLogs();
     void keepsAcceptingAfterRunningOutOfDescriptors();
     void defaultCapAnswersInsteadOfRunningOut();
 
@@ -89,7 +90,7 @@ void TestServerCli::listeningLineAndSigterm()
     QCOMPARE(process.exitCode(), 0);
     const QByteArray logs = process.readAllStandardError();
     QVERIFY(logs.contains("disconnect"));
-    QVERIFY(logs.contains("code 1012"));
+    QVERIFY(logs.contains("close_code=1012"));
 
     // The messages are on disk for the next start.
     QProcess again;
@@ -123,6 +124,7 @@ void TestServerCli::badFlags_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::newRow("unknown") << QStringList{ str("--frobnicate") };
+    QTest::newRow("log format") << QStringList{ str("--log-format"), str("xml") };
     QTest::newRow("listen without port") << QStringList{ str("--listen"), str("127.0.0.1") };
     QTest::newRow("listen bad host") << QStringList{ str("--listen"), str("not a host:1") };
     QTest::newRow("ttl not a number") << QStringList{ str("--access-ttl"), str("abc") };
@@ -252,6 +254,58 @@ void TestServerCli::help()
     QVERIFY(waitFinished(process));
     QCOMPARE(process.exitCode(), 0);
     QVERIFY(process.readAllStandardOutput().contains("--allow-guests"));
+}
+
+void TestServerCli::jsonLogs()
+{
+    QTemporaryDir dir;
+    QProcess process;
+    const QJsonObject line = startServer(&process, { str("--listen"), str("127.0.0.1:0"), str("--db"),
+                                                     dir.filePath(str("s.sqlite")), str("--allow-guests"), str("--demo"),
+                                                     str("--log-format"), str("json"), str("--restart-spread"), str("0.1") });
+    QCOMPARE(line.value(str("event")).toString(), str("listening"));
+    const QUrl ws(line.value(str("ws")).toString());
+    QUrl login(line.value(str("http")).toString());
+    login.setPath(str("/api/auth/login"));
+    // User text with quotes and a line break, and a password that must never be logged.
+    const QString hostileName = str("mallory\"\n{\"level\":\"fake\"}");
+    QCOMPARE(postJson(login, QJsonObject{ { str("username"), hostileName }, { str("password"), str("hunter2-do-not-log") } }).status, 401);
+    Client guest;
+    QVERIFY(guest.open(ws));
+    QVERIFY(!guest.hello().isEmpty());
+    process.terminate();
+    QVERIFY(guest.waitClosed());
+    QVERIFY(waitFinished(process));
+    QCOMPARE(process.exitCode(), 0);
+
+    const QByteArray logs = process.readAllStandardError();
+    QVERIFY(!logs.contains("hunter2"));
+    bool sawDisconnect = false;
+    bool sawRefusal = false;
+    const QList<QByteArray> lines = logs.split('\n');
+    QVERIFY(lines.size() > 3);
+    for (const QByteArray &raw : lines) {
+        if (raw.isEmpty())
+            continue;
+        QJsonParseError error;
+        const QJsonObject object = QJsonDocument::fromJson(raw, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError && !object.isEmpty(), raw.constData()); // one object per line
+        for (const char *key : { "time", "level", "category", "event" })
+            QVERIFY2(object.value(str(key)).isString(), raw.constData());
+        QVERIFY(object.value(str("level")).toString() != str("fake"));
+        if (object.value(str("event")).toString() == str("disconnect")) {
+            sawDisconnect = true;
+            QCOMPARE(object.value(str("close_code")).toInt(), 1012);
+            QVERIFY(object.value(str("connection")).toInt() > 0);
+            QVERIFY(object.value(str("duration_s")).isDouble());
+        }
+        // User text is escaped (LogText) before it reaches the line, and the line is JSON: the
+        // name's quote and line break cannot end the object or fake a field.
+        if (object.value(str("message")).toString().startsWith(str("login refused for mallory")))
+            sawRefusal = true;
+    }
+    QVERIFY(sawDisconnect);
+    QVERIFY(sawRefusal);
 }
 
 QTEST_GUILESS_MAIN(TestServerCli)

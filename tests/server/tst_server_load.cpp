@@ -259,7 +259,7 @@ void TestServerLoad::slowConsumerIsClosed()
     slow.write(frames);
     QVERIFY(QTest::qWaitFor([&] { return logContains(str("closing slow consumer")); }, 30000));
     QTRY_COMPARE_WITH_TIMEOUT(f.server()->connectionCount(), 1, kTimeout);
-    QVERIFY(QTest::qWaitFor([&] { return logContains(str("code 4008 (server)")); }, kTimeout));
+    QVERIFY(QTest::qWaitFor([&] { return logContains(str("close_code=4008 closed_by=server")); }, kTimeout));
     // The bystander is fine.
     QVERIFY(!writer.isClosed());
     writer.send(QJsonObject{ { str("type"), str("ping") }, { str("ts"), 7 } });

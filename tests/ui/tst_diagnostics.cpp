@@ -329,6 +329,9 @@ private Q_SLOTS:
         snap.stats.disconnects = 3;
         snap.stats.disconnectsByCode = {{1006, 2}, {1012, 1}};
         snap.stats.lastCloseCode = 1012;
+        snap.stats.addDuration(0.5);
+        snap.stats.addDuration(42);
+        snap.stats.addDuration(90000);
         snap.stats.lastCloseReason = QStringLiteral("{\"retry_after_ms\":1200}");
         snap.stats.rttLastMs = 17;
         snap.stats.rttAvgMs = 21.5;
@@ -361,6 +364,7 @@ private Q_SLOTS:
         QVERIFY(text.contains(QString::fromLatin1(qVersion())));
         QVERIFY(text.contains(QStringLiteral(TETHER_VERSION)));
         QVERIFY(text.contains(QStringLiteral("1006×2")));
+        QVERIFY(text.contains(QStringLiteral("Connection lengths: 3 ended, average 30014.2 s, longest 90000.0 s")));
         QVERIFY(text.contains(QLatin1String("reconnecting")));
         QVERIFY(text.contains(QLatin1String("[FAIL] TCP connect")));
         QVERIFY(text.contains(QLatin1String("Outbox: 3")));
@@ -390,6 +394,16 @@ private Q_SLOTS:
         QCOMPARE(connection.value(QStringLiteral("reconnects")).toInt(), 3);
         QCOMPARE(connection.value(QStringLiteral("disconnects_by_code")).toObject().value(QStringLiteral("1006")).toInt(), 2);
         QCOMPARE(connection.value(QStringLiteral("bytes_in")).toInt(), 9876);
+        // Connection lengths in the words of tether_server_connection_duration_seconds.
+        const QJsonObject duration = connection.value(QStringLiteral("connection_duration_seconds")).toObject();
+        QCOMPARE(duration.value(QStringLiteral("count")).toInt(), 3);
+        QCOMPARE(duration.value(QStringLiteral("sum")).toDouble(), 90042.5);
+        QCOMPARE(duration.value(QStringLiteral("max")).toDouble(), 90000.0);
+        const QJsonObject le = duration.value(QStringLiteral("le")).toObject();
+        QCOMPARE(le.value(QStringLiteral("1")).toInt(), 1);
+        QCOMPARE(le.value(QStringLiteral("60")).toInt(), 2);
+        QCOMPARE(le.value(QStringLiteral("86400")).toInt(), 2);
+        QCOMPARE(le.value(QStringLiteral("+Inf")).toInt(), 3);
         QCOMPARE(connection.value(QStringLiteral("outbox")).toInt(), 3);
         QCOMPARE(json.value(QStringLiteral("events")).toArray().size(), 2);
         const QJsonObject jchecks = json.value(QStringLiteral("checks")).toObject();
