@@ -34,6 +34,10 @@ QString CredentialStore::key(const QString &server, const QString &user)
     return user + QLatin1Char('@') + server;
 }
 
+// Keychain jobs have no parent on purpose: libsecret calls back into a job after its operation
+// ends even when the job is gone (qtkeychain issue 261), so a job must live until it finishes
+// (autoDelete) rather than die with the store. The connections use the store as context, so a
+// store that is gone simply hears nothing.
 void CredentialStore::probe(const std::function<void()> &done)
 {
     if (m_memoryOnly || !m_persistent) {
@@ -42,7 +46,7 @@ void CredentialStore::probe(const std::function<void()> &done)
         return;
     }
 #if TETHER_HAVE_KEYCHAIN
-    auto *job = new QKeychain::ReadPasswordJob(m_service, this);
+    auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setKey(QStringLiteral("tether-keychain-probe"));
     job->setAutoDelete(true);
     QPointer<CredentialStore> self(this);
@@ -76,7 +80,7 @@ void CredentialStore::readToken(const QString &key, const std::function<void(con
         return;
     }
 #if TETHER_HAVE_KEYCHAIN
-    auto *job = new QKeychain::ReadPasswordJob(m_service, this);
+    auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setKey(key);
     job->setAutoDelete(true);
     QPointer<CredentialStore> self(this);
@@ -107,7 +111,7 @@ void CredentialStore::writeToken(const QString &key, const QString &token)
         return;
     }
 #if TETHER_HAVE_KEYCHAIN
-    auto *job = new QKeychain::WritePasswordJob(m_service, this);
+    auto *job = new QKeychain::WritePasswordJob(m_service);
     job->setKey(key);
     job->setTextData(token);
     job->setAutoDelete(true);
@@ -130,7 +134,7 @@ void CredentialStore::removeToken(const QString &key)
     if (m_memoryOnly || !m_persistent)
         return;
 #if TETHER_HAVE_KEYCHAIN
-    auto *job = new QKeychain::DeletePasswordJob(m_service, this);
+    auto *job = new QKeychain::DeletePasswordJob(m_service);
     job->setKey(key);
     job->setAutoDelete(true);
     job->start();

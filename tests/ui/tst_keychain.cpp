@@ -131,6 +131,25 @@ private Q_SLOTS:
         QCOMPARE(readFromKeychain(TestService, other), QString());
     }
 
+    // A store may go away right after asking (a window closed, a profile switched): what it asked
+    // for still happens, and the keychain's late answer does not reach a job that is gone.
+    void jobsOutliveTheirStore()
+    {
+        const QString key = CredentialStore::key(QStringLiteral("http://127.0.0.1:1"), QStringLiteral("dave"));
+        {
+            CredentialStore store(TestService);
+            store.writeToken(key, QStringLiteral("refresh-late"));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(secretToolLookup(TestService, key), QStringLiteral("refresh-late"), 10000);
+        {
+            CredentialStore store(TestService);
+            store.removeToken(key);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(secretToolLookup(TestService, key).isEmpty(), 10000);
+        // The delete's answer arrives after its store is gone; an event loop turn must survive it.
+        QCOMPARE(readFromKeychain(TestService, key), QString());
+    }
+
     // The app itself: signed in once with the password, it is alice again after each restart.
     void signInRememberedAcrossRestarts()
     {
