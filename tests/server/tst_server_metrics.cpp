@@ -190,6 +190,7 @@ void TestServerMetrics::slowConsumerClose()
     config.sendBufferBytes = 256 * 1024;
     config.shutdownGraceMs = 300;
     config.authTimeoutMs = 0;
+    config.replayLimit = 0; // and with it the serve budget: this is about the send buffer alone
     Fixture fixture(config);
     QVERIFY(fixture.start());
     Client writer; // no hello: it gets acks, not the broadcasts
