@@ -11,7 +11,7 @@ class DiagnosticStep;
 class LocalChecks
 {
     // Their texts belong to the runner's translation context, where they always were.
-    Q_DECLARE_TR_FUNCTIONS(DiagnosticsRunner)
+    Q_DECLARE_TR_FUNCTIONS(Tether::DiagnosticsRunner) // the runner's context: one place in the .ts
 
 public:
     static void proxy(DiagnosticStep *step);

@@ -12,7 +12,7 @@ class Transport;
 class ServerChecks
 {
     // Their texts belong to the runner's translation context, where they always were.
-    Q_DECLARE_TR_FUNCTIONS(DiagnosticsRunner)
+    Q_DECLARE_TR_FUNCTIONS(Tether::DiagnosticsRunner) // the runner's context: one place in the .ts
 
 public:
     static void health(DiagnosticStep *step);

@@ -151,6 +151,9 @@ private Q_SLOTS:
         QVERIFY(!russian.contains(QChar(DiagnosticsReport::BothBegin)));
         auto *checksView = dialog.findChild<QTextBrowser *>(QStringLiteral("checksView"));
         QVERIFY(checksView->toPlainText().contains(QStringLiteral("Соединение TCP")));
+        // The checks split out of the runner (LocalChecks and its siblings) speak Russian too.
+        QVERIFY2(checksView->toPlainText().contains(QStringLiteral("Без прокси: соединения идут напрямую к серверу")),
+                 qPrintable(checksView->toPlainText()));
         QVERIFY(!checksView->toPlainText().contains(QChar(DiagnosticsReport::BothBegin)));
         dialog.findChild<QTabWidget *>()->setCurrentIndex(DiagnosticsDialog::ReportTab);
         QCOMPARE(dialog.findChild<QPlainTextEdit *>(QStringLiteral("reportView"))->toPlainText(), dialog.translatedReportText());
