@@ -8,12 +8,14 @@
 #include "protocollimits.h"
 
 #include <QLoggingCategory>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <cerrno>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -79,14 +81,38 @@ int FrontDoor::drainBacklog()
     return closed;
 }
 
-void FrontDoor::onAcceptError(int error)
+void FrontDoor::onListenerReadable()
+{
+    const int listener = int(m_tcpServer->socketDescriptor());
+    // Bounded per pass so that a flood of connects cannot starve the connections already open.
+    for (int i = 0; i < 256; ++i) {
+        const int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            const int error = errno;
+            if (error == EINTR || error == ECONNABORTED || error == EPROTO)
+                continue; // that one client is gone; the next may be fine
+            if (error != EAGAIN && error != EWOULDBLOCK)
+                onAcceptFailed(error);
+            return;
+        }
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(fd)) {
+            ::close(fd);
+            delete socket;
+            continue;
+        }
+        admit(socket);
+    }
+}
+
+void FrontDoor::onAcceptFailed(int error)
 {
     const qint64 now = m_clock.elapsed();
     // Backoff: 50 ms after a quiet spell, doubling while errors keep coming, at most 1.6 s.
     m_acceptBackoffMs = (m_lastAcceptErrorMs >= 0 && now - m_lastAcceptErrorMs < 5000)
             ? qMin(1600, qMax(50, m_acceptBackoffMs * 2)) : 50;
     m_lastAcceptErrorMs = now;
-    if (error == QAbstractSocket::SocketResourceError) {
+    if (error == EMFILE || error == ENFILE) {
         // Out of descriptors: nobody may hang in the backlog until one is free. The spare one
         // accepts and closes them all at once (they see the connection closed and back off).
         releaseDescriptor();
@@ -97,13 +123,14 @@ void FrontDoor::onAcceptError(int error)
                                       << "connections open); closed" << closed << "waiting connections;"
                                       << "accepting again in" << m_acceptBackoffMs << "ms";
     } else {
-        qCWarning(lcServer).noquote() << "accept failed:" << error << m_tcpServer->errorString()
-                                      << "- accepting again in" << m_acceptBackoffMs << "ms";
+        qCWarning(lcServer).noquote() << "accept failed:" << qt_error_string(error) << "- accepting again in"
+                                      << m_acceptBackoffMs << "ms";
     }
-    // QTcpServer stops accepting after such an error: resume after the backoff.
+    // The listener stays readable while the cause lasts: stop watching it until the backoff ends.
+    m_acceptNotifier->setEnabled(false);
     QTimer::singleShot(m_acceptBackoffMs, this, [this] {
-        if (m_tcpServer && m_tcpServer->isListening() && !m_closed)
-            m_tcpServer->resumeAccepting();
+        if (m_acceptNotifier && !m_closed)
+            m_acceptNotifier->setEnabled(true);
     });
 }
 
@@ -125,11 +152,12 @@ bool FrontDoor::listen(const QHostAddress &address, quint16 port, QString *error
         m_tcpServer = nullptr;
         return false;
     }
-    connect(m_tcpServer, &QTcpServer::newConnection, this, &FrontDoor::onTcpConnection);
-    // QTcpServer stops accepting for good after any accept() error that is not "temporary":
-    // ECONNABORTED from a client that reset while in the backlog, or EMFILE under a reconnect storm.
-    connect(m_tcpServer, &QTcpServer::acceptError, this,
-            [this](QAbstractSocket::SocketError error) { onAcceptError(int(error)); });
+    // We accept ourselves rather than through QTcpServer: its socket engine keeps the first error
+    // it ever saw (the EAGAIN that ends each accept pass), so an EMFILE later reads as
+    // "temporary", acceptError never comes, and the loop spins on a listener it cannot empty.
+    m_tcpServer->pauseAccepting();
+    m_acceptNotifier = new QSocketNotifier(m_tcpServer->socketDescriptor(), QSocketNotifier::Read, this);
+    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &FrontDoor::onListenerReadable);
     reserveDescriptor();
 
     m_wsServer = new QWebSocketServer(QStringLiteral("tether-server/" TETHER_VERSION),
@@ -145,6 +173,8 @@ bool FrontDoor::listen(const QHostAddress &address, quint16 port, QString *error
 void FrontDoor::close()
 {
     m_closed = true;
+    delete m_acceptNotifier; // before its descriptor goes
+    m_acceptNotifier = nullptr;
     if (m_tcpServer)
         m_tcpServer->close();
 }
@@ -159,28 +189,26 @@ quint16 FrontDoor::port() const
     return m_tcpServer ? m_tcpServer->serverPort() : 0;
 }
 
-void FrontDoor::onTcpConnection()
+void FrontDoor::admit(QTcpSocket *socket)
 {
-    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
-        if (m_closed) {
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        const QHostAddress address = AdmissionControl::normalized(socket->peerAddress());
-        const AdmissionControl::Verdict verdict = m_admission.admit(address);
-        if (verdict != AdmissionControl::Verdict::Admitted) {
-            refuse(socket, verdict);
-            continue;
-        }
-        // The slot is the socket's until it is gone, also after the upgrade (it then carries the
-        // WebSocket): released on whichever comes first, disconnected or destroyed.
-        m_admitted.insert(socket, address);
-        holdSlot(socket);
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onTcpReadyRead(socket); });
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        HttpResponder::armTimeout(socket);
+    if (m_closed) {
+        socket->abort();
+        socket->deleteLater();
+        return;
     }
+    const QHostAddress address = AdmissionControl::normalized(socket->peerAddress());
+    const AdmissionControl::Verdict verdict = m_admission.admit(address);
+    if (verdict != AdmissionControl::Verdict::Admitted) {
+        refuse(socket, verdict);
+        return;
+    }
+    // The slot is the socket's until it is gone, also after the upgrade (it then carries the
+    // WebSocket): released on whichever comes first, disconnected or destroyed.
+    m_admitted.insert(socket, address);
+    holdSlot(socket);
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onTcpReadyRead(socket); });
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    HttpResponder::armTimeout(socket);
 }
 
 void FrontDoor::holdSlot(QTcpSocket *socket)

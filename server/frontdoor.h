@@ -13,6 +13,7 @@
 #include <QHostAddress>
 #include <QObject>
 
+class QSocketNotifier;
 class QTcpServer;
 class QTcpSocket;
 class QWebSocket;
@@ -53,13 +54,14 @@ Q_SIGNALS:
     void webSocketConnected(QWebSocket *socket);
 
 private:
-    void onTcpConnection();
+    void onListenerReadable();
+    void admit(QTcpSocket *socket);
     void onTcpReadyRead(QTcpSocket *socket);
     void handOver(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, AdmissionControl::Verdict verdict);
     // The socket's admission slot is released when it disconnects or is destroyed.
     void holdSlot(QTcpSocket *socket);
-    void onAcceptError(int error);
+    void onAcceptFailed(int error); // errno of accept4
     // Accepts and closes everything waiting in the backlog, with the spare descriptor.
     int drainBacklog();
     void reserveDescriptor();
@@ -67,7 +69,8 @@ private:
 
     HttpApi &m_api;
     const QElapsedTimer &m_clock;
-    QTcpServer *m_tcpServer = nullptr;
+    QTcpServer *m_tcpServer = nullptr; // listens; accepting is ours (onListenerReadable)
+    QSocketNotifier *m_acceptNotifier = nullptr;
     QWebSocketServer *m_wsServer = nullptr;
     QHash<QString, qint64> m_lastReceived; // peer key -> monotonic ms of its last bytes
     bool m_closed = false;
