@@ -310,6 +310,11 @@ void FrameHandlers::handleSend(ClientConnection *client, const QJsonObject &fram
         return;
     }
     if (!m_membership.mayAccess(client, send->conversation)) {
+        // A database that does not answer is not a refusal: the client is to retry, not give up.
+        if (!m_storage.healthProblem().isEmpty()) {
+            client->sendError(ErrorCode::StorageError, QStringLiteral("the message was not stored; retry later"), id);
+            return;
+        }
         client->sendError(ErrorCode::NotMember,
                           QStringLiteral("not a member of \"%1\"").arg(send->conversation.left(Limits::MaxConversationIdLength)), id);
         return;
