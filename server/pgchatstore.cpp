@@ -191,6 +191,15 @@ void PgChatStore::close()
     m_open = false;
 }
 
+bool PgChatStore::failed(const QSqlQuery &query, QString *errorMessage) const
+{
+    const QString why = describe(query.lastError());
+    noteFailure(why);
+    if (errorMessage)
+        *errorMessage = m_broken ? m_problem : why;
+    return false;
+}
+
 void PgChatStore::noteFailure(const QString &why) const
 {
     if (m_broken || !m_open)
@@ -284,10 +293,7 @@ bool PgChatStore::hasUser(const QString &id) const
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("SELECT 1 FROM users WHERE id = ?"));
     query.addBindValue(id);
-    if (up && query.exec())
-        return query.next();
-    noteFailure(describe(query.lastError()));
-    return false;
+    return up && query.exec() ? query.next() : failed(query, nullptr);
 }
 
 std::optional<PasswordHasher::Hash> PgChatStore::passwordHash(const QString &id) const
@@ -296,10 +302,8 @@ std::optional<PasswordHasher::Hash> PgChatStore::passwordHash(const QString &id)
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("SELECT salt, key, iterations FROM users WHERE id = ?"));
     query.addBindValue(id);
-    if (!up || !query.exec()) {
-        noteFailure(describe(query.lastError()));
-        return std::nullopt;
-    }
+    if (!up || !query.exec())
+        return failed(query, nullptr), std::nullopt;
     if (!query.next())
         return std::nullopt;
     PasswordHasher::Hash hash;
@@ -318,12 +322,7 @@ bool PgChatStore::ensureConversation(const QString &id, const QString &title, bo
     query.addBindValue(id);
     query.addBindValue(title);
     query.addBindValue(isPublic);
-    if (up && query.exec())
-        return true;
-    noteFailure(describe(query.lastError()));
-    if (errorMessage)
-        *errorMessage = describe(query.lastError());
-    return false;
+    return (up && query.exec()) || failed(query, errorMessage);
 }
 
 PgChatStore::CreateResult PgChatStore::createConversation(const QString &id, const QString &title, const QString &owner,
@@ -371,12 +370,7 @@ bool PgChatStore::setConversation(const QString &id, const QString &title, bool 
     query.addBindValue(id);
     query.addBindValue(title);
     query.addBindValue(isPublic);
-    if (up && query.exec())
-        return true;
-    noteFailure(describe(query.lastError()));
-    if (errorMessage)
-        *errorMessage = describe(query.lastError());
-    return false;
+    return (up && query.exec()) || failed(query, errorMessage);
 }
 
 std::optional<PgChatStore::Conversation> PgChatStore::conversation(const QString &id) const
@@ -385,10 +379,8 @@ std::optional<PgChatStore::Conversation> PgChatStore::conversation(const QString
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("SELECT id, title, last_seq, is_public FROM conversations WHERE id = ?"));
     query.addBindValue(id);
-    if (!up || !query.exec()) {
-        noteFailure(describe(query.lastError()));
-        return std::nullopt;
-    }
+    if (!up || !query.exec())
+        return failed(query, nullptr), std::nullopt;
     if (!query.next())
         return std::nullopt;
     return Conversation{ query.value(0).toString(), query.value(1).toString(), query.value(2).toLongLong(),
@@ -403,10 +395,8 @@ QList<PgChatStore::Conversation> PgChatStore::conversationsFor(const QString &us
     query.prepare(QStringLiteral("SELECT id, title, last_seq, is_public FROM conversations WHERE is_public "
                                  "OR id IN (SELECT conversation FROM members WHERE user_id = ?) ORDER BY id"));
     query.addBindValue(userId);
-    if (!up || !query.exec()) {
-        noteFailure(describe(query.lastError()));
-        return result;
-    }
+    if (!up || !query.exec())
+        return failed(query, nullptr), result;
     while (query.next())
         result.append(Conversation{ query.value(0).toString(), query.value(1).toString(),
                                     query.value(2).toLongLong(), query.value(3).toBool() });
@@ -422,10 +412,7 @@ bool PgChatStore::isMember(const QString &conversation, const QString &userId) c
     query.addBindValue(conversation);
     query.addBindValue(conversation);
     query.addBindValue(userId);
-    if (up && query.exec())
-        return query.next();
-    noteFailure(describe(query.lastError()));
-    return false;
+    return up && query.exec() ? query.next() : failed(query, nullptr);
 }
 
 QStringList PgChatStore::members(const QString &conversation) const
@@ -435,10 +422,8 @@ QStringList PgChatStore::members(const QString &conversation) const
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("SELECT user_id FROM members WHERE conversation = ?"));
     query.addBindValue(conversation);
-    if (!up || !query.exec()) {
-        noteFailure(describe(query.lastError()));
-        return result;
-    }
+    if (!up || !query.exec())
+        return failed(query, nullptr), result;
     while (query.next())
         result.append(query.value(0).toString());
     return result;
@@ -451,12 +436,7 @@ bool PgChatStore::addMember(const QString &conversation, const QString &userId, 
     query.prepare(QStringLiteral("INSERT INTO members (conversation, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING"));
     query.addBindValue(conversation);
     query.addBindValue(userId);
-    if (up && query.exec())
-        return true;
-    noteFailure(describe(query.lastError()));
-    if (errorMessage)
-        *errorMessage = describe(query.lastError());
-    return false;
+    return (up && query.exec()) || failed(query, errorMessage);
 }
 
 bool PgChatStore::removeMember(const QString &conversation, const QString &userId, QString *errorMessage)
@@ -466,12 +446,7 @@ bool PgChatStore::removeMember(const QString &conversation, const QString &userI
     query.prepare(QStringLiteral("DELETE FROM members WHERE conversation = ? AND user_id = ?"));
     query.addBindValue(conversation);
     query.addBindValue(userId);
-    if (up && query.exec())
-        return true;
-    noteFailure(describe(query.lastError()));
-    if (errorMessage)
-        *errorMessage = describe(query.lastError());
-    return false;
+    return (up && query.exec()) || failed(query, errorMessage);
 }
 
 PgChatStore::AppendResult PgChatStore::appendMessage(const QString &conversation, const QString &clientId,
@@ -607,10 +582,8 @@ QList<PgChatStore::Message> PgChatStore::messagesAfter(const QString &conversati
     query.addBindValue(conversation);
     query.addBindValue(after);
     query.addBindValue(limit < 0 ? nullLimit() : QVariant(qlonglong(limit)));
-    if (!up || !query.exec()) {
-        noteFailure(describe(query.lastError()));
-        return result;
-    }
+    if (!up || !query.exec())
+        return failed(query, nullptr), result;
     while (query.next())
         result.append(Message{ conversation, query.value(0).toLongLong(), query.value(1).toString(),
                                query.value(2).toString(), query.value(3).toString(), query.value(4).toLongLong() });
@@ -627,10 +600,7 @@ bool PgChatStore::storeRefreshToken(const QByteArray &hash, const QString &userI
     query.addBindValue(userId);
     query.addBindValue(expiresAtMs);
     query.addBindValue(QString::fromLatin1(family));
-    if (up && query.exec())
-        return true;
-    noteFailure(describe(query.lastError()));
-    return false;
+    return (up && query.exec()) || failed(query, nullptr);
 }
 
 std::optional<PgChatStore::RefreshToken> PgChatStore::refreshToken(const QByteArray &hash) const
@@ -639,10 +609,8 @@ std::optional<PgChatStore::RefreshToken> PgChatStore::refreshToken(const QByteAr
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("SELECT user_id, family, expires_ms, rotated_ms FROM refresh_tokens WHERE hash = ?"));
     query.addBindValue(QString::fromLatin1(hash));
-    if (!up || !query.exec()) {
-        noteFailure(describe(query.lastError()));
-        return std::nullopt;
-    }
+    if (!up || !query.exec())
+        return failed(query, nullptr), std::nullopt;
     if (!query.next())
         return std::nullopt;
     RefreshToken token;
@@ -694,10 +662,7 @@ int PgChatStore::revokeRefreshFamily(const QByteArray &family)
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("DELETE FROM refresh_tokens WHERE family = ?"));
     query.addBindValue(QString::fromLatin1(family));
-    if (up && query.exec())
-        return query.numRowsAffected();
-    noteFailure(describe(query.lastError()));
-    return 0;
+    return up && query.exec() ? query.numRowsAffected() : (failed(query, nullptr), 0);
 }
 
 int PgChatStore::purgeExpiredRefreshTokens(qint64 nowMs)
@@ -706,10 +671,7 @@ int PgChatStore::purgeExpiredRefreshTokens(qint64 nowMs)
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("DELETE FROM refresh_tokens WHERE expires_ms <= ?"));
     query.addBindValue(nowMs);
-    if (up && query.exec())
-        return query.numRowsAffected();
-    noteFailure(describe(query.lastError()));
-    return 0;
+    return up && query.exec() ? query.numRowsAffected() : (failed(query, nullptr), 0);
 }
 
 } // namespace Tether

@@ -2,10 +2,13 @@
 // The server's PostgreSQL store (Qt SQL's QPSQL driver): the ServerStorage that any number of
 // tether-server instances share. Seqs are assigned under the conversation's row lock in the
 // transaction of the insert; the token secret and the epoch live in the database.
+// (pgchatstore.cpp is over 600 lines: it is the whole ServerStorage interface in PostgreSQL's SQL.)
 
 #include "serverstorage.h"
 
 #include <QElapsedTimer>
+
+class QSqlQuery;
 
 namespace Tether {
 
@@ -64,6 +67,8 @@ private:
     bool ready() const;
     // After a failed statement: whether the connection itself is gone (then the next call reconnects).
     void noteFailure(const QString &why) const;
+    // noteFailure() for a failed query, and its reason in *errorMessage; always false.
+    bool failed(const QSqlQuery &query, QString *errorMessage) const;
     AppendOutcome appendOne(const NewMessage &message, QString *errorMessage);
 
     QString m_connectionName;
