@@ -21,6 +21,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcServer)
 
 namespace {
 constexpr int kReconnectMs = 250;
+constexpr int kPingMs = 1000;
+constexpr qint64 kPongTimeoutMs = 3000;
 // Publishes waiting for Redis's reply: beyond this (a Redis that stopped answering) frames are
 // not published; the other instances fetch them from the storage when the gap shows.
 constexpr int kMaxPendingPublishes = 10000;
@@ -44,6 +46,9 @@ RedisBroker::RedisBroker(const QUrl &url, const QString &instanceId, ServerStora
         if (!m_sub.context)
             connectLink(Role::Subscribe);
     });
+    m_pingTimer = new QTimer(this);
+    m_pingTimer->setInterval(kPingMs);
+    connect(m_pingTimer, &QTimer::timeout, this, &RedisBroker::checkAlive);
     m_problem = QStringLiteral("redis: not connected yet");
 }
 
@@ -73,6 +78,7 @@ void RedisBroker::park(Link &link)
 
 void RedisBroker::start()
 {
+    m_pingTimer->start();
     connectLink(Role::Publish);
     connectLink(Role::Subscribe);
 }
@@ -117,6 +123,8 @@ void RedisBroker::linkLost(Role role, const QString &why)
     l.context = nullptr;
     l.connected = false;
     park(l);
+    if (role == Role::Publish)
+        m_pingSent.invalidate();
     if (role == Role::Subscribe)
         m_subscribed = false;
     const QString problem = QStringLiteral("redis: %1").arg(why.isEmpty() ? QStringLiteral("connection closed") : why);
@@ -148,6 +156,37 @@ void RedisBroker::onDisconnected(const redisAsyncContext *context, int status)
     if (self->link(role).context != context)
         return; // the destructor let it go
     self->linkLost(role, status == REDIS_OK ? QString() : QString::fromUtf8(context->errstr));
+}
+
+void RedisBroker::checkAlive()
+{
+    if (!m_pub.connected)
+        return;
+    if (m_pingSent.isValid()) {
+        if (m_pingSent.elapsed() < kPongTimeoutMs)
+            return;
+        qCWarning(lcServer) << "Redis has not answered a PING for" << m_pingSent.elapsed() << "ms: reconnecting";
+        m_pingSent.invalidate();
+        // Both links go to the same server: both are let go at once (a polite disconnect would
+        // wait for replies that do not come) and reconnected.
+        for (const Role role : { Role::Publish, Role::Subscribe }) {
+            Link &l = link(role);
+            if (!l.context)
+                continue;
+            redisAsyncContext *context = l.context;
+            l.context = nullptr; // its callbacks now find it is not ours any more
+            redisAsyncFree(context);
+            linkLost(role, QStringLiteral("no answer to PING"));
+        }
+        return;
+    }
+    m_pingSent.start();
+    redisAsyncCommand(m_pub.context, &RedisBroker::onPong, this, "PING");
+}
+
+void RedisBroker::onPong(redisAsyncContext *, void *, void *data)
+{
+    static_cast<RedisBroker *>(data)->m_pingSent.invalidate();
 }
 
 void RedisBroker::onPublished(redisAsyncContext *, void *, void *data)

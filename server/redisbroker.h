@@ -7,6 +7,7 @@
 #include "deliveryorder.h"
 #include "messagebroker.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QUrl>
@@ -68,6 +69,9 @@ private:
     static void onDisconnected(const redisAsyncContext *context, int status);
     static void onPublished(redisAsyncContext *context, void *reply, void *data);
     static void onMessage(redisAsyncContext *context, void *reply, void *data);
+    static void onPong(redisAsyncContext *context, void *reply, void *data);
+    // A Redis that stopped answering (not closed) is let go and reconnected like a closed one.
+    void checkAlive();
 
     QUrl m_url;
     QString m_instanceId;
@@ -77,6 +81,8 @@ private:
     Link m_pub;
     Link m_sub;
     QTimer *m_reconnectTimer = nullptr;
+    QTimer *m_pingTimer = nullptr;
+    QElapsedTimer m_pingSent; // invalid: no PING waiting for its reply
     bool m_subscribed = false;
     bool m_destroying = false;
     int m_pendingPublishes = 0;

@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <pwd.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -135,10 +136,17 @@ bool PgRedisFixture::startRedis(QString *errorMessage)
     return up;
 }
 
+void PgRedisFixture::pauseRedis(bool paused)
+{
+    if (m_redis && m_redis->processId() > 0)
+        ::kill(pid_t(m_redis->processId()), paused ? SIGSTOP : SIGCONT);
+}
+
 void PgRedisFixture::killRedis()
 {
     if (!m_redis)
         return;
+    pauseRedis(false);
     m_redis->kill();
     m_redis->waitForFinished(10000);
     m_redis.reset();

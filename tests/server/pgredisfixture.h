@@ -23,6 +23,7 @@ public:
     bool stopPostgres(QString *errorMessage); // fast shutdown: clients are cut off
     bool startRedis(QString *errorMessage);
     void killRedis(); // SIGKILL: Redis loses its connections and everything in flight
+    void pauseRedis(bool paused); // SIGSTOP / SIGCONT: a Redis that stops answering, connections open
 
     // A new, empty database; its libpq connection string.
     QString createDatabase(const QString &name, QString *errorMessage);

@@ -205,6 +205,30 @@ private Q_SLOTS:
         QVERIFY(consecutive(messages(cb, str("lobby"))));
     }
 
+    // A Redis that stops answering without closing (SIGSTOP) is found by the PING and let go.
+    void redisHungThenBack()
+    {
+        Tether::ChatServer *a = startInstance(str("A"));
+        Tether::ChatServer *b = startInstance(str("B"));
+        QVERIFY(a && b);
+        QTRY_VERIFY_WITH_TIMEOUT(healthy(a) && healthy(b), kTimeout);
+        Client ca;
+        Client cb;
+        QVERIFY(ca.open(a->webSocketUrl()));
+        QVERIFY(cb.open(b->webSocketUrl()));
+        QVERIFY(!ca.hello().isEmpty());
+        QVERIFY(!cb.hello().isEmpty());
+        m_fixture.pauseRedis(true);
+        QVERIFY(!ca.sendMessage(str("lobby"), str("while hung")).isEmpty()); // acked all the same
+        QTRY_VERIFY_WITH_TIMEOUT(health(a).value(str("status")).toString() == str("degraded"), kTimeout);
+        m_fixture.pauseRedis(false);
+        QTRY_VERIFY_WITH_TIMEOUT(healthy(a) && healthy(b), kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(messages(cb, str("lobby")).size(), 1, kTimeout);
+        QVERIFY(!cb.sendMessage(str("lobby"), str("after")).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(messages(ca, str("lobby")).size(), 2, kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(messages(cb, str("lobby")).size(), 2, kTimeout);
+    }
+
     void postgresStoppedThenRecovered()
     {
         Tether::ChatServer *a = startInstance(str("A"));
