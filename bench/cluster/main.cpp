@@ -209,6 +209,8 @@ int main(int argc, char **argv)
     report.note(QStringLiteral("%1 messages of 100 bytes from %2 guest senders (%3 in flight each) spread over the "
                                "instances, one receiver per instance; rate limits off")
                         .arg(total).arg(senders).arg(window));
+    report.note(str("PostgreSQL is the tests' throwaway one (fsync=off, synchronous_commit=off) and every process "
+                    "shares this machine's cores: the figures compare the paths, not production hardware"));
     PgRedisFixture fixture;
     QString error;
     if (!fixture.start(&error)) {
