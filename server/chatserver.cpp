@@ -131,7 +131,8 @@ QString ChatServer::defaultDatabasePath()
 
 QString ChatServer::databasePath() const
 {
-    return m_databasePath;
+    // A connection string may carry a password: never handed out whole.
+    return m_config.postgres.isEmpty() ? m_databasePath : PgChatStore::redacted(m_databasePath);
 }
 
 bool ChatServer::openStorage(QString *errorMessage)
@@ -215,7 +216,7 @@ bool ChatServer::start(QString *errorMessage)
         redis->start();
     m_started = true;
     qCInfo(lcServer).noquote() << "listening on" << httpUrl().toString() << "instance" << m_instanceId
-                               << "db" << (m_config.postgres.isEmpty() ? m_databasePath : PgChatStore::redacted(m_databasePath))
+                               << "db" << databasePath()
                                << "broker" << (m_config.redis.isEmpty() ? QStringLiteral("local")
                                                                         : RedisBroker::redactedUrl(QUrl(m_config.redis)))
                                << "guests" << m_config.allowGuests << "demo" << m_config.demo;

@@ -106,7 +106,7 @@ public:
     const FrontDoor &frontDoor() const { return *m_frontDoor; }
     const FrameHandlers &frameHandlers() const { return *m_handlers; }
     const HttpApi &httpApi() const { return *m_httpApi; }
-    QString databasePath() const;  // the resolved path
+    QString databasePath() const;  // the resolved path; PostgreSQL's connection string without its password
     QString instanceId() const { return m_instanceId; }
     // What /health reports: "sqlite" or "postgresql", "local" or "redis", and why the instance is
     // degraded (empty while storage and broker work).
