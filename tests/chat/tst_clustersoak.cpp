@@ -1,9 +1,9 @@
 // Cluster soak (issue 11): three tether-server processes on one PostgreSQL and one Redis
 // (PgRedisFixture), six chat clients (ChatSession with its outbox) behind a loopback balancer
 // that sends every new connection to a random live instance. Instances are SIGKILLed and
-// restarted at random, Redis once. Passes only if every client ends holding every message exactly
+// restarted at random, Redis once, and every client link is cut now and then. Passes only if every client ends holding every message exactly
 // once, in seq order, with an empty outbox. Bounded to kBoundMs; the last line of output is
-// "lost=N duplicated=N reordered=N reconnects=N kills=N elapsed_ms=N".
+// "lost=N duplicated=N reordered=N reconnects=N kills=N drops=N elapsed_ms=N".
 // Environment: TETHER_SOAK_SEED=N replays the kill sequence; TETHER_SOAK_VERBOSE=1 keeps logs.
 
 #include "chatsession.h"
@@ -33,7 +33,7 @@ constexpr int kInstances = 3;
 constexpr int kClients = 6;
 constexpr int kMessages = 40; // per client
 constexpr const char *kPassword = "soak-password";
-QString g_summary = QStringLiteral("lost=-1 duplicated=-1 reordered=-1 reconnects=-1 kills=-1 elapsed_ms=-1");
+QString g_summary = QStringLiteral("lost=-1 duplicated=-1 reordered=-1 reconnects=-1 kills=-1 drops=-1 elapsed_ms=-1");
 
 struct SoakClient
 {
@@ -57,6 +57,14 @@ public:
     }
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     quint16 port() const { return m_server.serverPort(); }
+    // Link chaos: every client link is cut at once (the clients see a dead connection).
+    int dropAll()
+    {
+        const QList<QTcpSocket *> links = m_server.findChildren<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
+        for (QTcpSocket *link : links)
+            link->abort();
+        return int(links.size());
+    }
 
 private:
     void forward(QTcpSocket *client, int attempt)
@@ -102,6 +110,7 @@ private:
     QRandomGenerator m_random;
     QElapsedTimer m_clock;
     int m_kills = 0;
+    int m_drops = 0;
 
     QProcessEnvironment environment() const
     {
@@ -194,12 +203,15 @@ private Q_SLOTS:
             return std::all_of(clients.cbegin(), clients.cend(), [](const auto &c) { return c->session->isSynced(); });
         }, 30000));
 
-        // Chaos: every 1.5-3 s an instance is SIGKILLed and restarted 300 ms later; Redis once.
+        // Chaos every 1.5-3 s: an instance SIGKILLed and restarted 300 ms later, or (one time in
+        // four) every client link cut at the balancer; Redis killed and restarted once.
         QTimer chaos;
         chaos.setSingleShot(true);
         bool redisKilled = false;
         connect(&chaos, &QTimer::timeout, this, [&] {
-            if (!redisKilled && m_clock.elapsed() > 8000) {
+            if (m_random.bounded(4) == 0) {
+                m_drops += balancer.dropAll();
+            } else if (!redisKilled && m_clock.elapsed() > 8000) {
                 redisKilled = true;
                 m_fixture.killRedis();
                 QTimer::singleShot(500, this, [this] { QString e; m_fixture.startRedis(&e); });
@@ -275,8 +287,9 @@ private Q_SLOTS:
             reordered += order;
             reconnects += clients[size_t(c)]->session->reconnects();
         }
-        g_summary = QStringLiteral("lost=%1 duplicated=%2 reordered=%3 reconnects=%4 kills=%5 elapsed_ms=%6")
-                            .arg(lost).arg(duplicated).arg(reordered).arg(reconnects).arg(m_kills).arg(m_clock.elapsed());
+        g_summary = QStringLiteral("lost=%1 duplicated=%2 reordered=%3 reconnects=%4 kills=%5 drops=%6 elapsed_ms=%7")
+                            .arg(lost).arg(duplicated).arg(reordered).arg(reconnects).arg(m_kills).arg(m_drops)
+                            .arg(m_clock.elapsed());
         for (auto &p : m_instances) {
             if (p) {
                 p->terminate();
