@@ -507,8 +507,13 @@ QList<PgChatStore::AppendOutcome> PgChatStore::appendMessages(const QList<NewMes
     return outcomes;
 }
 
-PgChatStore::AppendOutcome PgChatStore::appendOne(const NewMessage &m, QString *errorMessage)
+PgChatStore::AppendOutcome PgChatStore::appendOne(const NewMessage &original, QString *errorMessage)
 {
+    // PostgreSQL's text cannot hold U+0000 (SQLite's can): it becomes U+FFFD, or the message would
+    // fail as storage_error on every retry and block its sender's outbox.
+    NewMessage m = original;
+    m.text.replace(QChar(0), QChar::ReplacementCharacter);
+    m.clientId.replace(QChar(0), QChar::ReplacementCharacter);
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     auto fail = [&](const QString &why) {
         if (errorMessage)

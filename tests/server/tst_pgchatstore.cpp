@@ -81,6 +81,12 @@ private Q_SLOTS:
         const auto all = store.messagesAfter(QStringLiteral("c"), 0);
         QCOMPARE(all.size(), 3);
         QCOMPARE(all.last().from, QStringLiteral("bob"));
+        // U+0000, which PostgreSQL's text cannot hold, is stored as U+FFFD rather than refused forever.
+        ServerStorage::Message stored;
+        QCOMPARE(store.appendMessage(QStringLiteral("c"), QStringLiteral("nul"), QStringLiteral("ann"),
+                                     QStringLiteral("a") + QChar(0) + QStringLiteral("b"), 6, &stored, &error),
+                 ServerStorage::AppendResult::Stored);
+        QCOMPARE(stored.text, QStringLiteral("a\uFFFDb"));
         const auto page = store.messagesAfter(QStringLiteral("c"), 1, 1);
         QCOMPARE(page.size(), 1);
         QCOMPARE(page.first().seq, 2);
