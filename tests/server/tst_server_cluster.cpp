@@ -1,8 +1,8 @@
 // Several tether-server instances on one real PostgreSQL and one real Redis (PgRedisFixture):
 // every client sees every message once and in order, concurrent writers leave no seq gaps, Redis
 // killed and restarted is caught up, PostgreSQL stopped gives storage_error and /health degraded,
-// a login on one instance is valid on another, the echo bot answers once, and instances starting
-// together on an empty database all come up.
+// a login on one instance is valid on another, the echo bot answers once, typing and presence
+// cross instances, and instances starting together on an empty database all come up.
 
 #include "pgredisfixture.h"
 #include "servertestutil.h"
@@ -319,6 +319,40 @@ private Q_SLOTS:
         const QJsonObject typing = cb.waitFor(str("typing"));
         QCOMPARE(typing.value(str("conversation")).toString(), str("lobby"));
         QVERIFY(ca.framesOfType(str("typing")).isEmpty()); // not to the typist itself
+    }
+
+    // Presence (joined, left) crosses instances, and so do a private conversation's messages.
+    void presenceCrossesInstances()
+    {
+        Tether::ChatServer *a = startInstance(str("A"));
+        Tether::ChatServer *b = startInstance(str("B"));
+        QVERIFY(a && b);
+        QTRY_VERIFY_WITH_TIMEOUT(healthy(a) && healthy(b), kTimeout);
+        QString error;
+        QVERIFY2(a->addUser(str("ann"), str("password-1"), &error), qPrintable(error));
+        QVERIFY2(b->addUser(str("bob"), str("password-2"), &error), qPrintable(error));
+        auto tokenFor = [](Tether::ChatServer *server, const char *user, const char *password) {
+            return postJson(QUrl(server->httpUrl().toString() + str("/api/auth/login")),
+                            QJsonObject{ { str("username"), str(user) }, { str("password"), str(password) } })
+                    .body.value(str("access_token")).toString();
+        };
+        Client ann;
+        Client bob;
+        QVERIFY(ann.open(a->webSocketUrl(), tokenFor(a, "ann", "password-1")));
+        QVERIFY(bob.open(b->webSocketUrl(), tokenFor(b, "bob", "password-2")));
+        QVERIFY(!ann.hello().isEmpty());
+        QVERIFY(!bob.hello().isEmpty());
+        ann.send(QJsonObject{ { str("type"), str("join") }, { str("conversation"), str("team") }, { str("id"), str("j1") } });
+        QVERIFY(!ann.waitFor(str("joined")).isEmpty());
+        ann.send(QJsonObject{ { str("type"), str("invite") }, { str("conversation"), str("team") },
+                              { str("user"), str("bob") }, { str("id"), str("i1") } });
+        const QJsonObject joined = bob.waitFor(str("joined"));
+        QCOMPARE(joined.value(str("user")).toString(), str("bob"));
+        QVERIFY(!ann.sendMessage(str("team"), str("welcome bob")).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(countText(messages(bob, str("team")), str("welcome bob")), 1, kTimeout);
+        bob.send(QJsonObject{ { str("type"), str("leave") }, { str("conversation"), str("team") }, { str("id"), str("l1") } });
+        const QJsonObject left = ann.waitFor(str("left"));
+        QCOMPARE(left.value(str("user")).toString(), str("bob"));
     }
 
 #ifdef TETHER_SERVER_BIN
