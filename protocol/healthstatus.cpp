@@ -6,10 +6,18 @@ namespace Tether::Protocol {
 
 QJsonObject HealthStatus::toJson() const
 {
-    return QJsonObject{ { Key::Status, status.isEmpty() ? QString(Value::StatusOk) : status },
-                        { Key::Version, version },
-                        { Key::UptimeS, uptimeS },
-                        { Key::Connections, connections } };
+    QJsonObject o{ { Key::Status, status.isEmpty() ? QString(Value::StatusOk) : status },
+                   { Key::Version, version },
+                   { Key::UptimeS, uptimeS },
+                   { Key::Connections, connections } };
+    const std::pair<QLatin1String, const QString *> optional[] = {
+        { Key::Instance, &instance }, { Key::Storage, &storage }, { Key::Broker, &broker }, { Key::Reason, &reason }
+    };
+    for (const auto &[key, value] : optional) {
+        if (!value->isEmpty())
+            o.insert(key, *value);
+    }
+    return o;
 }
 
 std::optional<HealthStatus> HealthStatus::fromJson(const QJsonObject &o, FrameError *error)
@@ -30,6 +38,10 @@ std::optional<HealthStatus> HealthStatus::fromJson(const QJsonObject &o, FrameEr
     health.version = *version;
     health.uptimeS = qMax(0.0, o.value(Key::UptimeS).toDouble());
     health.connections = qMax(0, o.value(Key::Connections).toInt());
+    health.instance = o.value(Key::Instance).toString();
+    health.storage = o.value(Key::Storage).toString();
+    health.broker = o.value(Key::Broker).toString();
+    health.reason = o.value(Key::Reason).toString();
     return health;
 }
 

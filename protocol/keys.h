@@ -54,6 +54,9 @@ inline constexpr QLatin1String Status{ "status" };
 inline constexpr QLatin1String Version{ "version" };
 inline constexpr QLatin1String UptimeS{ "uptime_s" };
 inline constexpr QLatin1String Connections{ "connections" };
+inline constexpr QLatin1String Instance{ "instance" };
+inline constexpr QLatin1String Storage{ "storage" };
+inline constexpr QLatin1String Broker{ "broker" };
 
 // tether-server's "listening" line on stdout: {"event":"listening","ws":"ws://...","http":"http://..."}
 inline constexpr QLatin1String Event{ "event" };
@@ -72,6 +75,7 @@ inline constexpr QLatin1String Exp{ "exp" };
 namespace Value {
 inline constexpr QLatin1String Bearer{ "Bearer" };   // token_type, and the Authorization scheme
 inline constexpr QLatin1String StatusOk{ "ok" };     // /health "status"
+inline constexpr QLatin1String StatusDegraded{ "degraded" }; // /health "status": storage or broker down
 inline constexpr QLatin1String JwtAlgorithm{ "HS256" };
 inline constexpr QLatin1String JwtType{ "JWT" };
 inline constexpr QLatin1String Listening{ "listening" }; // tether-server's stdout "event"

@@ -12,11 +12,14 @@
 #include "localbroker.h"
 #include "logtext.h"
 #include "passwordhasher.h"
+#include "pgchatstore.h"
+#include "redisbroker.h"
 #include "restartspread.h"
 #include "serverlog.h"
 #include "servermetrics.h"
 #include "tokenservice.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QNetworkRequest>
@@ -24,6 +27,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QJsonDocument>
@@ -75,11 +79,22 @@ QString upgradeToken(const QNetworkRequest &request)
 
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     : QObject(parent), m_config(config), m_metrics(std::make_unique<ServerMetrics>()),
-      m_store(std::make_unique<ChatStore>(config.durableAcks ? ChatStore::Sync::Durable : ChatStore::Sync::NotDurable)),
-      m_tokens(std::make_unique<TokenService>()), m_broker(std::make_unique<LocalBroker>())
+      m_tokens(std::make_unique<TokenService>())
 {
     m_clock.start();
-    m_databasePath = m_config.databasePath.isEmpty() ? defaultDatabasePath() : m_config.databasePath;
+    m_instanceId = m_config.instanceId.isEmpty()
+            ? QStringLiteral("%1-%2").arg(QSysInfo::machineHostName(), QString::number(QCoreApplication::applicationPid()))
+            : m_config.instanceId;
+    if (m_config.postgres.isEmpty())
+        m_store = std::make_unique<ChatStore>(config.durableAcks ? ChatStore::Sync::Durable : ChatStore::Sync::NotDurable);
+    else
+        m_store = std::make_unique<PgChatStore>();
+    if (m_config.redis.isEmpty())
+        m_broker = std::make_unique<LocalBroker>();
+    else
+        m_broker = std::make_unique<RedisBroker>(QUrl(m_config.redis), m_instanceId, *m_store);
+    m_databasePath = !m_config.postgres.isEmpty() ? m_config.postgres
+            : m_config.databasePath.isEmpty() ? defaultDatabasePath() : m_config.databasePath;
     m_broker->setDelivery([this](const QString &conversation, const QString &frameText, quint64 except) {
         deliver(conversation, frameText, except);
     });
@@ -116,7 +131,8 @@ QString ChatServer::defaultDatabasePath()
 
 QString ChatServer::databasePath() const
 {
-    return m_databasePath;
+    // A connection string may carry a password: never handed out whole.
+    return m_config.postgres.isEmpty() ? m_databasePath : PgChatStore::redacted(m_databasePath);
 }
 
 bool ChatServer::openStorage(QString *errorMessage)
@@ -128,6 +144,21 @@ bool ChatServer::openStorage(QString *errorMessage)
 
 bool ChatServer::loadSecret(QString *errorMessage)
 {
+    // Without --secret-file, a shared storage keeps the secret: a login on one instance is then
+    // valid on every other.
+    if (m_config.secretFile.isEmpty()) {
+        QString error;
+        const QByteArray shared = m_store->sharedSecret(&error);
+        if (!error.isEmpty()) {
+            if (errorMessage)
+                *errorMessage = error;
+            return false;
+        }
+        if (!shared.isEmpty()) {
+            m_tokens->setSecret(shared);
+            return true;
+        }
+    }
     const QString path = m_config.secretFile.isEmpty() ? m_databasePath + QStringLiteral(".secret")
                                                        : m_config.secretFile;
     return m_tokens->loadOrCreateSecret(path, errorMessage);
@@ -181,8 +212,13 @@ bool ChatServer::start(QString *errorMessage)
     if (m_config.idleTimeoutMs > 0)
         m_idleTimer->start();
 
+    if (auto *redis = dynamic_cast<RedisBroker *>(m_broker.get()))
+        redis->start();
     m_started = true;
-    qCInfo(lcServer).noquote() << "listening on" << httpUrl().toString() << "db" << m_databasePath
+    qCInfo(lcServer).noquote() << "listening on" << httpUrl().toString() << "instance" << m_instanceId
+                               << "db" << databasePath()
+                               << "broker" << (m_config.redis.isEmpty() ? QStringLiteral("local")
+                                                                        : RedisBroker::redactedUrl(QUrl(m_config.redis)))
                                << "guests" << m_config.allowGuests << "demo" << m_config.demo;
     qCInfo(lcServer).noquote() << "limits: max connections" << maxConnections() << "(descriptor limit"
                                << AdmissionControl::descriptorLimit() << ") per address" << m_config.maxPerAddress
@@ -190,6 +226,28 @@ bool ChatServer::start(QString *errorMessage)
                                << "send buffer" << m_config.sendBufferBytes << "bytes, group commit"
                                << m_config.groupCommitMax << (m_config.durableAcks ? "durable" : "NOT durable");
     return true;
+}
+
+QString ChatServer::storageKind() const
+{
+    return m_config.postgres.isEmpty() ? QStringLiteral("sqlite") : QStringLiteral("postgresql");
+}
+
+QString ChatServer::brokerKind() const
+{
+    return m_broker->kind();
+}
+
+QString ChatServer::healthProblem()
+{
+    QStringList problems;
+    const QString storage = m_store->healthProblem();
+    if (!storage.isEmpty())
+        problems.append(storage);
+    const QString broker = m_broker->problem();
+    if (!broker.isEmpty())
+        problems.append(broker);
+    return problems.join(QStringLiteral("; "));
 }
 
 int ChatServer::maxConnections() const

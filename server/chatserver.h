@@ -72,6 +72,10 @@ struct ServerConfig
     double loginUserRatePerMinute = 10;       // login attempts per user name per minute
     int maxPendingLogins = 64;                // password hashes queued or running at once
     QString metricsToken;              // non-empty: /metrics wants "Authorization: Bearer <it>"; else loopback only
+    // The cluster (issue 11; docs/deploy.md): PostgreSQL instead of SQLite, Redis for fan-out.
+    QString postgres;                  // libpq CONNINFO (key=value); empty = SQLite at databasePath
+    QString redis;                     // redis://host:port; empty = this instance alone (LocalBroker)
+    QString instanceId;                // in /health and the broker; empty = host name and pid
 };
 
 class ChatServer : public QObject
@@ -102,7 +106,13 @@ public:
     const FrontDoor &frontDoor() const { return *m_frontDoor; }
     const FrameHandlers &frameHandlers() const { return *m_handlers; }
     const HttpApi &httpApi() const { return *m_httpApi; }
-    QString databasePath() const;  // the resolved path
+    QString databasePath() const;  // the resolved path; PostgreSQL's connection string without its password
+    QString instanceId() const { return m_instanceId; }
+    // What /health reports: "sqlite" or "postgresql", "local" or "redis", and why the instance is
+    // degraded (empty while storage and broker work).
+    QString storageKind() const;
+    QString brokerKind() const;
+    QString healthProblem();
 
     ServerMetrics &metrics() { return *m_metrics; }
     // The Prometheus text of /metrics, with the sampled gauges (connections, storage) brought up to date.
@@ -130,6 +140,7 @@ private:
 
     ServerConfig m_config;
     QString m_databasePath;
+    QString m_instanceId;
     QElapsedTimer m_clock; // monotonic; declared before everything that keeps a reference to it
     std::unique_ptr<ServerMetrics> m_metrics; // before everything that reports to it
     std::unique_ptr<ServerStorage> m_store;

@@ -238,6 +238,10 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
         return;
     }
     const QList<ServerStorage::Conversation> conversations = m_membership.visibleConversations(client);
+    // In a cluster, this instance's other connections are brought up to what the replay below
+    // reads, so that a broadcast after it is new to this client and none before it is missed.
+    for (const auto &c : conversations)
+        m_broker.catchUp(c.id, c.lastSeq);
     WelcomeFrame welcome;
     welcome.user = UserInfo{ client->userId(), client->userId(), client->isGuest() };
     for (const auto &c : conversations)
@@ -267,6 +271,9 @@ void FrameHandlers::handleHello(ClientConnection *client, const QJsonObject &fra
         }
         const int take = limit < 0 ? allowance : (allowance < 0 ? limit : qMin(limit, allowance));
         QList<ServerStorage::Message> missed = m_storage.messagesAfter(c.id, after, take >= 0 ? take + 1 : -1);
+        // Committed since lastSeq was read (another instance): that comes as a broadcast.
+        while (!missed.isEmpty() && missed.constLast().seq > c.lastSeq)
+            missed.removeLast();
         bool more = take >= 0 && missed.size() > take;
         if (more)
             missed.removeLast();
@@ -303,6 +310,11 @@ void FrameHandlers::handleSend(ClientConnection *client, const QJsonObject &fram
         return;
     }
     if (!m_membership.mayAccess(client, send->conversation)) {
+        // A database that does not answer is not a refusal: the client is to retry, not give up.
+        if (!m_storage.healthProblem().isEmpty()) {
+            client->sendError(ErrorCode::StorageError, QStringLiteral("the message was not stored; retry later"), id);
+            return;
+        }
         client->sendError(ErrorCode::NotMember,
                           QStringLiteral("not a member of \"%1\"").arg(send->conversation.left(Limits::MaxConversationIdLength)), id);
         return;

@@ -6,6 +6,7 @@
 #include "healthstatus.h"
 #include "httperrorbody.h"
 #include "httpresponder.h"
+#include "keys.h"
 #include "logtext.h"
 #include "passwordworker.h"
 #include "refreshrequest.h"
@@ -128,6 +129,12 @@ void HttpApi::health(QTcpSocket *socket, const QByteArray &method)
     health.version = QStringLiteral(TETHER_VERSION);
     health.uptimeS = double(m_clock.elapsed()) / 1000.0;
     health.connections = m_server.connectionCount();
+    health.instance = m_server.instanceId();
+    health.storage = m_server.storageKind();
+    health.broker = m_server.brokerKind();
+    health.reason = m_server.healthProblem();
+    if (!health.reason.isEmpty())
+        health.status = Protocol::Value::StatusDegraded;
     HttpResponder::write(socket, 200, health.toJson());
 }
 

@@ -3,6 +3,7 @@
 #include "serverlog.h"
 
 #include <QCommandLineParser>
+#include <QUrl>
 
 #include <cmath>
 
@@ -20,6 +21,11 @@ QList<QCommandLineOption> optionList()
     return {
         value("listen", "Address and port to listen on (default 127.0.0.1:0 = a free port).", "HOST:PORT"),
         value("db", "SQLite database file (default under the user's data dir).", "PATH"),
+        value("postgres", "Keep the data in PostgreSQL instead of SQLite, shared by any number of instances; "
+                          "libpq key=value form (or env TETHER_POSTGRES, which keeps a password out of ps).", "CONNINFO"),
+        value("redis", "Fan out to the other instances through Redis, e.g. redis://127.0.0.1:6379 "
+                       "(or env TETHER_REDIS).", "URL"),
+        value("instance-id", "This instance's name in /health and logs (default: host name and pid).", "ID"),
         flag("allow-guests", "Accept connections without a token as guests."),
         flag("demo", "Create the public 'lobby' and 'echo' conversations and the echo bot."),
         flag("open-registration", "Allow POST /api/auth/register."),
@@ -135,6 +141,23 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         config.secretFile = parser.value(QStringLiteral("secret-file"));
         if (config.secretFile.isEmpty())
             return fail(QStringLiteral("--secret-file: empty path"));
+    }
+    // The environment keeps a password out of the process list; the flag wins when both are given.
+    config.postgres = parser.isSet(QStringLiteral("postgres")) ? parser.value(QStringLiteral("postgres"))
+                                                               : qEnvironmentVariable("TETHER_POSTGRES");
+    config.redis = parser.isSet(QStringLiteral("redis")) ? parser.value(QStringLiteral("redis"))
+                                                         : qEnvironmentVariable("TETHER_REDIS");
+    if (!config.redis.isEmpty()) {
+        const QUrl url(config.redis, QUrl::StrictMode);
+        if (!url.isValid() || url.scheme() != QLatin1String("redis") || url.host().isEmpty() || url.port(6379) <= 0)
+            return fail(QStringLiteral("--redis expects redis://HOST[:PORT], got \"%1\"").arg(url.toString(QUrl::RemoveUserInfo)));
+        if (config.postgres.isEmpty())
+            return fail(QStringLiteral("--redis needs --postgres: the instances must share their data"));
+    }
+    if (parser.isSet(QStringLiteral("instance-id"))) {
+        config.instanceId = parser.value(QStringLiteral("instance-id"));
+        if (config.instanceId.isEmpty() || config.instanceId.size() > 64 || config.instanceId.contains(QLatin1Char('\n')))
+            return fail(QStringLiteral("--instance-id: 1-64 characters on one line"));
     }
     config.allowGuests = parser.isSet(QStringLiteral("allow-guests"));
     config.demo = parser.isSet(QStringLiteral("demo"));

@@ -67,6 +67,15 @@ public:
     // Random, made once with the database and kept with it: tells clients a reset or restored server
     // (its seqs may repeat) from the one they knew. Empty when the storage has none.
     virtual QString epoch() const { return QString(); }
+    // The token signing secret kept with the data, so that every instance on it signs alike; empty
+    // without an error when the storage keeps none (SQLite: the secret lives in a file).
+    virtual QByteArray sharedSecret(QString *errorMessage)
+    {
+        Q_UNUSED(errorMessage)
+        return QByteArray();
+    }
+    // Empty while the storage works; otherwise why not, for /health (it may try to reconnect).
+    virtual QString healthProblem() { return isOpen() ? QString() : QStringLiteral("storage closed"); }
 
     virtual bool addUser(const QString &id, const PasswordHasher::Hash &hash, QString *errorMessage) = 0;
     virtual bool hasUser(const QString &id) const = 0;

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void options_data();
     void options();
     void optionsValues();
+    void optionsClusterFromEnvironment();
     void optionsLoadBounds();
 };
 
@@ -227,6 +228,11 @@ void TestServerUnits::options_data()
     row("max connections negative", { "--max-connections", "-1" }, false);
     row("rate limit negative", { "--rate-limit", "-1" }, false);
     row("add-user empty", { "--add-user", "" }, false);
+    row("cluster", { "--postgres", "host=127.0.0.1 dbname=t", "--redis", "redis://127.0.0.1:6379", "--instance-id", "n1" }, true);
+    row("redis without postgres", { "--redis", "redis://127.0.0.1:6379" }, false);
+    row("redis not a redis url", { "--postgres", "dbname=t", "--redis", "http://127.0.0.1:6379" }, false);
+    row("redis without host", { "--postgres", "dbname=t", "--redis", "redis://" }, false);
+    row("instance id empty", { "--instance-id", "" }, false);
 }
 
 void TestServerUnits::options()
@@ -237,6 +243,26 @@ void TestServerUnits::options()
     QString error;
     QCOMPARE(ServerOptions::parse(args, &options, &error), ok);
     QCOMPARE(error.isEmpty(), ok);
+}
+
+// The connection strings may come from the environment (a password stays out of ps); a flag wins.
+void TestServerUnits::optionsClusterFromEnvironment()
+{
+    qputenv("TETHER_POSTGRES", "host=127.0.0.1 dbname=env password=p");
+    qputenv("TETHER_REDIS", "redis://127.0.0.1:7000");
+    ServerOptions options;
+    QString error;
+    QVERIFY2(ServerOptions::parse({ QStringLiteral("tether-server") }, &options, &error), qPrintable(error));
+    QCOMPARE(options.config.postgres, QStringLiteral("host=127.0.0.1 dbname=env password=p"));
+    QCOMPARE(options.config.redis, QStringLiteral("redis://127.0.0.1:7000"));
+    QVERIFY(ServerOptions::parse({ QStringLiteral("tether-server"), QStringLiteral("--postgres"), QStringLiteral("dbname=flag") },
+                                 &options, &error));
+    QCOMPARE(options.config.postgres, QStringLiteral("dbname=flag"));
+    qunsetenv("TETHER_POSTGRES");
+    qunsetenv("TETHER_REDIS");
+    QVERIFY(ServerOptions::parse({ QStringLiteral("tether-server") }, &options, &error));
+    QVERIFY(options.config.postgres.isEmpty());
+    QVERIFY(options.config.redis.isEmpty());
 }
 
 void TestServerUnits::optionsValues()
