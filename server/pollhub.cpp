@@ -94,6 +94,14 @@ QList<ClientConnection *> PollHub::clients() const
     return out;
 }
 
+int PollHub::heldPolls() const
+{
+    int held = 0;
+    for (const PollSession *session : m_sessions)
+        held += session->isHeld() ? 1 : 0;
+    return held;
+}
+
 void PollHub::handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QUrlQuery &query,
                      const QByteArray &body, const QByteArray &authorization)
 {

@@ -46,6 +46,7 @@ public:
 
     QList<ClientConnection *> clients() const;
     int sessionCount() const { return int(m_sessions.size()); }
+    int heldPolls() const; // polls waiting for frames now
     // Drops every session at once (the server is finishing): held polls are answered first.
     void endAll();
 

@@ -5,6 +5,7 @@
 #include "servertestutil.h"
 
 #include "endpoints.h"
+#include "pollhub.h"
 #include "protocollimits.h"
 
 #include <QUrlQuery>
@@ -274,7 +275,7 @@ void TestServerPoll::pollIsHeldUntilThereIsSomething()
 
     // A frame that arrives while the poll is held ends the hold at once.
     QNetworkReply *held = p.startPoll();
-    QTest::qWait(100); // let the poll be held before the frame is produced (not a sync point: either order passes)
+    QTRY_COMPARE_WITH_TIMEOUT(f.server()->pollHub().heldPolls(), 1, kTimeout);
     timer.restart();
     QCOMPARE(p.send(QJsonArray{ QJsonObject{ { str("type"), str("ping") } } }).status, 200);
     const Reply answered = p.take(Poller::finish(held));
@@ -284,7 +285,7 @@ void TestServerPoll::pollIsHeldUntilThereIsSomething()
 
     // A second poll replaces the held one, which is answered (empty) at once.
     QNetworkReply *first = p.startPoll();
-    QTest::qWait(100);
+    QTRY_COMPARE_WITH_TIMEOUT(f.server()->pollHub().heldPolls(), 1, kTimeout);
     QNetworkReply *second = p.startPoll();
     const Reply replaced = Poller::finish(first);
     QCOMPARE(replaced.status, 200);
@@ -423,7 +424,7 @@ void TestServerPoll::shutdownSaysGoodbye()
     Poller p(f.server()->httpUrl());
     QCOMPARE(p.open(f.token(str("alice"))).status, 200);
     QNetworkReply *held = p.startPoll();
-    QTest::qWait(100);
+    QTRY_COMPARE_WITH_TIMEOUT(f.server()->pollHub().heldPolls(), 1, kTimeout);
     QSignalSpy finished(f.server(), &Tether::ChatServer::finished);
     f.server()->shutdown();
     p.take(Poller::finish(held));
