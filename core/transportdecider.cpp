@@ -43,6 +43,7 @@ bool TransportDecider::isInterference(const Attempt &attempt)
     }
     switch (attempt.socketError) {
     case QAbstractSocket::RemoteHostClosedError: // reset right after the upgrade request
+    case QAbstractSocket::SocketAccessError:     // Qt's "Proxy denied connection": the proxy's 403/405 to CONNECT
     case QAbstractSocket::ProxyConnectionRefusedError:
     case QAbstractSocket::ProxyConnectionClosedError:
     case QAbstractSocket::ProxyProtocolError:
@@ -63,6 +64,7 @@ QString TransportDecider::describe(const Attempt &attempt)
     switch (attempt.socketError) {
     case QAbstractSocket::RemoteHostClosedError:
         return QStringLiteral("the connection was reset after the WebSocket upgrade request");
+    case QAbstractSocket::SocketAccessError:
     case QAbstractSocket::ProxyConnectionRefusedError:
     case QAbstractSocket::ProxyConnectionClosedError:
     case QAbstractSocket::ProxyProtocolError:

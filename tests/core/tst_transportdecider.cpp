@@ -49,7 +49,7 @@ private Q_SLOTS:
     void everySocketError()
     {
         const QList<QAbstractSocket::SocketError> interference{
-            QAbstractSocket::RemoteHostClosedError, QAbstractSocket::ProxyConnectionRefusedError,
+            QAbstractSocket::RemoteHostClosedError, QAbstractSocket::SocketAccessError, QAbstractSocket::ProxyConnectionRefusedError,
             QAbstractSocket::ProxyConnectionClosedError, QAbstractSocket::ProxyProtocolError,
             QAbstractSocket::ProxyConnectionTimeoutError, QAbstractSocket::SocketTimeoutError,
         };
