@@ -298,6 +298,14 @@
             <source>access refused</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Connection lengths: none ended yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection lengths: %1 ended, average %2 s, longest %3 s</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>StatePresentation</name>
@@ -837,6 +845,26 @@
         </message>
         <message>
             <source>Session expired: sign in again to keep chatting.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connected (HTTP fallback)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>WebSocket is blocked on the way to the server (HTTP %1 to the upgrade): messages go over HTTP.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The proxy does not let WebSocket through: messages go over HTTP.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The WebSocket upgrade is cut off on the way to the server: messages go over HTTP.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The WebSocket upgrade gets no answer: messages go over HTTP.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1693,6 +1721,34 @@
         </message>
         <message>
             <source>No keychain service is available: sign-in tokens are kept in memory only and are gone when Tether quits.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Transport:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Automatic (WebSocket, HTTP fallback when blocked)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>WebSocket only</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>HTTP long polling only</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Transport</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Retry WebSocket every:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>How often the HTTP fallback tries WebSocket again, in milliseconds</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -299,6 +299,14 @@
             <source>access refused</source>
             <translation>доступ запрещён</translation>
         </message>
+        <message>
+            <source>Connection lengths: none ended yet</source>
+            <translation>Длительность соединений: ни одно ещё не завершилось</translation>
+        </message>
+        <message>
+            <source>Connection lengths: %1 ended, average %2 s, longest %3 s</source>
+            <translation>Длительность соединений: завершилось %1, в среднем %2 с, самое долгое %3 с</translation>
+        </message>
     </context>
     <context>
         <name>StatePresentation</name>
@@ -849,6 +857,26 @@
         <message>
             <source>Session expired: sign in again to keep chatting.</source>
             <translation>Сеанс истёк: войдите снова, чтобы продолжить переписку.</translation>
+        </message>
+        <message>
+            <source>Connected (HTTP fallback)</source>
+            <translation>Подключено (через HTTP)</translation>
+        </message>
+        <message>
+            <source>WebSocket is blocked on the way to the server (HTTP %1 to the upgrade): messages go over HTTP.</source>
+            <translation>WebSocket блокируется по пути к серверу (HTTP %1 в ответ на переход): сообщения идут через HTTP.</translation>
+        </message>
+        <message>
+            <source>The proxy does not let WebSocket through: messages go over HTTP.</source>
+            <translation>Прокси не пропускает WebSocket: сообщения идут через HTTP.</translation>
+        </message>
+        <message>
+            <source>The WebSocket upgrade is cut off on the way to the server: messages go over HTTP.</source>
+            <translation>Переход на WebSocket обрывается по пути к серверу: сообщения идут через HTTP.</translation>
+        </message>
+        <message>
+            <source>The WebSocket upgrade gets no answer: messages go over HTTP.</source>
+            <translation>Переход на WebSocket остаётся без ответа: сообщения идут через HTTP.</translation>
         </message>
     </context>
     <context>
@@ -1709,6 +1737,34 @@
         <message>
             <source>No keychain service is available: sign-in tokens are kept in memory only and are gone when Tether quits.</source>
             <translation>Служба связки ключей недоступна: токены входа хранятся только в памяти и пропадут при выходе из Tether.</translation>
+        </message>
+        <message>
+            <source>&amp;Transport:</source>
+            <translation>&amp;Транспорт:</translation>
+        </message>
+        <message>
+            <source>Automatic (WebSocket, HTTP fallback when blocked)</source>
+            <translation>Автоматически (WebSocket, при блокировке — HTTP)</translation>
+        </message>
+        <message>
+            <source>WebSocket only</source>
+            <translation>Только WebSocket</translation>
+        </message>
+        <message>
+            <source>HTTP long polling only</source>
+            <translation>Только HTTP (long polling)</translation>
+        </message>
+        <message>
+            <source>Transport</source>
+            <translation>Транспорт</translation>
+        </message>
+        <message>
+            <source>&amp;Retry WebSocket every:</source>
+            <translation>&amp;Снова пробовать WebSocket каждые:</translation>
+        </message>
+        <message>
+            <source>How often the HTTP fallback tries WebSocket again, in milliseconds</source>
+            <translation>Как часто при работе через HTTP снова пробовать WebSocket, в миллисекундах</translation>
         </message>
     </context>
     <context>
