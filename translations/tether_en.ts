@@ -1486,6 +1486,14 @@
             <source>Only the local network is reachable, not the internet; a captive portal may need you to sign in.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The WebSocket upgrade was answered with HTTP %1: something between you and the server (a proxy or firewall) blocks WebSocket. The Automatic transport setting falls back to HTTP long polling.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The WebSocket upgrade looks blocked on the way to the server (a proxy or firewall). The Automatic transport setting falls back to HTTP long polling.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>Tether::MessageDelegate</name>

@@ -1501,6 +1501,14 @@
             <source>Only the local network is reachable, not the internet; a captive portal may need you to sign in.</source>
             <translation>Доступна только локальная сеть, но не интернет; возможно, нужно войти через страницу авторизации сети.</translation>
         </message>
+        <message>
+            <source>The WebSocket upgrade was answered with HTTP %1: something between you and the server (a proxy or firewall) blocks WebSocket. The Automatic transport setting falls back to HTTP long polling.</source>
+            <translation>На переход на WebSocket пришёл ответ HTTP %1: что-то между вами и сервером (прокси или межсетевой экран) блокирует WebSocket. В режиме транспорта «Автоматически» связь переходит на HTTP long polling.</translation>
+        </message>
+        <message>
+            <source>The WebSocket upgrade looks blocked on the way to the server (a proxy or firewall). The Automatic transport setting falls back to HTTP long polling.</source>
+            <translation>Похоже, переход на WebSocket блокируется по пути к серверу (прокси или межсетевой экран). В режиме транспорта «Автоматически» связь переходит на HTTP long polling.</translation>
+        </message>
     </context>
     <context>
         <name>Tether::MessageDelegate</name>
