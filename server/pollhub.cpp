@@ -135,6 +135,18 @@ void PollHub::open(QTcpSocket *socket, const QUrlQuery &query, const QByteArray 
                              "Retry-After: 5\r\n");
         return;
     }
+    // As for connections (AdmissionControl): one address may not take every session.
+    const QString address = socket->peerAddress().toString() + QLatin1Char('|');
+    if (m_config.maxPerAddress > 0) {
+        int fromAddress = 0;
+        for (const PollSession *s : std::as_const(m_sessions))
+            fromAddress += s->client()->peer().startsWith(address) ? 1 : 0;
+        if (fromAddress >= m_config.maxPerAddress) {
+            HttpResponder::write(socket, 503, httpError(ErrorCode::ServerBusy, QStringLiteral("too many poll sessions from your address")),
+                                 "Retry-After: 5\r\n");
+            return;
+        }
+    }
     const QString id = newSessionId();
     auto *session = new PollSession(id, m_config.pollHoldMs, m_clock, this);
     ClientConnection *client = m_hooks.admit(session, FrontDoor::peerKey(socket->peerAddress(), socket->peerPort()));

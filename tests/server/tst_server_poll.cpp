@@ -165,6 +165,7 @@ private Q_SLOTS:
     void hostileInputIsRefused();
     void sendsAreRateLimited();
     void sessionsExpireAndAreBounded();
+    void sessionsPerAddressAreBounded();
     void shutdownSaysGoodbye();
 };
 
@@ -414,6 +415,21 @@ void TestServerPoll::sessionsExpireAndAreBounded()
     QTRY_COMPARE_WITH_TIMEOUT(f.server()->connectionCount(), 0, kTimeout);
     QCOMPARE(a.poll().status, 404);
     QCOMPARE(c.open(f.token(str("alice"))).status, 200);
+}
+
+void TestServerPoll::sessionsPerAddressAreBounded()
+{
+    Tether::ServerConfig config = pollConfig();
+    config.maxPerAddress = 2;
+    Fixture f(config);
+    QVERIFY(f.start());
+    QVERIFY(f.server()->addUser(str("alice"), str("pw")));
+    Poller a(f.server()->httpUrl());
+    QCOMPARE(a.open(f.token(str("alice"))).status, 200);
+    QCOMPARE(a.open(f.token(str("alice"))).status, 200);
+    const Reply refused = a.open(f.token(str("alice")));
+    QCOMPARE(refused.status, 503);
+    QVERIFY(refused.body.value(str("message")).toString().contains(str("address")));
 }
 
 void TestServerPoll::shutdownSaysGoodbye()
