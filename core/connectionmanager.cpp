@@ -2,6 +2,7 @@
 
 #include "connectionmanager_p.h"
 #include "secretredactor.h"
+#include "longpolltransport.h"
 #include "websockettransport.h"
 
 #include <QRandomGenerator>
@@ -197,7 +198,7 @@ QString ConnectionManager::fallbackReason() const
 }
 
 // (Private's, here to keep connectionmanager_p.cpp under the size limit.)
-void ConnectionManager::Private::switchTo(Transport *replacement)
+void ConnectionManager::Private::switchTo(Transport *replacement, const QString &why)
 {
     if (state != ConnectionState::Connected || !link) {
         releaseLink(replacement);
@@ -207,14 +208,19 @@ void ConnectionManager::Private::switchTo(Transport *replacement)
     // The chat layer says hello on it (linkReplaced) and resumes from what it has; what was in
     // flight on the old link comes again by the resume and the outbox's resend, deduplicated.
     Transport *old = link;
+    const bool kindChanged = bool(qobject_cast<LongPollTransport *>(old)) != bool(qobject_cast<LongPollTransport *>(replacement));
     link = replacement;
     wire(replacement);
     QObject::disconnect(old, nullptr, q, nullptr);
+    old->setParent(q); // gone with the manager at the latest
     QObject::connect(old, &Transport::closed, old, &QObject::deleteLater);
     old->close(Protocol::toInt(Protocol::CloseCode::Normal), QStringLiteral("switching transport"));
-    heartbeat.frameReceived();
-    log(ConnectionEvent::Kind::Info, QStringLiteral("WebSocket works again: switched from HTTP long polling"));
-    Q_EMIT q->transportChanged(TransportSwitch::name(transports.linkKind()));
+    // A probe pending on the old link is answered by any frame of the new one; this ping makes sure
+    // one comes, or that a new link as dead as the old is found out as fast.
+    heartbeat.probe(config.probeTimeoutMs);
+    log(ConnectionEvent::Kind::Info, why);
+    if (kindChanged)
+        Q_EMIT q->transportChanged(TransportSwitch::name(transports.linkKind()));
     Q_EMIT q->linkReplaced();
     setStatsChanged();
 }

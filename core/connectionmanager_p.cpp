@@ -45,7 +45,10 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
 {
     transports.setConfig(config);
     transports.setConfigSource([this] { return config; });
-    QObject::connect(&transports, &TransportSwitch::trialOpened, q, [this](Transport *t) { switchTo(t); });
+    QObject::connect(&transports, &TransportSwitch::linkReady, q, [this](Transport *t, const QString &why) { switchTo(t, why); });
+    QObject::connect(&transports, &TransportSwitch::replacementFailed, q, [this](const QString &why) {
+        log(ConnectionEvent::Kind::Network, QStringLiteral("second connection failed (%1): the probe decides").arg(redact(why)));
+    });
     QObject::connect(&transports, &TransportSwitch::trialFailed, q, [this](const QString &why) {
         log(ConnectionEvent::Kind::Info, QStringLiteral("WebSocket still blocked (%1): staying on HTTP long polling").arg(why));
     });
@@ -60,7 +63,13 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
         fire(online ? Event::NetworkUp : Event::NetworkDown);
     });
     QObject::connect(monitor, &NetworkMonitor::networkChanged, q, [this] {
-        log(ConnectionEvent::Kind::Network, QStringLiteral("network changed: probing"));
+        // Make before break: while connected, a second connection is opened at once; the probe of
+        // the old one still runs, and whichever comes first decides.
+        const bool second = state == ConnectionState::Connected && link;
+        log(ConnectionEvent::Kind::Network, second ? QStringLiteral("network changed: probing, and opening a second connection")
+                                                   : QStringLiteral("network changed: probing"));
+        if (second)
+            transports.startReplacement();
         fire(Event::Probe);
     });
 

@@ -44,8 +44,9 @@ public:
     // actions
     void openLink();
     void wire(Transport *l); // the link's signals to us
-    // A background WebSocket trial opened while on long polling: move onto it, close the old link.
-    void switchTo(Transport *replacement);
+    // A background WebSocket trial or a replacement after a network change opened: move onto it,
+    // close the old link.
+    void switchTo(Transport *replacement, const QString &why);
     void endLink(); // the link is dead: abort it, and handle its end like any other
     void closeGracefully();
     void finishClosing(Transport *closing);

@@ -452,8 +452,15 @@ void LongPollTransport::failWith(QNetworkReply *reply, const QString &what)
         else if (status != 0)
             m_error = QStringLiteral("%1: HTTP %2 %3").arg(what).arg(status)
                               .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
-        else
-            m_error = QStringLiteral("%1: %2").arg(what, reply->errorString().replace(m_session, QStringLiteral("…")));
+        else {
+            // Qt's text may hold the URL: neither the session id nor a query token goes further.
+            QString text = reply->errorString();
+            for (const QString &secret : { m_session, m_token, QString::fromLatin1(QUrl::toPercentEncoding(m_token)) }) {
+                if (!secret.isEmpty())
+                    text.replace(secret, QStringLiteral("…"));
+            }
+            m_error = QStringLiteral("%1: %2").arg(what, text);
+        }
     }
     m_socketError = status != 0 ? -1 : socketErrorFor(reply->error());
     if (m_socketError >= 0 && m_manager->proxy().type() == QNetworkProxy::HttpProxy

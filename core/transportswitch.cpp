@@ -54,9 +54,38 @@ Transport *TransportSwitch::make()
         return custom;
     }
     m_linkKind = m_decider.current();
-    if (m_linkKind == Kind::LongPoll)
+    return makeOfKind(m_linkKind);
+}
+
+Transport *TransportSwitch::makeOfKind(Kind kind)
+{
+    if (m_factory)
+        return m_factory();
+    if (kind == Kind::LongPoll)
         return new LongPollTransport;
     return new WebSocketTransport;
+}
+
+void TransportSwitch::startReplacement()
+{
+    if (m_replacement)
+        return;
+    Transport *t = makeOfKind(m_linkKind);
+    t->setParent(this);
+    m_replacement = t;
+    connect(t, &Transport::opened, this, [this, t] {
+        t->disconnect(this);
+        m_replacement = nullptr;
+        t->setParent(nullptr);
+        Q_EMIT linkReady(t, QStringLiteral("network changed: moved to a second connection"));
+    });
+    connect(t, &Transport::closed, this, [this, t](const TransportEnd &end) {
+        t->disconnect(this);
+        t->deleteLater();
+        m_replacement = nullptr;
+        Q_EMIT replacementFailed(end.error.isEmpty() ? QStringLiteral("closed with %1").arg(end.close.code) : end.error);
+    });
+    t->open(m_configSource ? m_configSource() : m_config);
 }
 
 bool TransportSwitch::linkFailed(const TransportEnd &end)
@@ -85,6 +114,12 @@ void TransportSwitch::scheduleTrial()
 void TransportSwitch::stopTrials()
 {
     m_trialTimer.stop();
+    if (Transport *replacement = m_replacement) {
+        m_replacement = nullptr;
+        replacement->disconnect(this);
+        replacement->abort();
+        replacement->deleteLater();
+    }
     if (Transport *trial = m_trial) {
         m_trial = nullptr;
         trial->disconnect(this);
@@ -110,7 +145,7 @@ void TransportSwitch::startTrial()
         trial->setParent(nullptr);
         m_decider.trialSucceeded();
         m_linkKind = Kind::WebSocket;
-        Q_EMIT trialOpened(trial);
+        Q_EMIT linkReady(trial, QStringLiteral("WebSocket works again: switched from HTTP long polling"));
     });
     connect(trial, &Transport::closed, this, [this, trial](const TransportEnd &end) {
         trial->disconnect(this);

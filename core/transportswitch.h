@@ -33,6 +33,8 @@ public:
 
     // The transport of the next attempt; the caller owns it.
     Transport *make();
+    // The same without touching linkKind(): a second link of the kind in use.
+    Transport *makeOfKind(TransportDecider::Kind kind);
     TransportDecider::Kind linkKind() const { return m_linkKind; }
     static QString name(TransportDecider::Kind kind); // "websocket", "long-poll"
     const TransportDecider &decider() const { return m_decider; }
@@ -42,13 +44,18 @@ public:
     bool linkFailed(const TransportEnd &end);
     // The attempt opened: on the fallback, the next WebSocket trial is scheduled.
     void linkOpened();
-    // The link is gone or replaced: no trial runs.
+    // Make before break (the network changed while connected): a second link of the current kind.
+    // linkReady() when it opens; replacementFailed() when it does not (today's probe decides then).
+    void startReplacement();
+    // The link is gone or replaced: no trial or replacement runs.
     void stopTrials();
 
 Q_SIGNALS:
-    // A background WebSocket trial opened: the receiver takes the transport (and moves onto it).
-    void trialOpened(Tether::Transport *transport);
+    // A background WebSocket trial or a replacement opened: the receiver takes the transport and
+    // moves onto it; why says which, for the event log.
+    void linkReady(Tether::Transport *transport, const QString &why);
     void trialFailed(const QString &why);
+    void replacementFailed(const QString &why);
 
 private:
     void startTrial();
@@ -61,6 +68,7 @@ private:
     TransportDecider::Kind m_linkKind = TransportDecider::Kind::WebSocket;
     bool m_linkTimedOut = false;
     QPointer<Transport> m_trial;
+    QPointer<Transport> m_replacement;
     bool m_trialTimedOut = false;
     QTimer m_trialTimer;
     QElapsedTimer m_clock;

@@ -279,6 +279,59 @@ private Q_SLOTS:
         QCOMPARE(alice.connection->state(), ConnectionState::Connected);
         QTRY_COMPARE_WITH_TIMEOUT(server.server->pollHub().sessionCount(), 0, kTimeout); // the old link closed
     }
+
+    // Make before break: a network change while connected opens a second connection and moves the
+    // session onto it; nothing is lost or doubled and the state never leaves Connected.
+    void networkChangeMovesToASecondConnection_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("websocket") << int(ConnectionConfig::TransportMode::WebSocket);
+        QTest::newRow("long-poll") << int(ConnectionConfig::TransportMode::LongPoll);
+    }
+    void networkChangeMovesToASecondConnection()
+    {
+        QFETCH(int, mode);
+        Server server;
+        server.config.pollHoldMs = 2000;
+        QVERIFY(server.start());
+        QVERIFY(server.addUser(str("alice")));
+        QVERIFY(server.addUser(str("bob")));
+        ConnectionConfig ca = autoConfig(server.server->webSocketUrl(), login(server.server->httpUrl(), str("alice")));
+        ca.transportMode = ConnectionConfig::TransportMode(mode);
+        const QString tag = QString::fromLatin1(QTest::currentDataTag());
+        Peer alice(ca, m_dir.filePath(QStringLiteral("alice-net-%1.sqlite").arg(tag)));
+        Peer bob(autoConfig(server.server->webSocketUrl(), login(server.server->httpUrl(), str("bob"))),
+                 m_dir.filePath(QStringLiteral("bob-net-%1.sqlite").arg(tag)));
+        QVERIFY(alice.openAndSync());
+        QVERIFY(bob.openAndSync());
+        QTRY_COMPARE_WITH_TIMEOUT(server.server->connectionCount(), 2, kTimeout);
+        const qsizetype statesBefore = alice.states.size();
+        const int connectsBefore = alice.connection->stats().connects;
+        QSignalSpy replaced(alice.connection.get(), &ConnectionManager::linkReplaced);
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(!alice.session->send(str("lobby"), QStringLiteral("move a%1").arg(i)).isEmpty());
+            QVERIFY(!bob.session->send(str("lobby"), QStringLiteral("move b%1").arg(i)).isEmpty());
+        }
+        alice.monitor.notifyNetworkChanged();
+        for (int i = 5; i < 10; ++i) {
+            QVERIFY(!alice.session->send(str("lobby"), QStringLiteral("move a%1").arg(i)).isEmpty());
+            QVERIFY(!bob.session->send(str("lobby"), QStringLiteral("move b%1").arg(i)).isEmpty());
+        }
+        QVERIFY(replaced.count() == 1 || replaced.wait(kTimeout));
+        QStringList fromA;
+        QStringList fromB;
+        for (int i = 0; i < 10; ++i) {
+            fromA << QStringLiteral("move a%1").arg(i);
+            fromB << QStringLiteral("move b%1").arg(i);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(bob.received(str("lobby")).filter(str("move a")), fromA, kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.received(str("lobby")).filter(str("move b")), fromB, kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(alice.session->outboxSize(), 0, kTimeout);
+        QCOMPARE(alice.states.size(), statesBefore); // no Reconnecting flash
+        QCOMPARE(alice.connection->stats().connects, connectsBefore);
+        QTRY_COMPARE_WITH_TIMEOUT(server.server->connectionCount(), 2, kTimeout); // the old link closed
+        exchange(alice, bob, QStringLiteral("after-%1").arg(tag), 5);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTransportFallback)
