@@ -28,6 +28,8 @@ namespace Tether {
 namespace {
 // A send POST carries at most this much (the server takes 64 KiB bodies).
 constexpr qsizetype kMaxBatchBytes = 60 * 1024;
+// The most one answer may carry: the server's bound on frames, one frame beyond it, and the JSON around.
+constexpr qint64 kMaxAnswerBytes = Protocol::Limits::MaxPollAnswerBytes + Protocol::Limits::MaxFrameBytes + 4096;
 // The transport's own pings are JSON pings whose ts starts with this; their pongs are not passed up.
 const QLatin1String kPingPrefix("lp-");
 
@@ -136,6 +138,12 @@ QNetworkRequest LongPollTransport::request(const QUrl &url) const
 
 void LongPollTransport::watch(QNetworkReply *reply)
 {
+    // QNetworkAccessManager keeps a whole answer in memory: one far beyond what the server sends
+    // (MaxPollAnswerBytes of frames, one frame may exceed it alone) ends the link.
+    connect(reply, &QNetworkReply::downloadProgress, this, [reply](qint64 received, qint64) {
+        if (received > kMaxAnswerBytes)
+            reply->abort();
+    });
 #ifndef QT_NO_SSL
     connect(reply, &QNetworkReply::sslErrors, this,
             [this, reply](const QList<QSslError> &errors) { onSslErrors(reply, errors); });
@@ -244,7 +252,7 @@ void LongPollTransport::onPollFinished()
         return;
     }
     // Bounded: the server sends at most MaxPollAnswerBytes of frames (one may exceed it alone).
-    const QByteArray raw = reply->read(Protocol::Limits::MaxPollAnswerBytes + Protocol::Limits::MaxFrameBytes + 4096);
+    const QByteArray raw = reply->read(kMaxAnswerBytes);
     QJsonParseError error;
     const QJsonObject body = QJsonDocument::fromJson(raw, &error).object();
     if (error.error != QJsonParseError::NoError || !body.value(Protocol::Key::Frames).isArray()) {

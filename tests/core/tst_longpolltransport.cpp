@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -273,6 +274,44 @@ private Q_SLOTS:
         t.open(config(str("alice")));
         QVERIFY(opened.wait(Long));
         m_server.reset(); // gone without a word: the held poll fails
+        QVERIFY(closed.wait(Long));
+        QCOMPARE(t.end().close.code, 1006);
+        QVERIFY(!t.end().closedByServer);
+    }
+
+    // A hostile or broken server: an answer far over the bound ends the link instead of filling memory.
+    void oversizedAnswerEndsTheLink()
+    {
+        QTcpServer hostile;
+        QVERIFY(hostile.listen(QHostAddress::LocalHost, 0));
+        connect(&hostile, &QTcpServer::newConnection, this, [&hostile] {
+            while (QTcpSocket *s = hostile.nextPendingConnection()) {
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+                connect(s, &QTcpSocket::readyRead, s, [s] {
+                    const QByteArray head = s->peek(4096);
+                    if (!head.contains("\r\n\r\n"))
+                        return;
+                    s->readAll();
+                    if (head.startsWith("POST /api/poll/open")) {
+                        const QByteArray body = R"({"session":"s1","cursor":0,"hold_ms":1000})";
+                        s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                                 + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                        s->disconnectFromHost();
+                        return;
+                    }
+                    // 8 MiB of one endless "frame".
+                    s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 8388608\r\n\r\n");
+                    s->write(QByteArray(8 * 1024 * 1024, 'x'));
+                });
+            }
+        });
+        LongPollTransport t;
+        QSignalSpy opened(&t, &Transport::opened);
+        QSignalSpy closed(&t, &Transport::closed);
+        ConnectionConfig c;
+        c.url = QUrl(str("ws://127.0.0.1:%1/ws").arg(hostile.serverPort()));
+        t.open(c);
+        QVERIFY(opened.wait(Long));
         QVERIFY(closed.wait(Long));
         QCOMPARE(t.end().close.code, 1006);
         QVERIFY(!t.end().closedByServer);
