@@ -26,11 +26,18 @@ struct ConnectionConfig
 {
     enum class TokenTransport { Header, Query, Message };
     enum class HeartbeatMode { Frame, Json, Off };
+    // Which transport carries the frames (docs/connection.md, "Transports"). Auto: WebSocket, and
+    // HTTP long polling when the upgrade looks blocked (TransportDecider). The CLI and the app
+    // default to Auto; the library keeps WebSocket unless told.
+    enum class TransportMode { Auto, WebSocket, LongPoll };
 
     QUrl url;
     Credentials credentials;
     TokenTransport tokenTransport = TokenTransport::Header;
     QString tokenQueryParameter = QString(Protocol::Key::AccessToken);
+
+    TransportMode transportMode = TransportMode::WebSocket;
+    int wsRetryIntervalMs = 180000; // on the long-polling fallback: a WebSocket trial this often
 
     HeartbeatMode heartbeatMode = HeartbeatMode::Frame;
     int heartbeatIntervalMs = 20000; // under the 60 s idle limit of common proxies

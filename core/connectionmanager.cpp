@@ -2,6 +2,7 @@
 
 #include "connectionmanager_p.h"
 #include "secretredactor.h"
+#include "longpolltransport.h"
 #include "websockettransport.h"
 
 #include <QRandomGenerator>
@@ -186,9 +187,47 @@ void ConnectionManager::setLocalClock(std::function<QDateTime()> clock)
     d->serverClock = ServerClock(std::move(clock));
 }
 
+QString ConnectionManager::transport() const
+{
+    return TransportSwitch::name(d->transports.linkKind());
+}
+
+QString ConnectionManager::fallbackReason() const
+{
+    return d->transports.decider().fallbackReason();
+}
+
+// (Private's, here to keep connectionmanager_p.cpp under the size limit.)
+void ConnectionManager::Private::switchTo(Transport *replacement, const QString &why)
+{
+    if (state != ConnectionState::Connected || !link) {
+        releaseLink(replacement);
+        return;
+    }
+    // Make before break: the new link is open before the old one goes, so nothing is in between.
+    // The chat layer says hello on it (linkReplaced) and resumes from what it has; what was in
+    // flight on the old link comes again by the resume and the outbox's resend, deduplicated.
+    Transport *old = link;
+    const bool kindChanged = bool(qobject_cast<LongPollTransport *>(old)) != bool(qobject_cast<LongPollTransport *>(replacement));
+    link = replacement;
+    wire(replacement);
+    QObject::disconnect(old, nullptr, q, nullptr);
+    old->setParent(q); // gone with the manager at the latest
+    QObject::connect(old, &Transport::closed, old, &QObject::deleteLater);
+    old->close(Protocol::toInt(Protocol::CloseCode::Normal), QStringLiteral("switching transport"));
+    // A probe pending on the old link is answered by any frame of the new one; this ping makes sure
+    // one comes, or that a new link as dead as the old is found out as fast.
+    heartbeat.probe(config.probeTimeoutMs);
+    log(ConnectionEvent::Kind::Info, why);
+    if (kindChanged)
+        Q_EMIT q->transportChanged(TransportSwitch::name(transports.linkKind()));
+    Q_EMIT q->linkReplaced();
+    setStatsChanged();
+}
+
 void ConnectionManager::setTransportFactory(Transport::Factory factory)
 {
-    d->transportFactory = factory ? std::move(factory) : Transport::Factory([] { return new WebSocketTransport; });
+    d->transports.setFactory(std::move(factory));
 }
 
 } // namespace Tether

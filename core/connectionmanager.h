@@ -1,7 +1,8 @@
 #pragma once
 // ConnectionManager drives one logical connection through an explicit state machine: backoff with
 // jitter, heartbeat, close-code policy, token refresh before reconnect, network awareness, an
-// outbound queue, statistics and an event log. Each attempt is one Transport (a WebSocket today).
+// outbound queue, statistics and an event log. Each attempt is one Transport: WebSocket, or HTTP
+// long polling when the upgrade is blocked (config.transportMode).
 //
 // CONTRACT NOTE (for everyone building on core): the public API below is what the chat layer,
 // the UI, tether-cli and the benchmarks use. Additions are fine; renames are not.
@@ -103,6 +104,11 @@ public:
     // What each attempt connects through; default: a WebSocketTransport. Takes effect from the
     // next attempt. An empty factory restores the default.
     void setTransportFactory(Transport::Factory factory);
+    // The transport of the current (or last) link: "websocket" or "long-poll" (config.transportMode).
+    QString transport() const;
+    // Why auto mode fell back to long polling (e.g. "HTTP 426 instead of the WebSocket upgrade");
+    // empty when it did not.
+    QString fallbackReason() const;
     // The server's clock as estimated from welcome/pong server_time and the HTTP Date of refresh
     // answers; token expiry is judged by it. Callers that log in themselves pass their answer's
     // Date (AuthClient::Result::serverDate) before the first attempt.
@@ -125,6 +131,10 @@ Q_SIGNALS:
     void eventLogged(const Tether::ConnectionEvent &event);
     void statsChanged();
     void closingFinished(); // the socket closed by close() is gone (acknowledged or timed out)
+    // While connected, the link moved to another transport ("websocket", "long-poll") without a
+    // gap: the state stays Connected. linkReplaced() follows: a new link wants its hello.
+    void transportChanged(const QString &transport);
+    void linkReplaced();
 
 private:
     class Private;

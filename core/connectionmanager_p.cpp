@@ -41,9 +41,17 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
     , monitor(mon)
     , backoff(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); })
     , retryPlanner(cfg.backoff, [] { return QRandomGenerator::global()->generateDouble(); }, {})
-    , transportFactory([] { return new WebSocketTransport; })
     , eventLog(cfg.eventLogLimit)
 {
+    transports.setConfig(config);
+    transports.setConfigSource([this] { return config; });
+    QObject::connect(&transports, &TransportSwitch::linkReady, q, [this](Transport *t, const QString &why) { switchTo(t, why); });
+    QObject::connect(&transports, &TransportSwitch::replacementFailed, q, [this](const QString &why) {
+        log(ConnectionEvent::Kind::Network, QStringLiteral("second connection failed (%1): the probe decides").arg(redact(why)));
+    });
+    QObject::connect(&transports, &TransportSwitch::trialFailed, q, [this](const QString &why) {
+        log(ConnectionEvent::Kind::Info, QStringLiteral("WebSocket still blocked (%1): staying on HTTP long polling").arg(why));
+    });
     tokenSchedule = TokenSchedule([this] { return serverClock.now(); });
     tokenSchedule.setSkewMs(cfg.tokenRefreshSkewMs);
     if (!monitor) {
@@ -55,7 +63,13 @@ ConnectionManager::Private::Private(ConnectionManager *qq, const ConnectionConfi
         fire(online ? Event::NetworkUp : Event::NetworkDown);
     });
     QObject::connect(monitor, &NetworkMonitor::networkChanged, q, [this] {
-        log(ConnectionEvent::Kind::Network, QStringLiteral("network changed: probing"));
+        // Make before break: while connected, a second connection is opened at once; the probe of
+        // the old one still runs, and whichever comes first decides.
+        const bool second = state == ConnectionState::Connected && link;
+        log(ConnectionEvent::Kind::Network, second ? QStringLiteral("network changed: probing, and opening a second connection")
+                                                   : QStringLiteral("network changed: probing"));
+        if (second)
+            transports.startReplacement();
         fire(Event::Probe);
     });
 
@@ -191,6 +205,7 @@ void ConnectionManager::Private::apply(Event event, const SM::Transition &t)
 
     // Leaving a state stops what belonged to it.
     if (previous == ConnectionState::Connected && t.next != ConnectionState::Connected) {
+        transports.stopTrials();
         heartbeat.stop();
         uptimeTimer.stop();
         authResetTimer.stop();
@@ -275,15 +290,28 @@ void ConnectionManager::Private::openLink()
         releaseLink(old);
     }
     stats.lastSocketError = -1; // this attempt's own error, if any, replaces it
-    Transport *l = transportFactory();
+    transports.setConfig(config);
+    Transport *l = transports.make();
     link = l;
     // Connected before open(): a transport may fail (and close) inside open() already.
     QObject::connect(l, &Transport::opened, q, [this] { fire(Event::HandshakeSucceeded); });
+    wire(l);
+
+    log(ConnectionEvent::Kind::Attempt, QStringLiteral("attempt %1: opening %2 (%3)")
+                                                .arg(attempt)
+                                                .arg(q->displayUrl().toString(), TransportSwitch::name(transports.linkKind())));
+    setStatsChanged();
+    l->open(config);
+}
+
+void ConnectionManager::Private::wire(Transport *l)
+{
     QObject::connect(l, &Transport::closed, q, [this](const TransportEnd &end) { onLinkClosed(end); });
     QObject::connect(l, &Transport::errorOccurred, q, [this](Transport::Error error, const QString &message) {
         // Socket errors are reported with the close that follows (after a close frame they are expected).
         if (error != Transport::Error::HandshakeTimeout)
             return;
+        transports.linkHandshakeTimedOut();
         log(ConnectionEvent::Kind::Error, QStringLiteral("handshake timeout: ") + message);
         Q_EMIT q->errorOccurred(Error::HandshakeTimeout, message);
     });
@@ -302,11 +330,6 @@ void ConnectionManager::Private::openLink()
         log(ConnectionEvent::Kind::Info, QStringLiteral("ignored a binary message of %1 bytes").arg(bytes));
         setStatsChanged();
     });
-
-    log(ConnectionEvent::Kind::Attempt,
-        QStringLiteral("attempt %1: opening %2").arg(attempt).arg(q->displayUrl().toString()));
-    setStatsChanged();
-    l->open(config);
 }
 
 void ConnectionManager::Private::onText(const QString &text)
@@ -360,6 +383,10 @@ void ConnectionManager::Private::onLinkClosed(const TransportEnd &end)
     link = nullptr;
     heartbeat.stop();
     releaseLink(l);
+    transports.stopTrials();
+    if (transports.linkFailed(end))
+        log(ConnectionEvent::Kind::Info, QStringLiteral("WebSocket upgrade looks blocked (%1): falling back to HTTP long polling")
+                                                 .arg(transports.decider().fallbackReason()));
 
     stats.lastCloseCode = info.code;
     stats.lastCloseReason = info.reason;
@@ -455,8 +482,11 @@ void ConnectionManager::Private::startSession()
     ++stats.connects;
     stats.connectedSince = QDateTime::currentDateTimeUtc();
     refreshFailures = 0;
-    log(ConnectionEvent::Kind::Connected,
-        QStringLiteral("connected to %1 (attempt %2)").arg(q->displayUrl().toString()).arg(attempt));
+    log(ConnectionEvent::Kind::Connected, QStringLiteral("connected to %1 (attempt %2, %3)")
+                                                  .arg(q->displayUrl().toString())
+                                                  .arg(attempt)
+                                                  .arg(TransportSwitch::name(transports.linkKind())));
+    transports.linkOpened();
 
     if (config.minUptimeMs <= 0)
         attempt = 0;

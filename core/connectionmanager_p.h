@@ -14,6 +14,7 @@
 #include "serverclock.h"
 #include "tokenschedule.h"
 #include "transport.h"
+#include "transportswitch.h"
 
 #include <QLoggingCategory>
 #include <QQueue>
@@ -42,6 +43,10 @@ public:
 
     // actions
     void openLink();
+    void wire(Transport *l); // the link's signals to us
+    // A background WebSocket trial or a replacement after a network change opened: move onto it,
+    // close the old link.
+    void switchTo(Transport *replacement, const QString &why);
     void endLink(); // the link is dead: abort it, and handle its end like any other
     void closeGracefully();
     void finishClosing(Transport *closing);
@@ -71,7 +76,7 @@ public:
     NetworkMonitor *monitor = nullptr;
     Backoff backoff;          // token refresh retries
     RetryPlanner retryPlanner; // reconnect waits: backoff capped by the time spent down
-    Transport::Factory transportFactory;
+    TransportSwitch transports; // which transport each attempt uses
 
     ConnectionState state = ConnectionState::Disconnected;
     QQueue<Event> pendingEvents;

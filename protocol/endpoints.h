@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP paths of the one server port: the WebSocket endpoint and the JSON auth API.
+// The HTTP paths of the one server port: the WebSocket endpoint, the JSON auth API and long polling.
 
 #include <QLatin1String>
 
@@ -11,5 +11,10 @@ inline constexpr QLatin1String Metrics{ "/metrics" }; // Prometheus text format 
 inline constexpr QLatin1String Login{ "/api/auth/login" };
 inline constexpr QLatin1String Refresh{ "/api/auth/refresh" };
 inline constexpr QLatin1String Register{ "/api/auth/register" };
+// HTTP long-polling, the fallback transport when WebSocket is blocked (docs/protocol.md).
+inline constexpr QLatin1String PollOpen{ "/api/poll/open" };
+inline constexpr QLatin1String Poll{ "/api/poll" };
+inline constexpr QLatin1String PollSend{ "/api/poll/send" };
+inline constexpr QLatin1String PollClose{ "/api/poll/close" };
 
 } // namespace Tether::Protocol::Path

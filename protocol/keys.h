@@ -34,6 +34,15 @@ inline constexpr QLatin1String More{ "more" };             // synced: conversati
 inline constexpr QLatin1String Code{ "code" };
 inline constexpr QLatin1String Message{ "message" };
 inline constexpr QLatin1String Reason{ "reason" };
+// Long polling (docs/protocol.md): the session, the cursor of the frames taken, and the close.
+inline constexpr QLatin1String Session{ "session" };
+inline constexpr QLatin1String Cursor{ "cursor" };
+inline constexpr QLatin1String Frames{ "frames" };
+inline constexpr QLatin1String Close{ "close" };
+inline constexpr QLatin1String CloseCode{ "close_code" };
+inline constexpr QLatin1String HoldMs{ "hold_ms" };
+inline constexpr QLatin1String Accepted{ "accepted" };
+inline constexpr QLatin1String Duplicate{ "duplicate" };
 inline constexpr QLatin1String RetryAfterMs{ "retry_after_ms" }; // goodbye; error rate_limited
 inline constexpr QLatin1String Members{ "members" };              // the "members" reply's list
 // The user object ({"id","name","guest"}) also uses Id

@@ -35,6 +35,10 @@ bool isValidClientId(QStringView id);
 bool isValidGuestKey(QStringView key);
 // Starts with GuestIdPrefix.
 bool isGuestId(QStringView userId);
+// Long polling: frames in one POST /api/poll/send (the body is bounded by MaxHttpBodyBytes too),
+// and the frame bytes one poll answer carries at most (the rest waits for the next poll).
+inline constexpr int MaxPollBatchFrames = 100;
+inline constexpr qint64 MaxPollAnswerBytes = 1024 * 1024;
 } // namespace Limits
 
 } // namespace Tether::Protocol

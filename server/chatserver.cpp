@@ -14,6 +14,8 @@
 #include "passwordhasher.h"
 #include "pgchatstore.h"
 #include "redisbroker.h"
+#include "pollhub.h"
+#include "pollsession.h"
 #include "restartspread.h"
 #include "serverlog.h"
 #include "servermetrics.h"
@@ -101,6 +103,10 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_httpApi = std::make_unique<HttpApi>(*this, *m_store, *m_tokens, m_clock);
     m_handlers = std::make_unique<FrameHandlers>(m_config, *m_store, *m_tokens, *m_broker, m_clock);
     m_handlers->setMetrics(m_metrics.get());
+    PollHub::Hooks hooks;
+    hooks.admit = [this](PollSession *session, const QString &peer) { return admitPoll(session, peer); };
+    hooks.ended = [this](ClientConnection *client) { onPollEnded(client); };
+    m_pollHub = std::make_unique<PollHub>(m_config, *m_handlers, m_clock, std::move(hooks));
     m_frontDoor = std::make_unique<FrontDoor>(*m_httpApi, m_clock);
     connect(m_frontDoor.get(), &FrontDoor::webSocketConnected, this, &ChatServer::onWebSocket);
 }
@@ -109,6 +115,7 @@ ChatServer::~ChatServer()
 {
     // Whatever was received is stored first (its senders still exist to be told).
     m_handlers->flushPending();
+    m_pollHub->endAll();
     // Tear down without callbacks into a half-destroyed object.
     const auto clients = m_clients;
     m_clients.clear();
@@ -269,7 +276,11 @@ quint16 ChatServer::port() const
 
 QByteArray ChatServer::scrapeMetrics()
 {
-    m_metrics->setConnectionsOpen(ServerMetrics::ConnectionKind::WebSocket, connectionCount());
+    int webSockets = 0;
+    for (const ClientConnection *client : std::as_const(m_clients))
+        webSockets += client->isClosing() ? 0 : 1;
+    m_metrics->setConnectionsOpen(ServerMetrics::ConnectionKind::WebSocket, webSockets);
+    m_metrics->setConnectionsOpen(ServerMetrics::ConnectionKind::LongPoll, connectionCount() - webSockets);
     m_metrics->setStorageUp(m_store->isOpen());
     return m_metrics->scrape();
 }
@@ -277,7 +288,8 @@ QByteArray ChatServer::scrapeMetrics()
 int ChatServer::connectionCount() const
 {
     int count = 0;
-    for (const ClientConnection *client : m_clients) {
+    const auto clients = allClients();
+    for (const ClientConnection *client : clients) {
         if (!client->isClosing())
             ++count;
     }
@@ -397,7 +409,7 @@ void ChatServer::checkAuthenticated()
     const qint64 now = m_clock.elapsed();
     int closed = 0;
     bool waiting = false;
-    const auto clients = m_clients.values();
+    const auto clients = allClients();
     for (ClientConnection *client : clients) {
         if (client->isClosing() || (client->isAuthenticated() && (!client->isGuest() || client->helloDone())))
             continue;
@@ -430,7 +442,8 @@ void ChatServer::deliver(const QString &conversation, const QString &frameText, 
     // Once per broadcast, not per recipient: the type for frames_sent_total.
     const QString type = QJsonDocument::fromJson(frameText.toUtf8()).object().value(Protocol::Key::Type).toString();
     int recipients = 0;
-    for (ClientConnection *client : std::as_const(m_clients)) {
+    const auto clients = allClients();
+    for (ClientConnection *client : clients) {
         if (client->id() == exceptConnectionId || client->isClosing() || !client->helloDone())
             continue;
         if (!info->isPublic && (client->isGuest() || !members.contains(client->userId())))
@@ -463,7 +476,53 @@ void ChatServer::onDisconnected(ClientConnection *client)
     m_handlers->forget(client);
     delete client;
     socket->deleteLater();
-    if (m_shuttingDown && m_clients.isEmpty())
+    if (m_shuttingDown && m_clients.isEmpty() && m_pollHub->sessionCount() == 0)
+        QTimer::singleShot(0, this, &ChatServer::finishShutdown);
+}
+
+QList<ClientConnection *> ChatServer::allClients() const
+{
+    return m_clients.values() + m_pollHub->clients();
+}
+
+void ChatServer::handlePoll(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QUrlQuery &query,
+                            const QByteArray &body, const QByteArray &authorization)
+{
+    m_pollHub->handle(socket, method, path, query, body, authorization);
+}
+
+ClientConnection *ChatServer::admitPoll(PollSession *session, const QString &peer)
+{
+    if (m_shuttingDown)
+        return nullptr;
+    auto *client = new ClientConnection(session, peer, m_nextConnectionId++, m_clock.elapsed(),
+                                        RateLimiter(m_config.rateLimitPerSecond, m_config.rateLimitBurst));
+    // As for a WebSocket (onWebSocket): the bound is on frames not yet polled.
+    client->setSendLimit(m_config.sendBufferBytes, m_config.shutdownGraceMs);
+    client->setServeBudget(m_config.replayLimit > 0 ? 4.0 * m_config.replayLimit : 0.0, m_config.replayLimit);
+    client->setMetrics(m_metrics.get());
+    m_metrics->connected(ServerMetrics::ConnectionKind::LongPoll);
+    ServerLog::info(lcServer(), "connect", { { "connection", qint64(client->id()) }, { "peer", peer },
+                                             { "transport", QStringLiteral("long-poll") } });
+    if (m_config.authTimeoutMs > 0 && m_authTimer && !m_authTimer->isActive())
+        m_authTimer->start();
+    return client;
+}
+
+void ChatServer::onPollEnded(ClientConnection *client)
+{
+    // A session the client closed or let expire has no close code of its own: 1006, as a dropped socket.
+    const int code = client->closeCode() ? client->closeCode() : Protocol::toInt(CloseCode::Abnormal);
+    const double durationS = double(m_clock.elapsed() - client->connectedAtMs()) / 1000.0;
+    m_metrics->disconnected(ServerMetrics::ConnectionKind::LongPoll, code, client->closeCode() != 0, durationS);
+    ServerLog::info(lcServer(), "disconnect",
+                    { { "connection", qint64(client->id()) }, { "peer", client->peer() },
+                      { "user", client->userId().isEmpty() ? QStringLiteral("-") : client->userId() },
+                      { "close_code", code }, { "closed_by", QLatin1String(client->closeCode() ? "server" : "peer") },
+                      { "duration_s", durationS }, { "transport", QStringLiteral("long-poll") } });
+    m_handlers->forget(client);
+    delete client;
+    if (m_shuttingDown && !m_finished && m_clients.isEmpty() && m_pollHub->sessionCount() == 0)
         QTimer::singleShot(0, this, &ChatServer::finishShutdown);
 }
 
@@ -497,14 +556,15 @@ void ChatServer::shutdown()
     if (m_authTimer)
         m_authTimer->stop();
     QList<ClientConnection *> open;
-    for (ClientConnection *client : std::as_const(m_clients)) {
+    const auto clients = allClients();
+    for (ClientConnection *client : clients) {
         if (!client->isClosing())
             open.append(client);
     }
     const QList<int> delays = spreadRetryDelays(int(open.size()), m_config.restartSpreadMs, QRandomGenerator::global());
     for (int i = 0; i < open.size(); ++i)
         closeClient(open[i], Protocol::toInt(CloseCode::ServiceRestart), Protocol::retryAfterReason(delays[i]));
-    if (m_clients.isEmpty()) {
+    if (m_clients.isEmpty() && m_pollHub->sessionCount() == 0) {
         QTimer::singleShot(0, this, &ChatServer::finishShutdown);
         return;
     }
@@ -518,6 +578,7 @@ void ChatServer::finishShutdown()
         return;
     m_finished = true;
     m_handlers->flushPending();
+    m_pollHub->endAll();
     const auto clients = m_clients;
     m_clients.clear();
     for (auto it = clients.cbegin(); it != clients.cend(); ++it) {

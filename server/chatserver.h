@@ -16,7 +16,9 @@
 
 #include <memory>
 
+class QTcpSocket;
 class QTimer;
+class QUrlQuery;
 class QWebSocket;
 
 namespace Tether {
@@ -26,6 +28,8 @@ class FrameHandlers;
 class FrontDoor;
 class HttpApi;
 class MessageBroker;
+class PollHub;
+class PollSession;
 class ServerMetrics;
 class ServerStorage;
 class TokenService;
@@ -71,6 +75,11 @@ struct ServerConfig
     double loginRatePerMinute = 30;           // login/register attempts per address per minute
     double loginUserRatePerMinute = 10;       // login attempts per user name per minute
     int maxPendingLogins = 64;                // password hashes queued or running at once
+    // Long polling (issue 13): how long GET /api/poll is held open when nothing is waiting, how
+    // long a session lives with no poll open, and how many sessions there may be (0 = no bound).
+    int pollHoldMs = 25000;
+    int pollExpiryMs = 60000;
+    int maxPollSessions = 1000;
     QString metricsToken;              // non-empty: /metrics wants "Authorization: Bearer <it>"; else loopback only
     // The cluster (issue 11; docs/deploy.md): PostgreSQL instead of SQLite, Redis for fan-out.
     QString postgres;                  // libpq CONNINFO (key=value); empty = SQLite at databasePath
@@ -101,11 +110,15 @@ public:
     ServerConfig config() const { return m_config; }
     bool isListening() const;
     quint16 port() const;
-    int connectionCount() const;   // open WebSocket connections
+    int connectionCount() const;   // open connections: WebSockets and long-polling sessions
     int maxConnections() const;    // in force: the configured cap, or the one the descriptor limit allows (0 = none)
     const FrontDoor &frontDoor() const { return *m_frontDoor; }
     const FrameHandlers &frameHandlers() const { return *m_handlers; }
     const HttpApi &httpApi() const { return *m_httpApi; }
+    const PollHub &pollHub() const { return *m_pollHub; }
+    // A request to a long-polling path (HttpApi routes them here); always answered.
+    void handlePoll(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QUrlQuery &query,
+                    const QByteArray &body, const QByteArray &authorization);
     QString databasePath() const;  // the resolved path; PostgreSQL's connection string without its password
     QString instanceId() const { return m_instanceId; }
     // What /health reports: "sqlite" or "postgresql", "local" or "redis", and why the instance is
@@ -129,6 +142,11 @@ private:
     bool loadSecret(QString *errorMessage);
     void onWebSocket(QWebSocket *socket);
     void onDisconnected(ClientConnection *client);
+    // Long polling: a new session's connection (nullptr while shutting down), and a session gone.
+    ClientConnection *admitPoll(PollSession *session, const QString &peer);
+    void onPollEnded(ClientConnection *client);
+    // Every connection: WebSockets, then long-polling sessions.
+    QList<ClientConnection *> allClients() const;
     // The broker's delivery: a frame to this instance's connections of the conversation's members.
     void deliver(const QString &conversation, const QString &frameText, quint64 exceptConnectionId);
     void closeClient(ClientConnection *client, int code, const QString &reason);
@@ -148,6 +166,7 @@ private:
     std::unique_ptr<MessageBroker> m_broker;
     std::unique_ptr<HttpApi> m_httpApi;
     std::unique_ptr<FrameHandlers> m_handlers;
+    std::unique_ptr<PollHub> m_pollHub;
     std::unique_ptr<FrontDoor> m_frontDoor;
     QTimer *m_idleTimer = nullptr;
     QTimer *m_authTimer = nullptr;

@@ -7,6 +7,7 @@
 #include "frontdoor.h"
 #include "keys.h"
 #include "logtext.h"
+#include "pollsession.h"
 #include "servermetrics.h"
 
 #include <QLoggingCategory>
@@ -20,6 +21,13 @@ Q_DECLARE_LOGGING_CATEGORY(lcServer)
 ClientConnection::ClientConnection(QWebSocket *socket, quint64 id, qint64 connectedAtMs, const RateLimiter &limiter)
     : m_socket(socket), m_id(id), m_peer(FrontDoor::peerKey(socket->peerAddress(), socket->peerPort())),
       m_connectedAtMs(connectedAtMs), m_lastFrameMs(connectedAtMs), m_limiter(limiter)
+{
+}
+
+ClientConnection::ClientConnection(PollSession *session, const QString &peer, quint64 id, qint64 connectedAtMs,
+                                   const RateLimiter &limiter)
+    : m_poll(session), m_id(id), m_peer(peer), m_connectedAtMs(connectedAtMs), m_lastFrameMs(connectedAtMs),
+      m_limiter(limiter)
 {
 }
 
@@ -57,13 +65,24 @@ int ClientConnection::serveAllowance(qint64 nowMs)
 
 qint64 ClientConnection::bytesQueued() const
 {
-    return m_socket->bytesToWrite();
+    return m_poll ? m_poll->bytesQueued() : m_socket->bytesToWrite();
 }
 
 void ClientConnection::sendText(const QString &frameText)
 {
     if (m_closing)
         return;
+    if (m_poll) {
+        // Nothing below takes these frames but the client's next poll: the whole queue counts.
+        m_poll->push(frameText);
+        if (m_sendLimit > 0 && m_poll->bytesQueued() > m_sendLimit) {
+            qCInfo(lcServer).noquote() << "closing slow consumer (long poll)" << m_peer << "user"
+                                       << (m_userId.isEmpty() ? QStringLiteral("-") : LogText::escape(m_userId)) << ":"
+                                       << m_poll->bytesQueued() << "bytes not polled";
+            close(Protocol::toInt(Protocol::CloseCode::SlowConsumer), QStringLiteral("slow consumer"), m_sendLimitGraceMs);
+        }
+        return;
+    }
     m_socket->sendTextMessage(frameText);
     // A peer that does not read must not make the server hold its broadcasts without bound. What
     // the kernel still takes is not held here: only what it refuses (the peer's window is shut)
@@ -101,12 +120,20 @@ void ClientConnection::close(int code, const QString &reason, int graceMs)
     // instead, losing the code and reason. So every server-initiated close is announced first in a
     // text frame that any client can read; the close frame itself still carries the real code.
     m_closing = true;
-    m_socket->sendTextMessage(Protocol::FrameCodec::encode(Protocol::GoodbyeFrame::forClose(code, reason).toJson()));
+    const QString goodbye = Protocol::FrameCodec::encode(Protocol::GoodbyeFrame::forClose(code, reason).toJson());
     m_closeCode = code;
     if (m_metrics) {
         m_metrics->frameSent(u"goodbye"); // written directly, past sendFrame()'s bound
         m_metrics->serverClosed(code);
     }
+    if (m_poll) {
+        // The goodbye and the close go out with the next poll; PollHub drops the session once
+        // they did, or after graceMs.
+        m_poll->push(goodbye);
+        m_poll->finish(code, reason);
+        return;
+    }
+    m_socket->sendTextMessage(goodbye);
     QWebSocket *socket = m_socket;
     socket->close(QWebSocketProtocol::CloseCode(code), reason);
     // The peer has a moment to answer the close frame; then the TCP connection goes regardless.

@@ -1,6 +1,6 @@
 #pragma once
-// One WebSocket client of the server: its socket, who it is, its rate limiter and activity, and
-// how the server talks to it and closes it (a goodbye frame first, then the close frame).
+// One client of the server: its WebSocket (or long-polling session), who it is, its rate limiter
+// and activity, and how the server talks to it and closes it (a goodbye frame first, then the close).
 
 #include "errorcode.h"
 #include "ratelimiter.h"
@@ -13,6 +13,7 @@ class QWebSocket;
 
 namespace Tether {
 
+class PollSession;
 class ServerMetrics;
 
 class ClientConnection
@@ -20,10 +21,15 @@ class ClientConnection
 public:
     // The socket is not owned: the server deletes it when the connection is gone.
     ClientConnection(QWebSocket *socket, quint64 id, qint64 connectedAtMs, const RateLimiter &limiter);
+    // A long-polling client (not owned either): its frames go to the session's queue. peer: "addr|port"
+    // of the request that opened it.
+    ClientConnection(PollSession *session, const QString &peer, quint64 id, qint64 connectedAtMs,
+                     const RateLimiter &limiter);
     ClientConnection(const ClientConnection &) = delete;
     ClientConnection &operator=(const ClientConnection &) = delete;
 
-    QWebSocket *socket() const { return m_socket; }
+    QWebSocket *socket() const { return m_socket; }       // nullptr for a long-polling client
+    PollSession *pollSession() const { return m_poll; } // nullptr for a WebSocket client
     quint64 id() const { return m_id; }           // unique in this server instance, never 0
     const QString &peer() const { return m_peer; } // "addr|port", the front door's key for it
     qint64 connectedAtMs() const { return m_connectedAtMs; }
@@ -71,7 +77,8 @@ public:
     void close(int code, const QString &reason, int graceMs);
 
 private:
-    QWebSocket *m_socket;
+    QWebSocket *m_socket = nullptr;
+    PollSession *m_poll = nullptr;
     quint64 m_id;
     QString m_peer;
     QString m_userId;

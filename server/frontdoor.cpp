@@ -303,7 +303,7 @@ void FrontDoor::onTcpReadyRead(QTcpSocket *socket)
     // bounds the time to read the answer).
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     HttpResponder::disarmTimeout(socket);
-    m_api.handle(socket, head.method(), head.path(), body, head.header("authorization"));
+    m_api.handle(socket, head.method(), head.path(), body, head.header("authorization"), head.query());
 }
 
 void FrontDoor::handOver(QTcpSocket *socket)

@@ -9,6 +9,7 @@
 #include "keys.h"
 #include "logtext.h"
 #include "passwordworker.h"
+#include "pollhub.h"
 #include "refreshrequest.h"
 #include "servermetrics.h"
 #include "serverstorage.h"
@@ -82,9 +83,20 @@ void HttpApi::writeBusy(QTcpSocket *socket)
 }
 
 void HttpApi::handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body,
-                     const QByteArray &authorization)
+                     const QByteArray &authorization, const QUrlQuery &query)
 {
     const QLatin1String route(path);
+    if (PollHub::isPollPath(path)) {
+        m_server.handlePoll(socket, method, path, query, body, authorization);
+        return;
+    }
+    if (route == Protocol::Path::WebSocket) {
+        // The endpoint exists, but this request lost its Upgrade on the way (a proxy that strips
+        // it forwards a plain GET): 426 lets the client tell interference from a wrong path.
+        HttpResponder::write(socket, 426, httpError(ErrorCode::UpgradeRequired, QStringLiteral("WebSocket upgrade required")),
+                             "Upgrade: websocket\r\n");
+        return;
+    }
     if (route == Protocol::Path::Health) {
         health(socket, method);
         return;

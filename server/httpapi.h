@@ -1,6 +1,7 @@
 #pragma once
 // The JSON HTTP API on the server's port: POST /api/auth/login, /refresh, /register and
-// GET /health (docs/protocol.md), and GET /metrics (docs/operations.md). One request per
+// GET /health (docs/protocol.md), GET /metrics (docs/operations.md), and hands the long-polling
+// paths to ChatServer (PollHub). A plain GET /ws (an upgrade a proxy stripped) gets 426. One request per
 // connection, answered through HttpResponder. Logins and registrations are rate limited
 // (LoginThrottle) before any hashing, and their passwords are hashed off the event-loop thread
 // (PasswordWorker).
@@ -12,6 +13,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -34,8 +36,9 @@ public:
 
     // A complete request whose body has been read; always answers and closes the socket.
     // authorization: the request's Authorization header (for /metrics).
+    // query: the request's query (the long-polling paths take their session and cursor there).
     void handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body,
-                const QByteArray &authorization = QByteArray());
+                const QByteArray &authorization = QByteArray(), const QUrlQuery &query = QUrlQuery());
 
 private:
     void health(QTcpSocket *socket, const QByteArray &method);

@@ -37,6 +37,8 @@ const char *kindLabel(ServerMetrics::ConnectionKind kind)
     switch (kind) {
     case ServerMetrics::ConnectionKind::WebSocket:
         return "websocket";
+    case ServerMetrics::ConnectionKind::LongPoll:
+        return "long_poll";
     }
     return "other";
 }
@@ -137,8 +139,10 @@ ServerMetrics::ServerMetrics() : m_registry(std::make_shared<Registry>())
     m_storageUp = &BuildGauge().Name("tether_server_storage_up").Help("1 while the database is open").Register(r).Add({});
 
     // Every bounded series exists from the start, so rate() and absence alerts work from zero.
-    m_connectionsOpen->Add({ { "kind", kindLabel(ConnectionKind::WebSocket) } });
-    m_connects->Add({ { "kind", kindLabel(ConnectionKind::WebSocket) } });
+    for (ConnectionKind kind : { ConnectionKind::WebSocket, ConnectionKind::LongPoll }) {
+        m_connectionsOpen->Add({ { "kind", kindLabel(kind) } });
+        m_connects->Add({ { "kind", kindLabel(kind) } });
+    }
     for (const char *reason : { "rate_limit", "auth_failure", "slow_consumer" })
         m_policyCloses->Add({ { "reason", reason } });
     for (QLatin1String type : kReceivedTypes)

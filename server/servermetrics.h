@@ -26,7 +26,7 @@ namespace Tether {
 class ServerMetrics
 {
 public:
-    enum class ConnectionKind { WebSocket };
+    enum class ConnectionKind { WebSocket, LongPoll };
     enum class LoginOutcome { Success, InvalidCredentials, BadRequest, StorageError, RateLimited };
 
     ServerMetrics();

@@ -37,6 +37,9 @@ QList<QCommandLineOption> optionList()
         value("max-per-address", "Connections at once from one address (default 64; 0 = unlimited).", "N"),
         value("auth-timeout", "A WebSocket must authenticate (or a guest say hello) within S seconds "
                               "(default 10; 0 = no limit).", "S"),
+        value("poll-hold", "A long poll (GET /api/poll) with nothing to answer is held S seconds (default 25).", "S"),
+        value("poll-expiry", "A long-polling session not polled for S seconds ends (default 60).", "S"),
+        value("max-poll-sessions", "Long-polling sessions at once; more get HTTP 503 (default 1000; 0 = unlimited).", "N"),
         value("replay-limit", "Messages per conversation replayed after hello; the rest is paged with "
                               "history (default 500; 0 = all).", "N"),
         value("send-buffer", "Unsent bytes one connection may hold before it is closed as a slow consumer, 4008 "
@@ -169,6 +172,8 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         { "idle-timeout", &config.idleTimeoutMs, true },
         { "restart-spread", &config.restartSpreadMs, true },
         { "auth-timeout", &config.authTimeoutMs, true },
+        { "poll-hold", &config.pollHoldMs, false },
+        { "poll-expiry", &config.pollExpiryMs, false },
     };
     for (const Duration &d : durations) {
         const QString name = QString::fromLatin1(d.name);
@@ -184,6 +189,7 @@ bool ServerOptions::parse(const QStringList &arguments, ServerOptions *options, 
         { "max-pending-logins", &config.maxPendingLogins },
         { "max-text", &config.maxTextBytes },
         { "create-limit", &config.conversationsPerHour },
+        { "max-poll-sessions", &config.maxPollSessions },
     };
     for (const auto &c : counts) {
         const QString name = QString::fromLatin1(c.name);

@@ -30,6 +30,11 @@ AppSettings AppSettings::load(QSettings &s)
     a.backoffInitialMs = s.value(QStringLiteral("advanced/backoffInitialMs"), a.backoffInitialMs).toInt();
     a.backoffMaxMs = s.value(QStringLiteral("advanced/backoffMaxMs"), a.backoffMaxMs).toInt();
     a.failuresBeforeFallback = s.value(QStringLiteral("advanced/failuresBeforeFallback"), a.failuresBeforeFallback).toInt();
+    const QString transport = s.value(QStringLiteral("advanced/transport"), QStringLiteral("auto")).toString();
+    a.transportMode = transport == QLatin1String("websocket") ? ConnectionConfig::TransportMode::WebSocket
+        : transport == QLatin1String("long-poll")             ? ConnectionConfig::TransportMode::LongPoll
+                                                              : ConnectionConfig::TransportMode::Auto;
+    a.wsRetryIntervalMs = qMax(1000, s.value(QStringLiteral("advanced/wsRetryIntervalMs"), a.wsRetryIntervalMs).toInt());
     return a;
 }
 
@@ -54,6 +59,11 @@ void AppSettings::save(QSettings &s) const
     s.setValue(QStringLiteral("advanced/backoffInitialMs"), backoffInitialMs);
     s.setValue(QStringLiteral("advanced/backoffMaxMs"), backoffMaxMs);
     s.setValue(QStringLiteral("advanced/failuresBeforeFallback"), failuresBeforeFallback);
+    s.setValue(QStringLiteral("advanced/transport"),
+               transportMode == ConnectionConfig::TransportMode::WebSocket ? QStringLiteral("websocket")
+               : transportMode == ConnectionConfig::TransportMode::LongPoll ? QStringLiteral("long-poll")
+                                                                            : QStringLiteral("auto"));
+    s.setValue(QStringLiteral("advanced/wsRetryIntervalMs"), wsRetryIntervalMs);
     s.sync();
 }
 
@@ -94,6 +104,8 @@ ConnectionConfig AppSettings::applyTo(ConnectionConfig c) const
     c.connectTimeoutMs = connectTimeoutMs;
     c.backoff.initialMs = backoffInitialMs;
     c.backoff.maxMs = qMax(backoffInitialMs, backoffMaxMs);
+    c.transportMode = transportMode;
+    c.wsRetryIntervalMs = wsRetryIntervalMs;
     return c;
 }
 
@@ -138,6 +150,7 @@ bool AppSettings::operator==(const AppSettings &o) const
         && userName == o.userName && proxyMode == o.proxyMode && proxyType == o.proxyType
         && proxyHost == o.proxyHost && proxyPort == o.proxyPort && heartbeatIntervalMs == o.heartbeatIntervalMs
         && pongTimeoutMs == o.pongTimeoutMs && connectTimeoutMs == o.connectTimeoutMs
+        && transportMode == o.transportMode && wsRetryIntervalMs == o.wsRetryIntervalMs
         && backoffInitialMs == o.backoffInitialMs && backoffMaxMs == o.backoffMaxMs
         && failuresBeforeFallback == o.failuresBeforeFallback && caFile == o.caFile
         && pinnedCertificate == o.pinnedCertificate && userByService == o.userByService;

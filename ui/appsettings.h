@@ -40,6 +40,10 @@ struct AppSettings
     int backoffInitialMs = 1000;
     int backoffMaxMs = 30000;
     int failuresBeforeFallback = 3;
+    // WebSocket, or HTTP long polling when the upgrade is blocked (auto), and how often the
+    // fallback tries WebSocket again.
+    ConnectionConfig::TransportMode transportMode = ConnectionConfig::TransportMode::Auto;
+    int wsRetryIntervalMs = 180000;
 
     static AppSettings load(QSettings &settings);
     void save(QSettings &settings) const;

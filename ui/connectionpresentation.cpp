@@ -1,5 +1,7 @@
 #include "connectionpresentation.h"
 
+#include "transportdecider.h"
+
 #include "closepolicy.h"
 #include "statepresentation.h"
 
@@ -78,6 +80,10 @@ void ConnectionPresentation::setConnection(ConnectionManager *connection)
         closed(code, retryAfterFromReason(reason));
     });
     connect(connection, &ConnectionManager::statsChanged, this, &ConnectionPresentation::pullDetails);
+    connect(connection, &ConnectionManager::transportChanged, this, [this] {
+        pullDetails();
+        refresh();
+    });
     const ConnectionState state = connection->state();
     if (state == ConnectionState::Reconnecting)
         m_logic.scheduleRetry(connection->attempt(), qMax<qint64>(0, connection->msUntilNextAttempt()));
@@ -92,7 +98,35 @@ void ConnectionPresentation::pullDetails()
     m_server = m_connection->displayUrl();
     m_stats = m_connection->stats();
     m_stats.lastFrameAt = m_connection->lastFrameAt();
+    m_transport = m_connection->transport();
+    m_fallbackReason = m_connection->fallbackReason();
     Q_EMIT detailsChanged();
+}
+
+void ConnectionPresentation::setTransport(const QString &transport, const QString &fallbackReason)
+{
+    m_transport = transport;
+    m_fallbackReason = fallbackReason;
+    Q_EMIT detailsChanged();
+}
+
+QString ConnectionPresentation::headline() const
+{
+    if (m_view.headline == Headline::Online && state() == ConnectionState::Connected && isOnHttpFallback())
+        return tr("Connected (HTTP fallback)");
+    return headlineText(m_view.headline);
+}
+
+QString ConnectionPresentation::fallbackText(const QString &reason)
+{
+    const int status = TransportDecider::httpStatusIn(reason);
+    if (status != 0)
+        return tr("WebSocket is blocked on the way to the server (HTTP %1 to the upgrade): messages go over HTTP.").arg(status);
+    if (reason.contains(QLatin1String("proxy")))
+        return tr("The proxy does not let WebSocket through: messages go over HTTP.");
+    if (reason.contains(QLatin1String("reset")))
+        return tr("The WebSocket upgrade is cut off on the way to the server: messages go over HTTP.");
+    return tr("The WebSocket upgrade gets no answer: messages go over HTTP.");
 }
 
 void ConnectionPresentation::setDetails(const QUrl &server, const ConnectionStats &stats)
@@ -386,6 +420,8 @@ QString ConnectionPresentation::toolTipText() const
     const QString story = bannerText();
     if (!story.isEmpty() && m_view.progress != Progress::Restored)
         lines << story;
+    if (state() == ConnectionState::Connected && isOnHttpFallback())
+        lines << fallbackText(m_fallbackReason);
     lines << tr("Server: %1").arg(m_server.isEmpty() ? tr("not set") : m_server.toDisplayString());
     // The close code in words; the server's raw reason text stays in the diagnostics.
     lines << tr("Last close: %1").arg(StatePresentation::closeCodeText(m_stats.lastCloseCode));

@@ -44,6 +44,9 @@ public:
     void linkDead();
     void closed(int code, qint64 retryAfterMs = -1);
     void setDetails(const QUrl &server, const ConnectionStats &stats);
+    // The transport in use ("websocket", "long-poll") and why auto fell back to HTTP (empty: it did not).
+    void setTransport(const QString &transport, const QString &fallbackReason);
+    bool isOnHttpFallback() const { return m_transport == QLatin1String("long-poll") && !m_fallbackReason.isEmpty(); }
 
     void setTiming(const StatusTiming &timing);
     const StatusTiming &timing() const { return m_logic.timing(); }
@@ -57,7 +60,8 @@ public:
     void setWallClock(std::function<QDateTime()> clock);
 
     // The words, in the current language.
-    QString headline() const { return headlineText(m_view.headline); }
+    // Online on the long-polling fallback: "Connected (HTTP fallback)".
+    QString headline() const;
     // The banner's story; while reconnecting it ends with when the server was last heard from.
     QString bannerText() const;
     QString actionText() const { return actionText(m_view.action); }
@@ -71,6 +75,8 @@ public:
     static QString causeText(const View &view);
     // "Last heard from the server N s ago." from the time of the last frame; empty if none ever came.
     static QString lastHeardText(const QDateTime &lastFrameAt, const QDateTime &now);
+    // Why the link runs over HTTP, from TransportDecider::describe()'s English: one sentence.
+    static QString fallbackText(const QString &reason);
     static QColor color(Headline headline);
     static QString iconPath(Headline headline);
     static bool isProblem(Headline headline); // something the user may have to act on (red)
@@ -102,6 +108,8 @@ private:
     QPointer<ConnectionManager> m_connection;
     QUrl m_server;
     ConnectionStats m_stats;
+    QString m_transport;
+    QString m_fallbackReason;
     std::function<QDateTime()> m_wallClock;
 };
 

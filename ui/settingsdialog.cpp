@@ -152,6 +152,20 @@ SettingsDialog::SettingsDialog(QWidget *parent)
         pair.first->setBuddy(pair.second);
         advancedForm->addRow(pair.first, pair.second);
     }
+    m_transportLabel = new QLabel;
+    m_transport = new QComboBox;
+    for (auto mode : {ConnectionConfig::TransportMode::Auto, ConnectionConfig::TransportMode::WebSocket,
+                      ConnectionConfig::TransportMode::LongPoll})
+        m_transport->addItem(QString(), int(mode)); // texts in retranslateUi()
+    m_transportLabel->setBuddy(m_transport);
+    advancedForm->addRow(m_transportLabel, m_transport);
+    m_wsRetryLabel = new QLabel;
+    m_wsRetry = secondsBox(1, 3600);
+    m_wsRetryLabel->setBuddy(m_wsRetry);
+    advancedForm->addRow(m_wsRetryLabel, m_wsRetry);
+    connect(m_transport, &QComboBox::currentIndexChanged, this, [this] {
+        m_wsRetry->setEnabled(m_transport->currentData().toInt() == int(ConnectionConfig::TransportMode::Auto));
+    });
     m_tabs->addTab(advanced, QString());
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Apply | QDialogButtonBox::Cancel);
@@ -197,6 +211,9 @@ void SettingsDialog::setSettings(const AppSettings &s)
     m_connect->setValue(s.connectTimeoutMs);
     m_backoff->setValue(s.backoffInitialMs);
     m_backoffMax->setValue(s.backoffMaxMs);
+    m_transport->setCurrentIndex(qMax(0, m_transport->findData(int(s.transportMode))));
+    m_wsRetry->setValue(s.wsRetryIntervalMs);
+    m_wsRetry->setEnabled(s.transportMode == ConnectionConfig::TransportMode::Auto);
     updateProxyEnabled();
 }
 
@@ -223,6 +240,8 @@ AppSettings SettingsDialog::settings() const
     s.connectTimeoutMs = m_connect->value();
     s.backoffInitialMs = m_backoff->value();
     s.backoffMaxMs = m_backoffMax->value();
+    s.transportMode = ConnectionConfig::TransportMode(m_transport->currentData().toInt());
+    s.wsRetryIntervalMs = m_wsRetry->value();
     return s;
 }
 
@@ -336,7 +355,7 @@ void SettingsDialog::retranslateUi()
     m_proxyPortLabel->setText(tr("&Port:"));
     m_proxyPort->setAccessibleName(tr("Proxy port"));
     const QString ms = tr(" ms");
-    for (QSpinBox *box : {m_heartbeat, m_pong, m_connect, m_backoff, m_backoffMax})
+    for (QSpinBox *box : {m_heartbeat, m_pong, m_connect, m_backoff, m_backoffMax, m_wsRetry})
         box->setSuffix(ms);
     m_heartbeatLabel->setText(tr("&Heartbeat interval:"));
     m_heartbeat->setAccessibleName(tr("Heartbeat interval in milliseconds"));
@@ -348,6 +367,13 @@ void SettingsDialog::retranslateUi()
     m_backoff->setAccessibleName(tr("First retry delay in milliseconds"));
     m_backoffMaxLabel->setText(tr("&Longest retry wait:"));
     m_backoffMax->setAccessibleName(tr("Longest retry delay in milliseconds"));
+    m_transportLabel->setText(tr("&Transport:"));
+    m_transport->setItemText(0, tr("Automatic (WebSocket, HTTP fallback when blocked)"));
+    m_transport->setItemText(1, tr("WebSocket only"));
+    m_transport->setItemText(2, tr("HTTP long polling only"));
+    m_transport->setAccessibleName(tr("Transport"));
+    m_wsRetryLabel->setText(tr("&Retry WebSocket every:"));
+    m_wsRetry->setAccessibleName(tr("How often the HTTP fallback tries WebSocket again, in milliseconds"));
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("OK"));
     m_buttons->button(QDialogButtonBox::Apply)->setText(tr("Apply"));
     m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("Cancel"));

@@ -95,6 +95,10 @@ private:
     QSpinBox *m_backoff = nullptr;
     QLabel *m_backoffMaxLabel = nullptr;
     QSpinBox *m_backoffMax = nullptr;
+    QLabel *m_transportLabel = nullptr;
+    QComboBox *m_transport = nullptr; // data: ConnectionConfig::TransportMode as int
+    QLabel *m_wsRetryLabel = nullptr;
+    QSpinBox *m_wsRetry = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };
 

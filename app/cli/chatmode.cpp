@@ -88,6 +88,7 @@ void ChatMode::start()
                     f.insert(str("delay_ms"), double(m_connection->msUntilNextAttempt()));
                 } else if (state == ConnectionState::Connected) {
                     f.insert(str("url"), m_connection->displayUrl().toString());
+                    EventPrinter::addTransport(f, m_connection);
                 }
                 m_printer->print(str("state"), f);
                 if (m_finishing)
@@ -95,6 +96,14 @@ void ChatMode::start()
                 if (state == ConnectionState::SignedOut || state == ConnectionState::Failed)
                     finish(1);
             });
+    // Another transport while connected: a state event of its own.
+    connect(m_connection, &ConnectionManager::transportChanged, this, [this](const QString &) {
+        QJsonObject f{{str("state"), connectionStateName(m_connection->state())},
+                      {str("previous"), connectionStateName(m_connection->state())},
+                      {str("url"), m_connection->displayUrl().toString()}};
+        EventPrinter::addTransport(f, m_connection);
+        m_printer->print(str("state"), f);
+    });
     connect(m_connection, &ConnectionManager::closed, this, [this](int code, const QString &reason) {
         m_printer->print(str("closed"), {{str("code"), code}, {str("reason"), reason}});
     });

@@ -43,6 +43,14 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
                                         QStringLiteral("URL to POST {\"refresh_token\"} to."), QStringLiteral("URL"));
     const QCommandLineOption transport(QStringLiteral("token-transport"),
                                        QStringLiteral("header (default), query or message."), QStringLiteral("MODE"));
+    const QCommandLineOption transportMode(QStringLiteral("transport"),
+                                           QStringLiteral("auto (default: WebSocket, HTTP long polling when the upgrade "
+                                                          "is blocked), websocket or long-poll."),
+                                           QStringLiteral("MODE"));
+    const QCommandLineOption wsRetryInterval(QStringLiteral("ws-retry-interval"),
+                                             QStringLiteral("On the long-polling fallback, try WebSocket again every MS "
+                                                            "(default 180000)."),
+                                             QStringLiteral("MS"));
     const QCommandLineOption heartbeat(QStringLiteral("heartbeat"), QStringLiteral("frame (default), json or off."),
                                        QStringLiteral("MODE"));
     const QCommandLineOption heartbeatInterval(QStringLiteral("heartbeat-interval"),
@@ -103,7 +111,7 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
     const QCommandLineOption proxyOption(QStringLiteral("proxy"),
                                          QStringLiteral("system (default), none, http://HOST:PORT or socks5://HOST:PORT."),
                                          QStringLiteral("PROXY"));
-    p.addOptions({ caFileOption, pinOption, proxyOption });
+    p.addOptions({ caFileOption, pinOption, proxyOption, transportMode, wsRetryInterval });
     p.addOptions({ help, version, jsonOption, verboseOption, token, refreshToken, refreshUrl, transport, heartbeat, heartbeatInterval,
                    pongTimeout, connectTimeout, backoffInitial, backoffMax, backoffMultiplier, jitter, maxAttempts,
                    queueLimit, minUptime, flushTimeout });
@@ -182,6 +190,18 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
         else
             return fail(QStringLiteral("--token-transport: expected header, query or message, got '%1'").arg(v));
     }
+    c.transportMode = ConnectionConfig::TransportMode::Auto; // the library's default is WebSocket only
+    if (p.isSet(transportMode)) {
+        const QString v = p.value(transportMode);
+        if (v == QLatin1String("auto"))
+            c.transportMode = ConnectionConfig::TransportMode::Auto;
+        else if (v == QLatin1String("websocket"))
+            c.transportMode = ConnectionConfig::TransportMode::WebSocket;
+        else if (v == QLatin1String("long-poll"))
+            c.transportMode = ConnectionConfig::TransportMode::LongPoll;
+        else
+            return fail(QStringLiteral("--transport: expected auto, websocket or long-poll, got '%1'").arg(v));
+    }
     if (p.isSet(heartbeat)) {
         const QString v = p.value(heartbeat);
         if (v == QLatin1String("frame"))
@@ -211,7 +231,7 @@ CliOptions::Parsed CliOptions::parse(const QStringList &arguments)
         { &connectTimeout, 1, &c.connectTimeoutMs },       { &backoffInitial, 0, &c.backoff.initialMs },
         { &backoffMax, 0, &c.backoff.maxMs },              { &maxAttempts, 0, &c.backoff.maxAttempts },
         { &queueLimit, 0, &c.queueLimit },                 { &minUptime, 0, &c.minUptimeMs },
-        { &flushTimeout, 0, &flushTimeoutMs },
+        { &flushTimeout, 0, &flushTimeoutMs },             { &wsRetryInterval, 1, &c.wsRetryIntervalMs },
     };
     for (const IntOption &o : ints) {
         if (!p.isSet(*o.option))

@@ -29,6 +29,14 @@ QString EventPrinter::errorName(ConnectionManager::Error error)
     return QStringLiteral("unknown");
 }
 
+void EventPrinter::addTransport(QJsonObject &fields, const ConnectionManager *manager)
+{
+    fields.insert(QStringLiteral("transport"), manager->transport());
+    const QString reason = manager->fallbackReason();
+    if (!reason.isEmpty() && manager->transport() == QLatin1String("long-poll"))
+        fields.insert(QStringLiteral("fallback_reason"), reason);
+}
+
 void EventPrinter::attach(ConnectionManager *m)
 {
     connect(m, &ConnectionManager::stateChanged, this, [this, m](ConnectionState state, ConnectionState previous) {
@@ -41,7 +49,16 @@ void EventPrinter::attach(ConnectionManager *m)
             f.insert(QStringLiteral("attempt"), m->attempt());
         } else if (state == ConnectionState::Connected) {
             f.insert(QStringLiteral("url"), m->displayUrl().toString());
+            addTransport(f, m);
         }
+        print(QStringLiteral("state"), f);
+    });
+    // Another transport while connected (back to WebSocket from the fallback): a state event of its own.
+    connect(m, &ConnectionManager::transportChanged, this, [this, m](const QString &) {
+        QJsonObject f { { QStringLiteral("state"), connectionStateName(m->state()) },
+                        { QStringLiteral("previous"), connectionStateName(m->state()) },
+                        { QStringLiteral("url"), m->displayUrl().toString() } };
+        addTransport(f, m);
         print(QStringLiteral("state"), f);
     });
     connect(m, &ConnectionManager::reconnectScheduled, this, [this](int attempt, int delayMs) {

@@ -24,6 +24,8 @@ public:
     qint64 elapsedMs() const { return m_clock.elapsed(); }
 
     static QString errorName(ConnectionManager::Error error); // "queue_full"
+    // "transport":"websocket"|"long-poll", and on the fallback "fallback_reason" (what was blocked).
+    static void addTransport(QJsonObject &fields, const ConnectionManager *manager);
 
 private:
     bool m_json;

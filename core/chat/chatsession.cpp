@@ -256,6 +256,12 @@ bool ChatSession::open(QString *errorMessage)
     d->reportOutboxSize();
 
     connect(d->connection, &ConnectionManager::connected, this, [this] { d->onConnected(); });
+    // Moved to another transport while connected: what was in flight is resent (deduplicated by
+    // id) and the new link resumes from what we have, as after a reconnect but without one.
+    connect(d->connection, &ConnectionManager::linkReplaced, this, [this] {
+        d->onLinkLost();
+        d->onConnected();
+    });
     connect(d->connection, &ConnectionManager::stateChanged, this,
             [this](ConnectionState state, ConnectionState previous) {
                 if (previous == ConnectionState::Connected && state != ConnectionState::Connected)

@@ -8,6 +8,7 @@
 #include "keys.h"
 #include "secretredactor.h"
 #include "transport.h"
+#include "transportdecider.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -100,8 +101,17 @@ void ServerChecks::webSocket(DiagnosticStep *step, Transport *link)
             check.detail = *timedOut ? tr("No WebSocket handshake within %1 ms.").arg(step->options().timeoutMs)
                            : !end.error.isEmpty() ? end.error
                                                   : Protocol::closeCodeMeaning(end.close.code);
-            check.hint = tr("The server did not accept the WebSocket upgrade. Check the path (usually /ws) and "
-                            "whether a proxy in front of the server forwards WebSocket connections.");
+            const TransportDecider::Attempt attempt = TransportDecider::fromEnd(end, *timedOut);
+            if (attempt.httpStatus != 0 && TransportDecider::isInterference(attempt))
+                check.hint = tr("The WebSocket upgrade was answered with HTTP %1: something between you and the "
+                                "server (a proxy or firewall) blocks WebSocket. The Automatic transport setting "
+                                "falls back to HTTP long polling.").arg(attempt.httpStatus);
+            else if (TransportDecider::isInterference(attempt))
+                check.hint = tr("The WebSocket upgrade looks blocked on the way to the server (a proxy or "
+                                "firewall). The Automatic transport setting falls back to HTTP long polling.");
+            else
+                check.hint = tr("The server did not accept the WebSocket upgrade. Check the path (usually /ws) and "
+                                "whether a proxy in front of the server forwards WebSocket connections.");
         }
         step->finish(check, tr("Skipped: the WebSocket handshake failed."));
     });

@@ -110,7 +110,12 @@ private:
         if (token.isEmpty())
             return nullptr;
         const QUrl url(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_proxy.port()));
-        c->connection = std::make_unique<ConnectionManager>(ChatTest::fastConfig(url, token), &c->monitor);
+        ConnectionConfig connection = ChatTest::fastConfig(url, token);
+        if (longPoll()) {
+            connection.transportMode = ConnectionConfig::TransportMode::LongPoll;
+            connection.pongTimeoutMs = 1500; // a ping is a POST and a poll answer
+        }
+        c->connection = std::make_unique<ConnectionManager>(connection, &c->monitor);
         ChatSessionConfig config;
         config.databasePath = m_dir.filePath(db);
         config.sendingTimeoutMs = 3000;
@@ -123,6 +128,9 @@ private:
         c->connection->open();
         return c;
     }
+
+    // TETHER_SOAK_TRANSPORT=long-poll (the chaossoak_longpoll test): every client on HTTP long polling.
+    static bool longPoll() { return qEnvironmentVariable("TETHER_SOAK_TRANSPORT") == QLatin1String("long-poll"); }
 
     void startCli()
     {
@@ -206,7 +214,7 @@ private Q_SLOTS:
         if (qEnvironmentVariableIsSet("TETHER_SOAK_MESSAGES"))
             m_messages = qMax(1, qEnvironmentVariableIntValue("TETHER_SOAK_MESSAGES"));
         m_random.seed(seed);
-        std::printf("seed=%u messages_per_client=%d\n", seed, m_messages);
+        std::printf("seed=%u messages_per_client=%d transport=%s\n", seed, m_messages, longPoll() ? "long-poll" : "websocket");
         std::fflush(stdout);
 
         // Server, users, proxy.
@@ -236,6 +244,10 @@ private Q_SLOTS:
                            str("--flush-timeout"), str("60000")};
         if (qEnvironmentVariableIsSet("TETHER_SOAK_VERBOSE"))
             m_cli.arguments << str("--verbose");
+        if (longPoll())
+            m_cli.arguments << str("--transport") << str("long-poll") << str("--pong-timeout") << str("1500");
+        else // as before issue 13: the faults here would look like interference to auto
+            m_cli.arguments << str("--transport") << str("websocket");
         startCli();
         QVERIFY(m_cli.process->waitForStarted(10000));
 

@@ -195,6 +195,31 @@ private Q_SLOTS:
         QVERIFY(error.value(QLatin1String("message")).toString().contains(path));
     }
 
+    // Issue 13: --transport long-poll runs the same chat over HTTP; state events say which transport.
+    void overLongPolling()
+    {
+        Cli cli;
+        cli.start(base(str("carol-lp.sqlite")) << str("--user") << str("carol") << str("--password") << str("secret-pw")
+                                               << str("--transport") << str("long-poll") << str("--conversation")
+                                               << str("echo"));
+        cli.writeLine("over http");
+        QTRY_VERIFY_WITH_TIMEOUT(!cli.all(str("ack")).isEmpty(), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(!cli.all(str("message")).isEmpty(), kTimeout);
+        QCOMPARE(cli.all(str("message")).first().value(QLatin1String("text")).toString(), str("over http"));
+        QJsonObject connected;
+        for (const QJsonObject &e : cli.all(str("state"))) {
+            if (e.value(QLatin1String("state")).toString() == QLatin1String("connected"))
+                connected = e;
+        }
+        QCOMPARE(connected.value(QLatin1String("transport")).toString(), str("long-poll"));
+        QVERIFY(!connected.contains(QLatin1String("fallback_reason"))); // chosen, not fallen back to
+        cli.process.closeWriteChannel();
+        QTRY_VERIFY_WITH_TIMEOUT(cli.finished(), kTimeout);
+        QCOMPARE(cli.process.exitCode(), 0);
+        QCOMPARE(cli.all(str("ack")).size(), 1);
+        QCOMPARE(cli.all(str("message")).size(), 1);
+    }
+
     void badFlags_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -204,6 +229,10 @@ private Q_SLOTS:
                                                << str("--user");
         QTest::newRow("bad http") << QStringList{str("ws://127.0.0.1:1/ws"), str("--chat"), str("--http"), str("ftp://x")}
                                   << str("--http");
+        QTest::newRow("bad transport") << QStringList{str("ws://127.0.0.1:1/ws"), str("--transport"), str("carrier-pigeon")}
+                                       << str("--transport");
+        QTest::newRow("bad ws retry") << QStringList{str("ws://127.0.0.1:1/ws"), str("--ws-retry-interval"), str("0")}
+                                      << str("--ws-retry-interval");
         QTest::newRow("bad outbox limit") << QStringList{str("ws://127.0.0.1:1/ws"), str("--chat"), str("--outbox-limit"), str("0")}
                                           << str("--outbox-limit");
     }

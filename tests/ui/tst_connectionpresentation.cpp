@@ -311,6 +311,34 @@ private Q_SLOTS:
                  qPrintable(screen.banner.text()));
         connection.close();
     }
+
+    // Issue 13: on the long-polling fallback the status says so, and why, in both languages.
+    void httpFallbackIsSaidAndWhy()
+    {
+        StatusTiming fast;
+        fast.blipMs = 0;
+        fast.launchGraceMs = 0;
+        ConnectionPresentation p(fast);
+        p.setState(ConnectionState::Connected);
+        p.setTransport(QStringLiteral("websocket"), QString());
+        const QString plain = p.headline();
+        QVERIFY(!plain.contains(QLatin1String("HTTP")));
+        p.setTransport(QStringLiteral("long-poll"), QStringLiteral("HTTP 426 instead of the WebSocket upgrade"));
+        QCOMPARE(p.headline(), QStringLiteral("Connected (HTTP fallback)"));
+        QVERIFY2(p.toolTipText().contains(QStringLiteral("(HTTP 426 to the upgrade)")), qPrintable(p.toolTipText()));
+        p.setTransport(QStringLiteral("long-poll"), QStringLiteral("the proxy refused the WebSocket connection"));
+        QVERIFY2(p.toolTipText().contains(QStringLiteral("The proxy does not let WebSocket through")), qPrintable(p.toolTipText()));
+        // Long polling chosen by the user is no fallback: nothing to explain.
+        p.setTransport(QStringLiteral("long-poll"), QString());
+        QCOMPARE(p.headline(), plain);
+
+        QVERIFY(Language::apply(QStringLiteral("ru")));
+        p.setTransport(QStringLiteral("long-poll"), QStringLiteral("HTTP 426 instead of the WebSocket upgrade"));
+        QCOMPARE(p.headline(), QStringLiteral("Подключено (через HTTP)"));
+        QVERIFY2(p.toolTipText().contains(QStringLiteral("HTTP 426")), qPrintable(p.toolTipText()));
+        QVERIFY(Language::apply(QStringLiteral("en")));
+        QCOMPARE(p.headline(), QStringLiteral("Connected (HTTP fallback)"));
+    }
 };
 
 QTEST_MAIN(TestConnectionPresentation)

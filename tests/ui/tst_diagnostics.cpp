@@ -155,6 +155,30 @@ private Q_SLOTS:
         QCOMPARE(find(results, QStringLiteral("ping"))->status, Status::Skipped);
     }
 
+    // Issue 13: a proxy that strips the upgrade makes our server answer 426; the hint names the
+    // blocked upgrade and the HTTP fallback. Here a peer answers every request that way.
+    void blockedUpgradeIsNamed()
+    {
+        QTcpServer blocker;
+        QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+        connect(&blocker, &QTcpServer::newConnection, this, [&blocker] {
+            while (QTcpSocket *s = blocker.nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, s, [s] {
+                    if (!s->readAll().contains("\r\n\r\n"))
+                        return;
+                    s->write("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    s->disconnectFromHost();
+                });
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+        const QList<DiagnosticCheck> results = run(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(blocker.serverPort())));
+        const DiagnosticCheck *ws = find(results, QStringLiteral("websocket"));
+        QCOMPARE(ws->status, Status::Failed);
+        QVERIFY2(ws->hint.contains(QLatin1String("HTTP 426")), qPrintable(ws->hint));
+        QVERIFY2(ws->hint.contains(QLatin1String("long polling")), qPrintable(ws->hint));
+    }
+
     // The server upgrades, then closes with 4003 at once: the report must name the refusal, not a
     // silent proxy (found by a support-style walkthrough of tether --diagnose).
     void refusedTokenIsNamed()
