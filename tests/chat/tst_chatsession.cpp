@@ -737,21 +737,6 @@ private Q_SLOTS:
         QVERIFY(broken->session->send(str("lobby"), str("x")).isEmpty());
     }
 
-    void accountChangeFailsForeignOutbox()
-    {
-        auto alice = peer(m_aliceToken, str("shared.sqlite"));
-        QVERIFY(alice->openAndSync());
-        alice->connection->close();
-        QTRY_VERIFY_WITH_TIMEOUT(alice->connection->state() == ConnectionState::Disconnected, kTimeout);
-        const QString id = alice->session->send(str("lobby"), str("alice's words"));
-        alice.reset();
-        auto bob = peer(m_bobToken, str("shared.sqlite"));
-        QVERIFY(bob->openAndSync());
-        QTRY_COMPARE_WITH_TIMEOUT(bob->lastUpdate(id).delivery, ChatMessage::Delivery::Failed, kTimeout);
-        QCOMPARE(bob->lastUpdate(id).errorCode, str("account_changed"));
-        QCOMPARE(bob->session->userName(), str("bob"));
-    }
-
     void gapIsFetched()
     {
         ScriptedServer scripted;
