@@ -84,6 +84,14 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Connection lengths: none ended yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connection lengths: %1 ended, average %2 s, longest %3 s</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>none</source>
             <translation type="unfinished" />
         </message>
@@ -1348,6 +1356,18 @@
         </message>
         <message>
             <source>%1 answered HTTP %2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>SHA-256 fingerprint: %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The server&apos;s certificate is not the one trusted for it before (tls_pin_mismatch). It may have been replaced, or someone is intercepting the connection: ask the server&apos;s administrator before trusting the new one.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 did not answer within %2 ms (timed out).</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -84,6 +84,14 @@
             <translation>Разрывов: %1 (по кодам закрытия: %2)</translation>
         </message>
         <message>
+            <source>Connection lengths: none ended yet</source>
+            <translation>Длительность соединений: ни одно ещё не завершилось</translation>
+        </message>
+        <message>
+            <source>Connection lengths: %1 ended, average %2 s, longest %3 s</source>
+            <translation>Длительность соединений: завершилось %1, в среднем %2 с, самое долгое %3 с</translation>
+        </message>
+        <message>
             <source>none</source>
             <translation>нет</translation>
         </message>
@@ -1364,6 +1372,18 @@
         <message>
             <source>%1 answered HTTP %2.</source>
             <translation>%1 ответил HTTP %2.</translation>
+        </message>
+        <message>
+            <source>SHA-256 fingerprint: %1.</source>
+            <translation>Отпечаток SHA-256: %1.</translation>
+        </message>
+        <message>
+            <source>The server&apos;s certificate is not the one trusted for it before (tls_pin_mismatch). It may have been replaced, or someone is intercepting the connection: ask the server&apos;s administrator before trusting the new one.</source>
+            <translation>Сертификат сервера не тот, которому доверяли раньше (tls_pin_mismatch). Возможно, его заменили, или кто-то перехватывает соединение: прежде чем доверять новому, спросите администратора сервера.</translation>
+        </message>
+        <message>
+            <source>%1 did not answer within %2 ms (timed out).</source>
+            <translation>%1 не ответил за %2 мс (время ожидания истекло).</translation>
         </message>
         <message>
             <source>%1: %2</source>

@@ -10,8 +10,9 @@ class DiagnosticStep;
 
 class LocalChecks
 {
-    // Their texts belong to the runner's translation context, where they always were.
-    Q_DECLARE_TR_FUNCTIONS(DiagnosticsRunner)
+    // Their texts belong to the runner's translation context, where they always were: spelled with
+    // its namespace, as moc and lupdate name it (without it no translation was ever found).
+    Q_DECLARE_TR_FUNCTIONS(Tether::DiagnosticsRunner)
 
 public:
     static void proxy(DiagnosticStep *step);
