@@ -433,6 +433,11 @@ int MessageStore::adoptOutbox(const QString &owner)
     return d->db.change(QStringLiteral("UPDATE outbox SET owner = ? WHERE owner = ''"), {owner});
 }
 
+int MessageStore::outboxSizeNotOwnedBy(const QString &owner) const
+{
+    return d->db.scalar(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE owner != '' AND owner != ?"), {owner}, 0).toInt();
+}
+
 bool MessageStore::setOutboxState(const QString &id, ChatMessage::Delivery state, const QString &errorCode,
                                   bool countAttempt)
 {

@@ -99,6 +99,7 @@ public:
     // Entries without an owner (queued before any welcome, or by schema 1) become that account's.
     // Returns how many, or -1 on an error.
     int adoptOutbox(const QString &owner);
+    int outboxSizeNotOwnedBy(const QString &owner) const; // entries waiting for other accounts
     bool setOutboxState(const QString &id, ChatMessage::Delivery state, const QString &errorCode = QString(),
                         bool countAttempt = false);
     bool resetSending(); // every Sending entry back to Queued (the link is gone)

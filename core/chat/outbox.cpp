@@ -29,19 +29,11 @@ bool Outbox::setOwner(const QString &owner)
     const int adopted = m_store->adoptOutbox(owner);
     if (adopted > 0)
         qCDebug(lcChat) << adopted << "unsent messages without an account adopted";
-    const int others = m_store->outboxSize() - ownSize();
+    const int others = m_store->outboxSizeNotOwnedBy(owner);
     if (others > 0)
         qCInfo(lcChat) << others << "unsent messages of another account wait for it";
     m_pacer.setFullScanNeeded(true);
     return adopted >= 0;
-}
-
-int Outbox::ownSize() const
-{
-    int own = 0;
-    for (const MessageStore::OutboxEntry &e : m_store->outbox())
-        own += isOwn(e) ? 1 : 0;
-    return own;
 }
 
 bool Outbox::isOwn(const MessageStore::OutboxEntry &entry) const

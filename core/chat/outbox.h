@@ -75,7 +75,6 @@ public:
 
 private:
     bool isOwn(const MessageStore::OutboxEntry &entry) const; // the current account's (or nobody's yet)
-    int ownSize() const;
 
     MessageStore *m_store;
     ChangeBatch *m_changes;
