@@ -10,6 +10,8 @@
 #include "chatsession.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
+#include "tlstrust.h"
+#include "trustcertificatedialog.h"
 
 #include <QApplication>
 #include <QCryptographicHash>
@@ -21,12 +23,17 @@
 #include <QNetworkProxy>
 #include <QPushButton>
 #include <QSettings>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 #include <functional>
 
@@ -482,6 +489,47 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(controller.connection()->state(), ConnectionState::Connected, 30000);
         controller.connection()->close();
         QFile::remove(movedTo);
+    }
+
+    // Issue 12, trust on first use: a self-signed server is refused as tls_untrusted; the app asks
+    // once with the fingerprint, and trusting it pins exactly that certificate and connects.
+    void selfSignedServerIsTrustedOnFirstUse()
+    {
+        QSettings().clear();
+        QFile certFile(QStringLiteral(TETHER_TEST_DATA "/selfsigned.crt"));
+        QFile keyFile(QStringLiteral(TETHER_TEST_DATA "/selfsigned.key"));
+        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+        const QSslCertificate cert(&certFile, QSsl::Pem);
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(cert);
+        ssl.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+        QWebSocketServer secure(QStringLiteral("tls-test"), QWebSocketServer::SecureMode);
+        secure.setSslConfiguration(ssl);
+        QVERIFY(secure.listen(QHostAddress::LocalHost, 0));
+        QList<QWebSocket *> accepted;
+        connect(&secure, &QWebSocketServer::newConnection, &secure, [&] {
+            while (QWebSocket *socket = secure.nextPendingConnection())
+                accepted << socket;
+        });
+        const QString print = TlsTrust::fingerprint(cert);
+
+        LaunchOptions options;
+        options.language = QStringLiteral("en");
+        options.server = QStringLiteral("wss://127.0.0.1:%1/ws").arg(secure.serverPort());
+        DesktopController controller(options);
+        QVERIFY(controller.start());
+        TrustCertificateDialog *dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = controller.window()->findChild<TrustCertificateDialog *>()) && dialog->isVisible(),
+                                 30000);
+        QCOMPARE(dialog->fingerprint(), print);
+        QVERIFY(accepted.isEmpty()); // nothing got through before the user said yes
+        dialog->findChild<QPushButton *>(QStringLiteral("trustButton"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(controller.connection()->state(), ConnectionState::Connected, 30000);
+        QVERIFY(!accepted.isEmpty());
+        QCOMPARE(QSettings().value(QStringLiteral("tls/pinnedSha256")).toString(), print);
+        QCOMPARE(controller.window()->findChildren<TrustCertificateDialog *>().size(), 0); // asked once, closed
+        controller.connection()->close();
+        qDeleteAll(accepted);
     }
 
     void affectsConnectionIsNarrow()
