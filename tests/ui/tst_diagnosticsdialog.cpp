@@ -201,8 +201,9 @@ private Q_SLOTS:
             dialog.runChecks();
             QVERIFY(done.wait(60000));
 
+            const QList<DiagnosticCheck> results = dialog.runner()->results(); // a copy: kept while used
             const DiagnosticCheck *http = nullptr;
-            for (const DiagnosticCheck &c : dialog.runner()->results())
+            for (const DiagnosticCheck &c : results)
                 if (c.id == QLatin1String("http_health"))
                     http = &c;
             QVERIFY(http);
