@@ -10,9 +10,8 @@ class DiagnosticStep;
 
 class LocalChecks
 {
-    // Their texts belong to the runner's translation context, where they always were: spelled with
-    // its namespace, as moc and lupdate name it (without it no translation was ever found).
-    Q_DECLARE_TR_FUNCTIONS(Tether::DiagnosticsRunner)
+    // Their texts belong to the runner's translation context, where they always were.
+    Q_DECLARE_TR_FUNCTIONS(Tether::DiagnosticsRunner) // the runner's context: one place in the .ts
 
 public:
     static void proxy(DiagnosticStep *step);
