@@ -43,6 +43,18 @@ QList<QSslCertificate> TlsTrust::loadCaFile(const QString &path, QString *error)
     return certificates;
 }
 
+QSslConfiguration TlsTrust::configuration(const QString &caFile, const QString &pin, QString *error)
+{
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    if (!caFile.isEmpty())
+        ssl.addCaCertificates(loadCaFile(caFile, error));
+    // With a pin nothing else is trusted: every handshake comes to the sslErrors handler and is
+    // judged by the certificate's fingerprint, so a changed certificate is never accepted silently.
+    if (!normalisePin(pin).isEmpty())
+        ssl.setCaCertificates({});
+    return ssl;
+}
+
 TlsTrust::Verdict TlsTrust::judge(const QSslCertificate &peer, const QString &pin)
 {
     const QString normalised = normalisePin(pin);

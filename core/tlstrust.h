@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QSslError>
 #include <QString>
 
@@ -26,6 +27,10 @@ public:
     static QString normalisePin(const QString &pin);
     // The PEM certificates of a CA file; empty + error when it cannot be read or holds none.
     static QList<QSslCertificate> loadCaFile(const QString &path, QString *error = nullptr);
+
+    // The system's CAs plus the CA file's; with a pin, none (every handshake then comes to
+    // judge()). *error names a CA file that cannot be read.
+    static QSslConfiguration configuration(const QString &caFile, const QString &pin, QString *error = nullptr);
 
     // A handshake reported errors (or, with a pin, ended): accept the pinned certificate only.
     static Verdict judge(const QSslCertificate &peer, const QString &pin);

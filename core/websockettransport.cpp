@@ -104,18 +104,10 @@ void WebSocketTransport::open(const ConnectionConfig &config)
     m_socket->setProxy(config.proxy);
 #ifndef QT_NO_SSL
     if (config.url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0) {
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
         m_pin = TlsTrust::normalisePin(config.pinnedCertificateSha256);
         m_caFileError.clear();
-        if (!config.caFile.isEmpty()) {
-            const QList<QSslCertificate> cas = TlsTrust::loadCaFile(config.caFile, &m_caFileError);
-            ssl.addCaCertificates(cas);
-        }
-        // With a pin nothing else is trusted: every handshake comes to onSslErrors and is judged by
-        // the certificate's fingerprint, so a changed certificate is never accepted silently.
-        if (!m_pin.isEmpty())
-            ssl.setCaCertificates({});
-        m_socket->setSslConfiguration(ssl);
+        // With a pin every handshake comes to onSslErrors and is judged by the fingerprint.
+        m_socket->setSslConfiguration(TlsTrust::configuration(config.caFile, m_pin, &m_caFileError));
     }
 #endif
     makeConnections();

@@ -13,6 +13,14 @@ void ChatAccount::load()
 {
     m_userId = m_store->value(MessageStore::MetaUser);
     m_name = m_store->value(MessageStore::MetaUserName);
+    m_guest = m_store->value(MessageStore::MetaGuest) == QLatin1String("1");
+}
+
+QString ChatAccount::ownerKey() const
+{
+    if (m_userId.isEmpty())
+        return QString();
+    return m_guest ? QString(GuestOwner) : m_userId;
 }
 
 bool ChatAccount::welcome(const QString &id, const QString &name, bool guest)

@@ -1,7 +1,7 @@
 #pragma once
 // ChatAccount is who we are on this store: the welcome's user (kept in the store, so it is known
 // before the first welcome of a run), the rule that another account's cache and unsent messages
-// are not ours, and a guest's secret key.
+// are not ours (its messages wait for it), and a guest's secret key.
 
 #include <QString>
 
@@ -22,9 +22,15 @@ public:
     int welcomes() const { return m_welcomes; } // on this object's life: 1 + reconnects
 
     // A welcome named this user. True when the store held another account (the caller drops its
-    // cache and fails its outbox before anything is sent). Guests count as one account: a guest's
-    // id changes with every connection.
+    // cache; the other account's unsent messages wait for it). Guests count as one account: a
+    // guest's id changes with every connection.
     bool welcome(const QString &id, const QString &name, bool guest);
+
+    // The account the outbox entries written now belong to, and the only one whose entries are
+    // sent: the user id, or GuestOwner for any guest; empty before this store's first welcome.
+    QString ownerKey() const;
+    // Cannot be a user id (ids have no spaces), so a user named "guest" is not mistaken for one.
+    static constexpr QLatin1String GuestOwner{"(a guest)"};
 
     // A message from `from` is one of ours: sent from this store or another client of ours.
     bool isSelf(const QString &from) const { return !m_userId.isEmpty() && from == m_userId; }

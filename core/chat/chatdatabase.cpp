@@ -15,7 +15,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcChat)
 
 namespace {
 
-constexpr int SchemaVersion = 1;
+// 2: outbox.owner, the account each unsent message waits for.
+constexpr int SchemaVersion = 2;
 
 QAtomicInt connectionCounter;
 
@@ -115,7 +116,8 @@ bool ChatDatabase::open(const QString &path, QString *errorMessage)
         // rowid keeps the order messages were written in; AUTOINCREMENT never reuses one.
         QStringLiteral("CREATE TABLE IF NOT EXISTS outbox (ord INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
                        "conversation TEXT NOT NULL, text TEXT NOT NULL, created INTEGER NOT NULL, "
-                       "state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0)"),
+                       "state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0, "
+                       "owner TEXT NOT NULL DEFAULT '')"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS messages_by_id ON messages (id)"),
         // What a reset or restored server made stale: kept, marked with the epoch it belonged to.
         QStringLiteral("CREATE TABLE IF NOT EXISTS archived_messages (conversation TEXT NOT NULL, seq INTEGER NOT NULL, "
@@ -125,6 +127,12 @@ bool ChatDatabase::open(const QString &path, QString *errorMessage)
     };
     if (!beginTransaction())
         return fail(d->lastError);
+    // Schema 1 had no owner: its entries get '' (the store's account adopts them, MessageStore::adoptOutbox).
+    if (version == 1 && !exec(QStringLiteral("ALTER TABLE outbox ADD COLUMN owner TEXT NOT NULL DEFAULT ''"))) {
+        const QString why = d->lastError;
+        rollback();
+        return fail(why);
+    }
     for (const QString &sql : schema) {
         if (!exec(sql)) {
             const QString why = d->lastError;

@@ -249,6 +249,7 @@ bool ChatSession::open(QString *errorMessage)
     d->opened = true;
     d->account.load();
     d->outbox.setUserId(d->account.userId());
+    d->outbox.setOwner(d->account.ownerKey()); // what is queued before the next welcome is this account's
     d->membership.setUserId(d->account.userId());
     // Whatever was in flight when the last process ended is unconfirmed: send it again.
     d->store.resetSending();
@@ -500,14 +501,16 @@ void ChatSession::Private::apply(const Protocol::WelcomeFrame &frame)
 {
     const QString previous = account.userId();
     if (account.welcome(frame.user.id, frame.user.name, frame.user.guest)) {
-        // Another account on this store: its cache is not ours, and its unsent messages must not go
-        // out under our name. They stay visible as failed, for the user to retry or discard.
+        // Another account on this store: its cache is not ours. Its unsent messages must not go
+        // out under our name, and they are not failed either: they wait, queued, for their account
+        // (a guest session before the user signs in again must not cost the user's messages).
         qCWarning(lcChat).noquote() << "the account changed from" << previous << "to" << account.userId()
                                     << "- clearing the local cache";
         membership.dropAll();
-        outbox.failAll(errorName(Error::AccountChanged));
     }
     outbox.setUserId(account.userId());
+    if (!outbox.setOwner(account.ownerKey()))
+        changes.error(Error::StorageError, QStringLiteral("cannot update the outbox: %1").arg(store.lastError()));
     membership.setUserId(account.userId());
     const int listed = membership.welcome(frame.conversations, frame.epoch);
     qCInfo(lcChat).noquote() << "welcome as" << account.userId() << "conversations" << listed << "welcomes"

@@ -88,9 +88,9 @@ public:
                                 for a request that is not one of our sends.
         \value ProtocolError    protocol_error: the server sent a frame this client cannot read (not
                                 a JSON object, or a known type with missing or mistyped fields).
-        \value AccountChanged   account_changed: never signalled; the ChatMessage::errorCode of
-                                messages queued under another account on this store, failed instead
-                                of sent.
+        \value AccountChanged   account_changed: never signalled and no longer given to messages
+                                (kept for its name): another account's queued messages now wait on
+                                this store for that account, and go when it is back.
 
         Sent by the server in an error frame not tied to one of our messages (docs/protocol.md):
         \value BadJson          bad_json: the server could not read one of our frames.

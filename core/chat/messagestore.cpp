@@ -57,7 +57,7 @@ public:
 
     static MessageStore::OutboxEntry entryFromRow(const QSqlQuery &q)
     {
-        // columns: id, conversation, text, created, state, error, attempts
+        // columns: id, conversation, text, created, state, error, attempts, owner
         MessageStore::OutboxEntry e;
         e.id = q.value(0).toString();
         e.conversation = q.value(1).toString();
@@ -66,6 +66,7 @@ public:
         e.state = stateFromName(q.value(4).toString());
         e.errorCode = q.value(5).toString();
         e.attempts = q.value(6).toInt();
+        e.owner = q.value(7).toString();
         return e;
     }
 
@@ -353,7 +354,7 @@ QList<ChatMessage> MessageStore::messages(const QString &conversation) const
     const QString self = value(MetaUser);
     QSqlQuery q = d->db.query();
     if (!d->db.exec(q,
-                    QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox "
+                    QStringLiteral("SELECT id, conversation, text, created, state, error, attempts, owner FROM outbox "
                                    "WHERE conversation = ? ORDER BY ord"),
                     {conversation}))
         return result;
@@ -387,10 +388,10 @@ bool MessageStore::enqueue(const OutboxEntry &entry, int limit, QString *errorCo
         d->db.setLastError(QStringLiteral("the outbox holds %1 unsent messages (its limit)").arg(limit));
         return fail(ChatSession::errorName(ChatSession::Error::OutboxFull));
     }
-    if (d->db.change(QStringLiteral("INSERT INTO outbox (id, conversation, text, created, state, error, attempts) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+    if (d->db.change(QStringLiteral("INSERT INTO outbox (id, conversation, text, created, state, error, attempts, owner) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
                      {entry.id, entry.conversation, entry.text, entry.created.toMSecsSinceEpoch(),
-                      deliveryName(entry.state), entry.errorCode, entry.attempts})
+                      deliveryName(entry.state), entry.errorCode, entry.attempts, entry.owner})
         < 0)
         return fail(ChatSession::errorName(ChatSession::Error::StorageError));
     if (d->outboxCount >= 0)
@@ -401,7 +402,7 @@ bool MessageStore::enqueue(const OutboxEntry &entry, int limit, QString *errorCo
 std::optional<MessageStore::OutboxEntry> MessageStore::outboxEntry(const QString &id) const
 {
     const QList<OutboxEntry> found = d->entries(
-        QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox WHERE id = ?"), {id});
+        QStringLiteral("SELECT id, conversation, text, created, state, error, attempts, owner FROM outbox WHERE id = ?"), {id});
     if (found.isEmpty())
         return std::nullopt;
     return found.first();
@@ -410,14 +411,31 @@ std::optional<MessageStore::OutboxEntry> MessageStore::outboxEntry(const QString
 QList<MessageStore::OutboxEntry> MessageStore::outbox() const
 {
     return d->entries(
-        QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox ORDER BY ord"));
+        QStringLiteral("SELECT id, conversation, text, created, state, error, attempts, owner FROM outbox ORDER BY ord"));
 }
 
 QList<MessageStore::OutboxEntry> MessageStore::queuedOutbox(int limit) const
 {
-    return d->entries(QStringLiteral("SELECT id, conversation, text, created, state, error, attempts FROM outbox "
+    return d->entries(QStringLiteral("SELECT id, conversation, text, created, state, error, attempts, owner FROM outbox "
                                      "WHERE state = 'queued' ORDER BY ord LIMIT ?"),
                       {limit});
+}
+
+QList<MessageStore::OutboxEntry> MessageStore::queuedOutbox(int limit, const QString &owner) const
+{
+    return d->entries(QStringLiteral("SELECT id, conversation, text, created, state, error, attempts, owner FROM outbox "
+                                     "WHERE state = 'queued' AND owner = ? ORDER BY ord LIMIT ?"),
+                      {owner, limit});
+}
+
+int MessageStore::adoptOutbox(const QString &owner)
+{
+    return d->db.change(QStringLiteral("UPDATE outbox SET owner = ? WHERE owner = ''"), {owner});
+}
+
+int MessageStore::outboxSizeNotOwnedBy(const QString &owner) const
+{
+    return d->db.scalar(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE owner != '' AND owner != ?"), {owner}, 0).toInt();
 }
 
 bool MessageStore::setOutboxState(const QString &id, ChatMessage::Delivery state, const QString &errorCode,

@@ -27,6 +27,9 @@ public:
         ChatMessage::Delivery state = ChatMessage::Delivery::Queued; // Queued, Sending or Failed
         QString errorCode;
         int attempts = 0;
+        // The account it waits for (ChatAccount::ownerKey()); '' = not known yet, the next
+        // account that takes the store adopts it.
+        QString owner;
     };
 
     enum class InsertResult { Inserted, Duplicate, Error };
@@ -92,6 +95,11 @@ public:
     std::optional<OutboxEntry> outboxEntry(const QString &id) const;
     QList<OutboxEntry> outbox() const; // oldest first
     QList<OutboxEntry> queuedOutbox(int limit) const; // the oldest `limit` entries in state Queued
+    QList<OutboxEntry> queuedOutbox(int limit, const QString &owner) const; // ... waiting for that account
+    // Entries without an owner (queued before any welcome, or by schema 1) become that account's.
+    // Returns how many, or -1 on an error.
+    int adoptOutbox(const QString &owner);
+    int outboxSizeNotOwnedBy(const QString &owner) const; // entries waiting for other accounts
     bool setOutboxState(const QString &id, ChatMessage::Delivery state, const QString &errorCode = QString(),
                         bool countAttempt = false);
     bool resetSending(); // every Sending entry back to Queued (the link is gone)

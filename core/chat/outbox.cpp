@@ -21,6 +21,26 @@ Outbox::Outbox(MessageStore *store, ChangeBatch *changes, const ChatSessionConfi
 {
 }
 
+bool Outbox::setOwner(const QString &owner)
+{
+    m_owner = owner;
+    if (owner.isEmpty())
+        return true;
+    const int adopted = m_store->adoptOutbox(owner);
+    if (adopted > 0)
+        qCDebug(lcChat) << adopted << "unsent messages without an account adopted";
+    const int others = m_store->outboxSizeNotOwnedBy(owner);
+    if (others > 0)
+        qCInfo(lcChat) << others << "unsent messages of another account wait for it";
+    m_pacer.setFullScanNeeded(true);
+    return adopted >= 0;
+}
+
+bool Outbox::isOwn(const MessageStore::OutboxEntry &entry) const
+{
+    return entry.owner.isEmpty() || entry.owner == m_owner;
+}
+
 Outbox::QueueResult Outbox::queue(const QString &id, const QString &conversation, const QString &text,
                                   ChatMessage *queued, ChatSession::Error *error, QString *message)
 {
@@ -47,6 +67,7 @@ Outbox::QueueResult Outbox::queue(const QString &id, const QString &conversation
     entry.conversation = conversation;
     entry.text = text;
     entry.created = QDateTime::currentDateTimeUtc();
+    entry.owner = m_owner;
     QString code;
     if (!m_store->enqueue(entry, m_limit, &code))
         return refuse(ChatSession::errorFromName(code), m_store->lastError());
@@ -111,9 +132,10 @@ qint64 Outbox::flush(qint64 nowMs)
     // the whole outbox for every ack made each send cost O(window).
     const bool fullScan = m_pacer.fullScanNeeded();
     const QList<MessageStore::OutboxEntry> entries =
-        fullScan ? m_store->outbox() : m_store->queuedOutbox(m_pacer.room());
+        fullScan ? m_store->outbox() : m_store->queuedOutbox(m_pacer.room(), m_owner);
     for (MessageStore::OutboxEntry e : entries) {
-        if (e.state == ChatMessage::Delivery::Failed || m_pacer.isInFlight(e.id))
+        // Another account's entries wait for it: never sent under this one's name.
+        if (e.state == ChatMessage::Delivery::Failed || m_pacer.isInFlight(e.id) || !isOwn(e))
             continue;
         if (!m_pacer.mayWrite(nowMs)) {
             more = true;
@@ -199,16 +221,6 @@ bool Outbox::refuse(const QString &id, const QString &code, const QString &messa
     }
     m_changes->update(MessageStore::toMessage(e, m_userId));
     return true;
-}
-
-void Outbox::failAll(const QString &code)
-{
-    for (MessageStore::OutboxEntry e : m_store->outbox()) {
-        m_store->setOutboxState(e.id, ChatMessage::Delivery::Failed, code);
-        e.state = ChatMessage::Delivery::Failed;
-        e.errorCode = code;
-        m_changes->update(MessageStore::toMessage(e, m_userId));
-    }
 }
 
 void Outbox::linkLost()

@@ -3,7 +3,8 @@
 // as OutboxPacer allows and marks them sending, settles them from the server's answers (ack,
 // our own message echoed, error), and takes them back to the queue when the link drops. The
 // entries live in MessageStore, written there before any byte goes out; this class holds only
-// what is on the wire now. Every change is reported to a ChangeBatch.
+// what is on the wire now. Every change is reported to a ChangeBatch. Each entry belongs to the
+// account that wrote it and is only ever sent under that account.
 
 #include "chatsession.h"
 #include "messagestore.h"
@@ -31,6 +32,11 @@ public:
 
     // The sender named in the messages this reports (the welcome's user id).
     void setUserId(const QString &userId) { m_userId = userId; }
+    // The account now using the store (ChatAccount::ownerKey()): new entries are written for it,
+    // entries without an owner become its own, and only its entries are sent. Another account's
+    // entries stay queued, untouched, until that account is back. False on a store error.
+    bool setOwner(const QString &owner);
+    QString owner() const { return m_owner; }
 
     enum class QueueResult { Queued, Known, Refused };
     // Queues a new message: checked (conversation, text, its size, the id), then written to the
@@ -61,8 +67,6 @@ public:
     // pause (at least retryAfterMs when the server named one), any other code fails it
     // (ChatMessage::errorCode = code, e.g. id_reused). False when id is not ours.
     bool refuse(const QString &id, const QString &code, const QString &message, qint64 nowMs, qint64 retryAfterMs = -1);
-    // Every entry fails with this code and is not sent (another account's outbox).
-    void failAll(const QString &code);
     // The link is gone: everything in flight goes back to the queue, sent again after the next
     // welcome (same ids).
     void linkLost();
@@ -70,6 +74,8 @@ public:
     void forgetInFlight();
 
 private:
+    bool isOwn(const MessageStore::OutboxEntry &entry) const; // the current account's (or nobody's yet)
+
     MessageStore *m_store;
     ChangeBatch *m_changes;
     int m_limit;
@@ -77,6 +83,7 @@ private:
     OutboxPacer m_pacer;
     Writer m_writer;
     QString m_userId;
+    QString m_owner;
 };
 
 } // namespace Tether

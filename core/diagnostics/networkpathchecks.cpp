@@ -2,6 +2,7 @@
 
 #include "diagnosticstep.h"
 #include "secretredactor.h"
+#include "tlstrust.h"
 
 #include <QHostAddress>
 #include <QHostInfo>
@@ -149,10 +150,16 @@ void NetworkPathChecks::tls(DiagnosticStep *step)
     const quint16 port = quint16(step->url().port(443));
     auto *socket = new QSslSocket(step);
     auto errors = std::make_shared<QStringList>();
+    // The app's own trust (its CA file, a pinned certificate) decides here as it does for the app.
+    const QString pin = TlsTrust::normalisePin(step->options().pinnedCertificateSha256);
+    socket->setSslConfiguration(TlsTrust::configuration(step->options().caFile, pin));
+    auto verdict = std::make_shared<TlsTrust::Verdict>(TlsTrust::Verdict::Untrusted);
     auto describe = [socket](DiagnosticCheck &c) {
         const QSslCertificate cert = socket->peerCertificate();
         if (cert.isNull())
             return;
+        // The fingerprint names the certificate for support staff, and is what a pin compares.
+        c.data.insert(QStringLiteral("sha256"), TlsTrust::fingerprint(cert));
         c.data.insert(QStringLiteral("subject"), certName(cert, false));
         c.data.insert(QStringLiteral("issuer"), certName(cert, true));
         c.data.insert(QStringLiteral("expires"), cert.expiryDate().toUTC().toString(Qt::ISODate));
@@ -162,9 +169,23 @@ void NetworkPathChecks::tls(DiagnosticStep *step)
         c.detail += tr("Certificate: %1; issued by %2; expires %3.")
                         .arg(certName(cert, false), certName(cert, true),
                              QLocale().toString(cert.expiryDate().toLocalTime(), QLocale::ShortFormat));
+        c.detail += QLatin1Char(' ') + tr("SHA-256 fingerprint: %1.").arg(TlsTrust::fingerprint(cert));
     };
-    // Collected, never ignored: an untrusted certificate fails the handshake.
-    QObject::connect(socket, &QSslSocket::sslErrors, step, [errors](const QList<QSslError> &list) {
+    // Collected, never ignored: an untrusted certificate fails the handshake, unless it is exactly
+    // the pinned one (as in the app's transport).
+    QObject::connect(socket, &QSslSocket::sslErrors, step, [socket, errors, verdict, pin](const QList<QSslError> &list) {
+        QSslCertificate peer = socket->peerCertificate();
+        for (const QSslError &e : list) {
+            if (peer.isNull())
+                peer = e.certificate();
+        }
+        *verdict = pin.isEmpty() ? TlsTrust::Verdict::Untrusted : TlsTrust::judge(peer, pin);
+        if (*verdict == TlsTrust::Verdict::Accept) {
+            socket->ignoreSslErrors(list);
+            return;
+        }
+        if (*verdict == TlsTrust::Verdict::PinMismatch)
+            *errors << QStringLiteral("the server's certificate is not the pinned one");
         for (const QSslError &e : list)
             *errors << e.errorString();
     });
@@ -177,17 +198,26 @@ void NetworkPathChecks::tls(DiagnosticStep *step)
         socket->abort();
     });
     QObject::connect(socket, &QSslSocket::errorOccurred, step,
-                     [step, check, socket, errors, describe](QAbstractSocket::SocketError) mutable {
+                     [step, check, socket, errors, verdict, describe](QAbstractSocket::SocketError) mutable {
         if (step->isFinished())
             return;
         check.elapsedMs = step->elapsedMs();
         check.status = DiagnosticCheck::Status::Failed;
-        check.detail = errors->isEmpty() ? socket->errorString() + QStringLiteral(". ")
-                                         : errors->join(QStringLiteral("; ")) + QStringLiteral(". ");
+        // A certificate problem is named by its code (tls_untrusted, tls_pin_mismatch), as the
+        // app's connection names it.
+        const QString code = errors->isEmpty() ? QString() : TlsTrust::codeFor(*verdict);
+        check.detail = code.isEmpty() ? socket->errorString() + QStringLiteral(". ")
+                                      : tr("%1: %2").arg(code, errors->join(QStringLiteral("; "))) + QStringLiteral(". ");
         describe(check);
         check.data.insert(QStringLiteral("errors"), QJsonArray::fromStringList(*errors));
-        check.hint = errors->isEmpty()
+        if (!code.isEmpty())
+            check.data.insert(QStringLiteral("code"), code);
+        check.hint = code.isEmpty()
             ? tr("The encrypted connection could not be set up. The server may not speak TLS on this port.")
+            : *verdict == TlsTrust::Verdict::PinMismatch
+            ? tr("The server's certificate is not the one trusted for it before (tls_pin_mismatch). It may have "
+                 "been replaced, or someone is intercepting the connection: ask the server's administrator "
+                 "before trusting the new one.")
             : tr("The server's certificate is not trusted (expired, self-signed or for another name). "
                  "Do not continue on an untrusted network; ask the server's administrator.");
         step->finish(check, tr("Skipped: the TLS handshake failed."));

@@ -36,7 +36,7 @@ private Q_SLOTS:
             QVERIFY2(db.exists(QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"),
                                {QString::fromLatin1(table)}),
                      table);
-        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 1);
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2); // 2: outbox.owner
         db.close();
         QVERIFY(!db.isOpen());
         QVERIFY(db.open(path(QStringLiteral("new/dir/chat.sqlite")))); // again: nothing to create
@@ -58,6 +58,35 @@ private Q_SLOTS:
         QVERIFY(!db.open(file, &error));
         QVERIFY2(error.contains(file) && error.contains(QLatin1String("newer")), qPrintable(error));
         QVERIFY(!db.isOpen());
+    }
+
+    // Schema 1 (no outbox owner) is upgraded in place: its entries keep their rows, owner ''.
+    void schemaOneGainsTheOutboxOwner()
+    {
+        const QString file = path(QStringLiteral("schema1.sqlite"));
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw1"));
+            raw.setDatabaseName(file);
+            QVERIFY(raw.open());
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE outbox (ord INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
+                                          "UNIQUE, conversation TEXT NOT NULL, text TEXT NOT NULL, created INTEGER NOT NULL, "
+                                          "state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL "
+                                          "DEFAULT 0)")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO outbox (id, conversation, text, created, state) "
+                                          "VALUES ('m1', 'room', 'hi', 1, 'queued')")));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 1")));
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw1"));
+        ChatDatabase db;
+        QString error;
+        QVERIFY2(db.open(file, &error), qPrintable(error));
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT owner FROM outbox WHERE id = 'm1'")).toString(), QString());
+        db.close();
+        QVERIFY2(db.open(file, &error), qPrintable(error)); // again: nothing to upgrade
+        QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM outbox")).toInt(), 1);
     }
 
     void garbageAndDirectoryAreRefused()

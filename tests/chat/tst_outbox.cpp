@@ -289,16 +289,41 @@ private Q_SLOTS:
         QCOMPARE(m_outbox->messages().first().id, QStringLiteral("a"));
     }
 
-    void failAllForAnotherAccount()
+    void anotherAccountsEntriesWaitForIt()
     {
-        enqueue(QStringLiteral("a"));
-        enqueue(QStringLiteral("b"));
-        m_outbox->failAll(QStringLiteral("account_changed"));
-        QCOMPARE(state(QStringLiteral("a")), ChatMessage::Delivery::Failed);
-        QCOMPARE(m_store.outboxEntry(QStringLiteral("b"))->errorCode, QStringLiteral("account_changed"));
-        QCOMPARE(m_changes->take().updated.size(), 2);
+        // Written under alice (the store's account), then a guest takes the store.
+        m_outbox->setOwner(QStringLiteral("alice"));
+        ChatMessage queued;
+        ChatSession::Error error{};
+        QString why;
+        QCOMPARE(m_outbox->queue(QStringLiteral("a"), room, QStringLiteral("alice's"), &queued, &error, &why),
+                 Outbox::QueueResult::Queued);
+        QCOMPARE(m_store.outboxEntry(QStringLiteral("a"))->owner, QStringLiteral("alice"));
+        enqueue(QStringLiteral("old")); // no owner yet (schema 1, or before any welcome): adopted
+        QVERIFY(m_outbox->setOwner(QStringLiteral("(a guest)")));
+        QCOMPARE(m_store.outboxEntry(QStringLiteral("old"))->owner, QStringLiteral("(a guest)"));
+        QCOMPARE(m_outbox->queue(QStringLiteral("g"), room, QStringLiteral("guest's"), &queued, &error, &why),
+                 Outbox::QueueResult::Queued);
         m_outbox->flush(0);
-        QVERIFY(m_written.isEmpty());
+        QCOMPARE(writtenIds(), (QStringList{QStringLiteral("old"), QStringLiteral("g")}));
+        // Neither sent nor failed: queued, as alice left it.
+        QCOMPARE(state(QStringLiteral("a")), ChatMessage::Delivery::Queued);
+        QVERIFY(m_store.outboxEntry(QStringLiteral("a"))->errorCode.isEmpty());
+        m_outbox->linkLost();
+        m_written.clear();
+        m_outbox->flush(1);
+        QCOMPARE(writtenIds(), (QStringList{QStringLiteral("old"), QStringLiteral("g")}));
+
+        // Alice is back: hers go, the guest's wait.
+        m_outbox->linkLost();
+        m_written.clear();
+        QVERIFY(m_outbox->setOwner(QStringLiteral("alice")));
+        m_outbox->flush(2);
+        QCOMPARE(writtenIds(), QStringList{QStringLiteral("a")});
+        QVERIFY(m_outbox->acknowledge(QStringLiteral("a"), room, 1, QDateTime::currentDateTimeUtc()));
+        m_outbox->flush(3);
+        QCOMPARE(writtenIds(), QStringList{QStringLiteral("a")});
+        QCOMPARE(state(QStringLiteral("g")), ChatMessage::Delivery::Queued);
     }
 };
 

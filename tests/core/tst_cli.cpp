@@ -1,10 +1,19 @@
 // tether-cli as a black box: real process, real loopback WebSocket server, JSON lines on stdout.
 #include "testpeers.h"
+#include "tinyproxy.h"
 
+#include <QCryptographicHash>
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocketServer>
 
 using namespace TestPeers;
 
@@ -219,6 +228,122 @@ private Q_SLOTS:
         QVERIFY2(!local.second.contains(QLatin1String("not encrypted")), qPrintable(local.second));
         const auto secure = run(QStringLiteral("wss://chat.example.invalid/ws"));
         QVERIFY(!secure.second.contains(QLatin1String("not encrypted")));
+    }
+
+    // Issue 12: a self-hosted server with its own certificate. Without trust: tls_untrusted with
+    // the fingerprint, given up after the allowed attempts. --ca-file with its CA, or
+    // --pin-sha256 with its fingerprint: connected. Another pin: tls_pin_mismatch, never accepted.
+    void selfHostedServerWithCaFileOrPin()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                       QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+                       QStringLiteral("-keyout"), dir.filePath(QStringLiteral("key.pem")), QStringLiteral("-out"),
+                       dir.filePath(QStringLiteral("cert.pem"))});
+        QVERIFY(openssl.waitForFinished(60000) && openssl.exitCode() == 0);
+        QFile certFile(dir.filePath(QStringLiteral("cert.pem")));
+        QFile keyFile(dir.filePath(QStringLiteral("key.pem")));
+        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+        const QSslCertificate cert(&certFile, QSsl::Pem);
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(cert);
+        ssl.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+        QWebSocketServer secure(QStringLiteral("tls-test"), QWebSocketServer::SecureMode);
+        secure.setSslConfiguration(ssl);
+        QVERIFY(secure.listen(QHostAddress::LocalHost, 0));
+        QList<QWebSocket *> clients;
+        connect(&secure, &QWebSocketServer::newConnection, &secure, [&] {
+            while (QWebSocket *socket = secure.nextPendingConnection())
+                clients << socket;
+        });
+        const QString url = QStringLiteral("wss://127.0.0.1:%1/ws").arg(secure.serverPort());
+        const QString print = QString::fromLatin1(cert.digest(QCryptographicHash::Sha256).toHex(':').toUpper());
+
+        // Runs the CLI until it is connected (then ends it by EOF) or gives up; its JSON lines.
+        const auto run = [&](const QStringList &extra, int *exitCode) {
+            QProcess p;
+            p.start(QStringLiteral(TETHER_CLI_PATH), QStringList{QStringLiteral("--json"), QStringLiteral("--max-attempts"),
+                                                                 QStringLiteral("1"), QStringLiteral("--backoff-initial"),
+                                                                 QStringLiteral("10")} + extra + QStringList{url});
+            QByteArray out;
+            const bool ended = QTest::qWaitFor([&] {
+                out += p.readAllStandardOutput();
+                if (out.contains("\"connected\""))
+                    p.closeWriteChannel();
+                return p.state() == QProcess::NotRunning;
+            }, Long);
+            if (!ended) {
+                p.kill();
+                p.waitForFinished(Long);
+            }
+            out += p.readAllStandardOutput();
+            *exitCode = ended ? p.exitCode() : -1;
+            return jsonLines(out);
+        };
+        const auto connectedIn = [](const QList<QJsonObject> &lines) {
+            for (const QJsonObject &o : withEvent(lines, QStringLiteral("state")))
+                if (o.value(QStringLiteral("state")).toString() == QLatin1String("connected"))
+                    return true;
+            return false;
+        };
+        const auto errorsIn = [](const QList<QJsonObject> &lines) {
+            QStringList texts;
+            for (const QJsonObject &o : withEvent(lines, QStringLiteral("error")))
+                texts << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+            return texts.join(QLatin1Char('\n'));
+        };
+
+        int exitCode = 0;
+        QList<QJsonObject> lines = run({}, &exitCode);
+        QCOMPARE(exitCode, 1);
+        QVERIFY(!connectedIn(lines));
+        QVERIFY2(errorsIn(lines).contains(QLatin1String("tls_untrusted")), qPrintable(errorsIn(lines)));
+        QVERIFY2(errorsIn(lines).contains(print), qPrintable(errorsIn(lines)));
+
+        lines = run({QStringLiteral("--ca-file"), certFile.fileName()}, &exitCode);
+        QVERIFY2(connectedIn(lines), qPrintable(errorsIn(lines)));
+        QCOMPARE(exitCode, 0);
+
+        lines = run({QStringLiteral("--pin-sha256"), print.toLower().remove(QLatin1Char(':'))}, &exitCode);
+        QVERIFY2(connectedIn(lines), qPrintable(errorsIn(lines)));
+        QCOMPARE(exitCode, 0);
+
+        lines = run({QStringLiteral("--ca-file"), certFile.fileName(), QStringLiteral("--pin-sha256"), QString(64, QLatin1Char('b'))},
+                    &exitCode);
+        QVERIFY(!connectedIn(lines));
+        QCOMPARE(exitCode, 1);
+        QVERIFY2(errorsIn(lines).contains(QLatin1String("tls_pin_mismatch")), qPrintable(errorsIn(lines)));
+        qDeleteAll(clients);
+    }
+
+    // Issue 12: --proxy http://HOST:PORT goes through a real HTTP CONNECT proxy (tinyproxy) even to
+    // a loopback server (set on the socket: Qt skips the application proxy for loopback).
+    void proxyOptionGoesThroughTheProxy()
+    {
+        WsServer server;
+        server.echo = true;
+        QVERIFY(server.listen());
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        TestProxies::Tinyproxy proxy;
+        QVERIFY(proxy.start(dir.path(), quint16(server.url().port())));
+
+        QProcess p;
+        p.start(QStringLiteral(TETHER_CLI_PATH),
+                {QStringLiteral("--json"), QStringLiteral("--proxy"), QStringLiteral("http://127.0.0.1:%1").arg(proxy.port),
+                 server.url().toString()});
+        QVERIFY(p.waitForStarted(Long));
+        p.write("through the proxy\n");
+        QTRY_COMPARE_WITH_TIMEOUT(server.received(), QStringList{QStringLiteral("through the proxy")}, Long);
+        QTRY_VERIFY_WITH_TIMEOUT(proxy.log().contains(QLatin1String("CONNECT")), Long);
+        QVERIFY2(proxy.log().contains(QStringLiteral("127.0.0.1:%1").arg(server.url().port())), qPrintable(proxy.log()));
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(Long));
+        QCOMPARE(p.exitCode(), 0);
     }
 
     void giveUpExitsNonZero()

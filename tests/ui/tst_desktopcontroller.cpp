@@ -4,10 +4,17 @@
 
 #include "chatserver.h"
 #include "chatwindow.h"
+#include "connectionbanner.h"
 #include "connectionmanager.h"
 #include "desktopcontroller.h"
+#include "chatsession.h"
 #include "settingsdialog.h"
+#include "signindialog.h"
+#include "tlstrust.h"
+#include "trustcertificatedialog.h"
 
+#include <QApplication>
+#include <QCryptographicHash>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QLineEdit>
@@ -16,13 +23,74 @@
 #include <QNetworkProxy>
 #include <QPushButton>
 #include <QSettings>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <functional>
 
 using namespace Tether;
+
+namespace {
+
+// The sign-in dialog is modal: it is driven from a timer that runs inside its exec(). The script
+// gets each visible dialog and returns true when it is done with it.
+struct SignInDriver
+{
+    std::function<bool(SignInDialog *)> script;
+    int dialogsSeen = 0;
+    QTimer timer;
+
+    SignInDriver()
+    {
+        timer.setInterval(50);
+        QObject::connect(&timer, &QTimer::timeout, &timer, [this] {
+            for (QWidget *w : QApplication::topLevelWidgets()) {
+                auto *dialog = qobject_cast<SignInDialog *>(w);
+                if (!dialog || !dialog->isVisible())
+                    continue;
+                if (dialog->property("seenByDriver").isNull()) {
+                    dialog->setProperty("seenByDriver", true);
+                    ++dialogsSeen;
+                }
+                if (script && script(dialog))
+                    script = nullptr;
+            }
+        });
+        timer.start();
+    }
+
+    static bool signIn(SignInDialog *dialog, const QString &user, const QString &password)
+    {
+        dialog->findChild<QLineEdit *>(QStringLiteral("userEdit"))->setText(user);
+        dialog->findChild<QLineEdit *>(QStringLiteral("passwordEdit"))->setText(password);
+        for (QPushButton *button : dialog->findChildren<QPushButton *>()) {
+            if (button->isDefault()) {
+                button->click();
+                return true;
+            }
+        }
+        return false;
+    }
+};
+
+bool lobbyHas(ChatSession *session, const QString &text)
+{
+    for (const ChatMessage &m : session->messages(QStringLiteral("lobby")))
+        if (m.text == text)
+            return true;
+    return false;
+}
+
+} // namespace
 
 class TestDesktopController : public QObject
 {
@@ -236,6 +304,232 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 15000);
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 201);
         controller.connection()->close();
+    }
+
+    // Finding 3: alice types offline and quits; without a keychain the next launch connects as a
+    // guest on her store while the sign-in dialog is open. Her message must stay queued (not
+    // "Not sent"), and go, once, when she signs in again.
+    void offlineMessageWaitsForItsAccountAcrossARestart()
+    {
+        QSettings().clear();
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS"); // no keychain: tokens are kept in memory only
+        QTemporaryDir serverDir;
+        ServerConfig serverConfig;
+        serverConfig.allowGuests = true;
+        serverConfig.demo = true;
+        serverConfig.passwordIterations = 1000;
+        serverConfig.databasePath = serverDir.filePath(QStringLiteral("server.sqlite"));
+        auto server = std::make_unique<ChatServer>(serverConfig);
+        QVERIFY(server->start());
+        QVERIFY(server->addUser(QStringLiteral("alice"), QStringLiteral("alice-pw")));
+        serverConfig.port = server->port();
+        const QString url = server->webSocketUrl().toString();
+
+        SignInDriver driver;
+        auto &script = driver.script;
+        auto signInAsAlice = [](SignInDialog *dialog) {
+            return SignInDriver::signIn(dialog, QStringLiteral("alice"), QStringLiteral("alice-pw"));
+        };
+
+        QSettings().setValue(QStringLiteral("connection/server"), url);
+        QSettings().setValue(QStringLiteral("connection/user"), QStringLiteral("alice"));
+        QString id;
+        {
+            LaunchOptions options;
+            options.language = QStringLiteral("en");
+            DesktopController first(options);
+            script = signInAsAlice; // no token kept: the app asks
+            QVERIFY(first.start());
+            QTRY_VERIFY_WITH_TIMEOUT(first.session() && first.session()->isSynced()
+                                         && first.session()->userName() == QLatin1String("alice"),
+                                     30000);
+            server.reset(); // the server goes away; alice types anyway, and quits
+            QTRY_VERIFY_WITH_TIMEOUT(first.connection()->state() != ConnectionState::Connected, 30000);
+            id = first.session()->send(QStringLiteral("lobby"), QStringLiteral("typed offline"));
+            QVERIFY(!id.isEmpty());
+            QCOMPARE(first.session()->outboxSize(), 1);
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("connection/user")).toString(), QStringLiteral("alice"));
+
+        server = std::make_unique<ChatServer>(serverConfig); // back, on the same port
+        QVERIFY(server->start());
+        LaunchOptions options;
+        options.language = QStringLiteral("en");
+        DesktopController second(options);
+        bool sawGuest = false;
+        ChatMessage whileGuest;
+        int outboxWhileGuest = -1;
+        script = [&](SignInDialog *dialog) {
+            ChatSession *session = second.session();
+            if (!session || !session->isSynced() || !session->userName().startsWith(QLatin1String("guest-")))
+                return false; // the guest session is not there yet
+            sawGuest = true;
+            for (const ChatMessage &m : session->outbox())
+                if (m.id == id)
+                    whileGuest = m;
+            outboxWhileGuest = session->outboxSize();
+            return signInAsAlice(dialog);
+        };
+        QVERIFY(second.start());
+        QTRY_VERIFY_WITH_TIMEOUT(sawGuest, 30000);
+        QCOMPARE(whileGuest.id, id);
+        QCOMPARE(whileGuest.delivery, ChatMessage::Delivery::Queued); // not "⚠ Not sent"
+        QVERIFY2(whileGuest.errorCode.isEmpty(), qPrintable(whileGuest.errorCode));
+        QCOMPARE(outboxWhileGuest, 1);
+
+        QTRY_VERIFY_WITH_TIMEOUT(second.session()->userName() == QLatin1String("alice") && second.session()->isSynced(),
+                                 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(second.session()->outboxSize(), 0, 30000);
+        int copies = 0;
+        for (const ChatMessage &m : second.session()->messages(QStringLiteral("lobby"))) {
+            if (m.text == QLatin1String("typed offline")) {
+                ++copies;
+                QCOMPARE(m.delivery, ChatMessage::Delivery::Sent);
+                QCOMPARE(m.id, id);
+            }
+        }
+        QCOMPARE(copies, 1);
+        second.connection()->close();
+    }
+
+    // Issue 12, accounts per service: another primary server is another service with its own
+    // profile (account, stored token, local store); alice's token never goes to it, and coming
+    // back restores alice, signed in again without being asked.
+    void eachServiceKeepsItsOwnAccount()
+    {
+        QSettings().clear();
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS"); // tokens in memory: the same process remembers them
+        QTemporaryDir serverDir;
+        ServerConfig serverConfig;
+        serverConfig.allowGuests = true;
+        serverConfig.demo = true;
+        serverConfig.passwordIterations = 1000;
+        serverConfig.databasePath = serverDir.filePath(QStringLiteral("a.sqlite"));
+        ChatServer a(serverConfig);
+        QVERIFY(a.start());
+        QVERIFY(a.addUser(QStringLiteral("alice"), QStringLiteral("alice-pw")));
+        serverConfig.databasePath = serverDir.filePath(QStringLiteral("b.sqlite"));
+        ChatServer b(serverConfig);
+        QVERIFY(b.start());
+
+        QSettings().setValue(QStringLiteral("connection/server"), a.webSocketUrl().toString());
+        QSettings().setValue(QStringLiteral("connection/user"), QStringLiteral("alice"));
+        SignInDriver driver;
+        driver.script = [](SignInDialog *dialog) {
+            return SignInDriver::signIn(dialog, QStringLiteral("alice"), QStringLiteral("alice-pw"));
+        };
+        LaunchOptions options;
+        options.language = QStringLiteral("en");
+        DesktopController controller(options);
+        QVERIFY(controller.start());
+        QTRY_VERIFY_WITH_TIMEOUT(controller.session()->userName() == QLatin1String("alice") && controller.session()->isSynced(),
+                                 30000);
+        const QString id = controller.session()->send(QStringLiteral("lobby"), QStringLiteral("said on A"));
+        QVERIFY(!id.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(controller.session()->outboxSize(), 0, 30000);
+        const int dialogsOnA = driver.dialogsSeen;
+        QCOMPARE(dialogsOnA, 1);
+
+        // Another service: a guest there (nobody signed in to it), with a store of its own.
+        AppSettings toB = controller.settings();
+        toB.serverUrl = b.webSocketUrl().toString();
+        QVERIFY(controller.applySettings(toB).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(controller.connection()->displayUrl().port() == b.webSocketUrl().port()
+                                     && controller.session()->isSynced(),
+                                 30000);
+        QVERIFY2(controller.session()->userName().startsWith(QLatin1String("guest-")), qPrintable(controller.session()->userName()));
+        QVERIFY(controller.connection()->credentials().refreshToken.isEmpty());
+        QVERIFY(controller.connection()->credentials().accessToken.isEmpty());
+        QVERIFY(!lobbyHas(controller.session(), QStringLiteral("said on A")));
+        QVERIFY(!controller.window()->isSignedIn());
+
+        // Back to A: alice again, from the remembered token, without a dialog; her store is back.
+        AppSettings toA = controller.settings();
+        toA.serverUrl = a.webSocketUrl().toString();
+        QVERIFY(controller.applySettings(toA).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(controller.connection()->displayUrl().port() == a.webSocketUrl().port()
+                                     && controller.session()->isSynced()
+                                     && controller.session()->userName() == QLatin1String("alice"),
+                                 30000);
+        QCOMPARE(driver.dialogsSeen, dialogsOnA);
+        QVERIFY(controller.window()->isSignedIn());
+        QVERIFY(lobbyHas(controller.session(), QStringLiteral("said on A")));
+        controller.connection()->close();
+    }
+
+    // Issue 12, local store: a damaged store is moved aside at start and the user is told in the
+    // banner (and, tst_diagnostics, the report); the window works on the fresh store.
+    void damagedStoreIsToldInTheBanner()
+    {
+        QSettings().clear();
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QVERIFY(QDir().mkpath(dir));
+        // The built-in server's guest store (DesktopController::identityKey(): "local|" and no user).
+        const QString key = QString::fromLatin1(QCryptographicHash::hash("local|", QCryptographicHash::Sha1).toHex().left(16));
+        const QString path = dir + QStringLiteral("/chat-") + key + QStringLiteral(".sqlite");
+        QFile::remove(path);
+        {
+            QFile garbage(path);
+            QVERIFY(garbage.open(QIODevice::WriteOnly));
+            garbage.write(QByteArray(8192, '\x5a'));
+        }
+        LaunchOptions options;
+        options.language = QStringLiteral("en");
+        DesktopController controller(options);
+        QVERIFY(controller.start());
+        QVERIFY(controller.usesEmbeddedServer());
+        QVERIFY(controller.session()->isOpen());
+        const QString movedTo = controller.session()->storeRecovery().movedTo;
+        QVERIFY2(movedTo.contains(QLatin1String(".corrupt-")), qPrintable(movedTo));
+        QVERIFY(QFile::exists(movedTo));
+        const QString banner = controller.window()->banner()->text();
+        QVERIFY2(banner.contains(QLatin1String("was damaged and has been replaced")), qPrintable(banner));
+        QVERIFY2(banner.contains(QDir::toNativeSeparators(movedTo)), qPrintable(banner));
+        QVERIFY(controller.window()->banner()->isVisibleTo(controller.window()));
+        QTRY_COMPARE_WITH_TIMEOUT(controller.connection()->state(), ConnectionState::Connected, 30000);
+        controller.connection()->close();
+        QFile::remove(movedTo);
+    }
+
+    // Issue 12, trust on first use: a self-signed server is refused as tls_untrusted; the app asks
+    // once with the fingerprint, and trusting it pins exactly that certificate and connects.
+    void selfSignedServerIsTrustedOnFirstUse()
+    {
+        QSettings().clear();
+        QFile certFile(QStringLiteral(TETHER_TEST_DATA "/selfsigned.crt"));
+        QFile keyFile(QStringLiteral(TETHER_TEST_DATA "/selfsigned.key"));
+        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+        const QSslCertificate cert(&certFile, QSsl::Pem);
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(cert);
+        ssl.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+        QWebSocketServer secure(QStringLiteral("tls-test"), QWebSocketServer::SecureMode);
+        secure.setSslConfiguration(ssl);
+        QVERIFY(secure.listen(QHostAddress::LocalHost, 0));
+        QList<QWebSocket *> accepted;
+        connect(&secure, &QWebSocketServer::newConnection, &secure, [&] {
+            while (QWebSocket *socket = secure.nextPendingConnection())
+                accepted << socket;
+        });
+        const QString print = TlsTrust::fingerprint(cert);
+
+        LaunchOptions options;
+        options.language = QStringLiteral("en");
+        options.server = QStringLiteral("wss://127.0.0.1:%1/ws").arg(secure.serverPort());
+        DesktopController controller(options);
+        QVERIFY(controller.start());
+        TrustCertificateDialog *dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = controller.window()->findChild<TrustCertificateDialog *>()) && dialog->isVisible(),
+                                 30000);
+        QCOMPARE(dialog->fingerprint(), print);
+        QVERIFY(accepted.isEmpty()); // nothing got through before the user said yes
+        dialog->findChild<QPushButton *>(QStringLiteral("trustButton"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(controller.connection()->state(), ConnectionState::Connected, 30000);
+        QVERIFY(!accepted.isEmpty());
+        QCOMPARE(QSettings().value(QStringLiteral("tls/pinnedSha256")).toString(), print);
+        QCOMPARE(controller.window()->findChildren<TrustCertificateDialog *>().size(), 0); // asked once, closed
+        controller.connection()->close();
+        qDeleteAll(accepted);
     }
 
     void affectsConnectionIsNarrow()

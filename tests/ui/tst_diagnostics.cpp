@@ -5,6 +5,7 @@
 #include "chatserver.h"
 #include "diagnosticsreport.h"
 #include "diagnosticsrunner.h"
+#include "tlstrust.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -326,6 +327,69 @@ private Q_SLOTS:
         QVERIFY2(tls->hint.contains(QLatin1String("not trusted")), qPrintable(tls->hint));
         for (const char *id : {"http_health", "websocket", "ping"})
             QCOMPARE(find(results, QLatin1String(id))->status, Status::Skipped);
+        // Issue 12: named by its code, with the certificate's fingerprint, in the report too.
+        certFile.seek(0);
+        const QString print = TlsTrust::fingerprint(QSslCertificate(&certFile, QSsl::Pem));
+        QCOMPARE(tls->data.value(QStringLiteral("code")).toString(), QStringLiteral("tls_untrusted"));
+        QCOMPARE(tls->data.value(QStringLiteral("sha256")).toString(), print);
+        QVERIFY2(tls->detail.startsWith(QLatin1String("tls_untrusted: ")), qPrintable(tls->detail));
+        QVERIFY2(tls->detail.contains(print), qPrintable(tls->detail));
+        DiagnosticsReport report;
+        report.setChecks(url, results);
+        const QString text = report.toText();
+        QVERIFY2(text.contains(QLatin1String("tls_untrusted")) && text.contains(print), qPrintable(text));
+    }
+
+    // Issue 12: a damaged local store that was replaced is in the report, once, with where it went.
+    void storeRecoveryIsReported()
+    {
+        DiagnosticsReport report;
+        QVERIFY(!report.toReport().contains(QLatin1String("Local store")));
+        report.setStoreRecovery(QStringLiteral("/data/chat.sqlite.corrupt-20261130T151500"),
+                                QStringLiteral("file is not a database"), 3);
+        const QString text = report.toReport();
+        QCOMPARE(text.count(QLatin1String("Local store: damaged and replaced")), 1);
+        QVERIFY2(text.contains(QLatin1String("chat.sqlite.corrupt-20261130T151500")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("3 unsent messages kept")), qPrintable(text));
+    }
+
+    // Issue 12: the checks trust what the app trusts. A pinned self-signed certificate passes the
+    // TLS and WebSocket checks; another certificate under that pin is tls_pin_mismatch, named.
+    void pinnedCertificateAsTheAppTrustsIt()
+    {
+        QFile certFile(QStringLiteral(TETHER_TEST_DATA "/selfsigned.crt"));
+        QFile keyFile(QStringLiteral(TETHER_TEST_DATA "/selfsigned.key"));
+        QVERIFY(certFile.open(QIODevice::ReadOnly));
+        QVERIFY(keyFile.open(QIODevice::ReadOnly));
+        const QSslCertificate cert(&certFile, QSsl::Pem);
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(cert);
+        ssl.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+        QWebSocketServer secure(QStringLiteral("tls-test"), QWebSocketServer::SecureMode);
+        secure.setSslConfiguration(ssl);
+        QVERIFY(secure.listen(QHostAddress::LocalHost, 0));
+        QUrl url(QStringLiteral("wss://127.0.0.1/ws"));
+        url.setPort(secure.serverPort());
+        const QString print = TlsTrust::fingerprint(cert);
+
+        DiagnosticsOptions options;
+        options.timeoutMs = 3000;
+        options.pinnedCertificateSha256 = print.toLower();
+        QList<DiagnosticCheck> results = run(url, options);
+        const DiagnosticCheck *tls = find(results, QStringLiteral("tls"));
+        QVERIFY(tls);
+        QVERIFY2(tls->status == Status::Passed, qPrintable(tls->detail));
+        QCOMPARE(tls->data.value(QStringLiteral("sha256")).toString(), print);
+        const DiagnosticCheck *ws = find(results, QStringLiteral("websocket"));
+        QVERIFY2(ws->status == Status::Passed, qPrintable(ws->detail));
+
+        options.pinnedCertificateSha256 = QString(64, QLatin1Char('a')); // a certificate that is not this one
+        results = run(url, options);
+        tls = find(results, QStringLiteral("tls"));
+        QCOMPARE(tls->status, Status::Failed);
+        QCOMPARE(tls->data.value(QStringLiteral("code")).toString(), QStringLiteral("tls_pin_mismatch"));
+        QVERIFY2(tls->detail.contains(print), qPrintable(tls->detail));
+        QVERIFY2(tls->hint.contains(QLatin1String("tls_pin_mismatch")), qPrintable(tls->hint));
     }
 
     void reportHasEverythingAndNoSecrets()

@@ -11,12 +11,14 @@
 #include "statepresentation.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTextBrowser>
 #include <QTabWidget>
 #include <QPlainTextEdit>
@@ -176,6 +178,69 @@ private Q_SLOTS:
         }
         connection.close();
         QVERIFY(Language::apply(QStringLiteral("en")));
+    }
+
+    // A server that accepts the connection and then says nothing: the HTTP check times out. It
+    // says so, with the bound, in both languages, never Qt's "Operation canceled" (issue 14).
+    void timeoutIsNamedAsATimeout()
+    {
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        QList<QTcpSocket *> held; // accepted, never answered
+        connect(&silent, &QTcpServer::newConnection, &silent, [&] {
+            while (QTcpSocket *socket = silent.nextPendingConnection())
+                held << socket;
+        });
+        const QUrl url(QStringLiteral("ws://127.0.0.1:%1/ws").arg(silent.serverPort()));
+        for (const char *language : {"en", "ru"}) {
+            QVERIFY(Language::apply(QLatin1String(language)));
+            DiagnosticsDialog dialog;
+            dialog.setAccount(false, QString());
+            DiagnosticsOptions options = dialog.runner()->options();
+            options.timeoutMs = 700;
+            dialog.runner()->setOptions(options);
+            QSignalSpy done(dialog.runner(), &DiagnosticsRunner::finished);
+            dialog.setCheckUrl(url);
+            dialog.runChecks();
+            QVERIFY(done.wait(60000));
+
+            const QList<DiagnosticCheck> results = dialog.runner()->results(); // a copy: kept while used
+            const DiagnosticCheck *http = nullptr;
+            for (const DiagnosticCheck &c : results)
+                if (c.id == QLatin1String("http_health"))
+                    http = &c;
+            QVERIFY(http);
+            QCOMPARE(http->status, DiagnosticCheck::Status::Failed);
+            QVERIFY(http->data.value(QStringLiteral("timed_out")).toBool());
+            const QString english = dialog.reportText();
+            QVERIFY2(english.contains(QLatin1String("did not answer within 700 ms (timed out)")), qPrintable(english));
+            QVERIFY2(!english.contains(QLatin1String("canceled"), Qt::CaseInsensitive), qPrintable(english));
+            const QString shown = dialog.translatedReportText();
+            QVERIFY2(!shown.contains(QLatin1String("canceled"), Qt::CaseInsensitive), qPrintable(shown));
+            QVERIFY2(!shown.contains(QStringLiteral("отменена")), qPrintable(shown));
+            if (QLatin1String(language) == QLatin1String("ru"))
+                QVERIFY2(shown.contains(QStringLiteral("не ответил за 700 мс (время ожидания истекло)")), qPrintable(shown));
+            else
+                QCOMPARE(shown, english);
+        }
+        qDeleteAll(held);
+        QVERIFY(Language::apply(QStringLiteral("en")));
+    }
+
+    // Finding 12: signed in or a guest, and the name only if the user lets it be shared.
+    void accountWithOrWithoutTheName()
+    {
+        DiagnosticsDialog dialog;
+        dialog.setAccount(false, QString());
+        QVERIFY2(dialog.reportText().contains(QLatin1String("Account: a guest (not signed in)")), qPrintable(dialog.reportText()));
+        dialog.setAccount(true, QStringLiteral("alice"));
+        QVERIFY(dialog.reportText().contains(QLatin1String("Account: signed in as alice")));
+        QCheckBox *share = dialog.shareNameBox();
+        QVERIFY(!share->isHidden());
+        share->setChecked(false);
+        QVERIFY2(dialog.reportText().contains(QLatin1String("Account: signed in (the name is not shared)")),
+                 qPrintable(dialog.reportText()));
+        QVERIFY(!dialog.reportText().contains(QLatin1String("alice")));
     }
 
     void keepsOnlyTheLast500()

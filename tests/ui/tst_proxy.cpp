@@ -8,6 +8,7 @@
 #include "connectionmanager.h"
 #include "manualnetworkmonitor.h"
 #include "proxyspec.h"
+#include "../core/tinyproxy.h"
 
 #include <QFile>
 #include <QProcess>
@@ -19,82 +20,23 @@
 #include <QTest>
 
 using namespace Tether;
+using TestProxies::Tinyproxy;
 
 namespace {
 
 constexpr int Long = 20000;
 const QString Password = QStringLiteral("secret-pw");
 
-quint16 freePort()
+// The app's manual proxy settings for this tinyproxy.
+AppSettings settingsFor(const Tinyproxy &proxy)
 {
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
+    AppSettings s;
+    s.proxyMode = AppSettings::ProxyMode::Manual;
+    s.proxyType = AppSettings::ProxyType::Http;
+    s.proxyHost = QStringLiteral("127.0.0.1");
+    s.proxyPort = proxy.port;
+    return s;
 }
-
-// tinyproxy in the foreground, allowing CONNECT to connectPort only.
-class Tinyproxy
-{
-public:
-    bool start(const QString &dir, quint16 connectPort)
-    {
-        const QString binary = QStandardPaths::findExecutable(QStringLiteral("tinyproxy"),
-                                                              {QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin")});
-        if (binary.isEmpty()) {
-            qWarning("tinyproxy is not installed (scripts/deps installs it)");
-            return false;
-        }
-        port = freePort();
-        logPath = dir + QStringLiteral("/tinyproxy.log");
-        const QString config = dir + QStringLiteral("/tinyproxy.conf");
-        QFile f(config);
-        if (!f.open(QIODevice::WriteOnly))
-            return false;
-        f.write(QStringLiteral("Port %1\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nLogFile \"%2\"\nLogLevel Info\n"
-                               "PidFile \"%3/tinyproxy.pid\"\nAllow 127.0.0.1\nConnectPort %4\n")
-                        .arg(port)
-                        .arg(logPath, dir)
-                        .arg(connectPort)
-                        .toUtf8());
-        f.close();
-        process.start(binary, {QStringLiteral("-d"), QStringLiteral("-c"), config});
-        if (!process.waitForStarted(Long))
-            return false;
-        // Ready when it accepts a connection.
-        return QTest::qWaitFor([this] {
-            QTcpSocket s;
-            s.connectToHost(QHostAddress::LocalHost, port);
-            return s.waitForConnected(200);
-        }, Long);
-    }
-    ~Tinyproxy()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            if (!process.waitForFinished(5000))
-                process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    QString log() const
-    {
-        QFile f(logPath);
-        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
-    }
-    AppSettings settings() const
-    {
-        AppSettings s;
-        s.proxyMode = AppSettings::ProxyMode::Manual;
-        s.proxyType = AppSettings::ProxyType::Http;
-        s.proxyHost = QStringLiteral("127.0.0.1");
-        s.proxyPort = port;
-        return s;
-    }
-
-    QProcess process;
-    quint16 port = 0;
-    QString logPath;
-};
 
 } // namespace
 
@@ -141,7 +83,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         Tinyproxy proxy;
         QVERIFY(proxy.start(dir.path(), m_server->port()));
-        ConnectionConfig config = proxy.settings().applyTo(ConnectionConfig());
+        ConnectionConfig config = settingsFor(proxy).applyTo(ConnectionConfig());
         config.url = m_server->webSocketUrl();
         QCOMPARE(config.proxy.type(), QNetworkProxy::HttpProxy);
 
@@ -171,7 +113,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         Tinyproxy proxy;
         QVERIFY(proxy.start(dir.path(), 443)); // CONNECT only to 443: our server's port is refused
-        ConnectionConfig config = proxy.settings().applyTo(ConnectionConfig());
+        ConnectionConfig config = settingsFor(proxy).applyTo(ConnectionConfig());
         config.url = m_server->webSocketUrl();
         config.backoff.initialMs = 60000; // one attempt is enough
         ManualNetworkMonitor monitor;
