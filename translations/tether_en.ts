@@ -847,6 +847,26 @@
         <source>Session expired: sign in again to keep chatting.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Connected (HTTP fallback)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WebSocket is blocked on the way to the server (HTTP %1 to the upgrade): messages go over HTTP.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy does not let WebSocket through: messages go over HTTP.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The WebSocket upgrade is cut off on the way to the server: messages go over HTTP.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The WebSocket upgrade gets no answer: messages go over HTTP.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Tether::ConversationModel</name>
@@ -1466,6 +1486,26 @@
         <source>Only the local network is reachable, not the internet; a captive portal may need you to sign in.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>SHA-256 fingerprint: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not the one trusted for it before (tls_pin_mismatch). It may have been replaced, or someone is intercepting the connection: ask the server&apos;s administrator before trusting the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 did not answer within %2 ms (timed out).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The WebSocket upgrade was answered with HTTP %1: something between you and the server (a proxy or firewall) blocks WebSocket. The Automatic transport setting falls back to HTTP long polling.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The WebSocket upgrade looks blocked on the way to the server (a proxy or firewall). The Automatic transport setting falls back to HTTP long polling.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Tether::MessageDelegate</name>
@@ -1701,6 +1741,34 @@
     </message>
     <message>
         <source>No keychain service is available: sign-in tokens are kept in memory only and are gone when Tether quits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Transport:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automatic (WebSocket, HTTP fallback when blocked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WebSocket only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP long polling only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Retry WebSocket every:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How often the HTTP fallback tries WebSocket again, in milliseconds</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -858,6 +858,26 @@
         <source>Session expired: sign in again to keep chatting.</source>
         <translation>Сеанс истёк: войдите снова, чтобы продолжить переписку.</translation>
     </message>
+    <message>
+        <source>Connected (HTTP fallback)</source>
+        <translation>Подключено (через HTTP)</translation>
+    </message>
+    <message>
+        <source>WebSocket is blocked on the way to the server (HTTP %1 to the upgrade): messages go over HTTP.</source>
+        <translation>WebSocket блокируется по пути к серверу (HTTP %1 в ответ на переход): сообщения идут через HTTP.</translation>
+    </message>
+    <message>
+        <source>The proxy does not let WebSocket through: messages go over HTTP.</source>
+        <translation>Прокси не пропускает WebSocket: сообщения идут через HTTP.</translation>
+    </message>
+    <message>
+        <source>The WebSocket upgrade is cut off on the way to the server: messages go over HTTP.</source>
+        <translation>Переход на WebSocket обрывается по пути к серверу: сообщения идут через HTTP.</translation>
+    </message>
+    <message>
+        <source>The WebSocket upgrade gets no answer: messages go over HTTP.</source>
+        <translation>Переход на WebSocket остаётся без ответа: сообщения идут через HTTP.</translation>
+    </message>
 </context>
 <context>
     <name>Tether::ConversationModel</name>
@@ -1481,6 +1501,26 @@
         <source>Only the local network is reachable, not the internet; a captive portal may need you to sign in.</source>
         <translation>Доступна только локальная сеть, но не интернет; возможно, нужно войти через страницу авторизации сети.</translation>
     </message>
+    <message>
+        <source>SHA-256 fingerprint: %1.</source>
+        <translation>Отпечаток SHA-256: %1.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not the one trusted for it before (tls_pin_mismatch). It may have been replaced, or someone is intercepting the connection: ask the server&apos;s administrator before trusting the new one.</source>
+        <translation>Сертификат сервера не тот, которому доверяли раньше (tls_pin_mismatch). Возможно, его заменили, или кто-то перехватывает соединение: прежде чем доверять новому, спросите администратора сервера.</translation>
+    </message>
+    <message>
+        <source>%1 did not answer within %2 ms (timed out).</source>
+        <translation>%1 не ответил за %2 мс (время ожидания истекло).</translation>
+    </message>
+    <message>
+        <source>The WebSocket upgrade was answered with HTTP %1: something between you and the server (a proxy or firewall) blocks WebSocket. The Automatic transport setting falls back to HTTP long polling.</source>
+        <translation>На переход на WebSocket пришёл ответ HTTP %1: что-то между вами и сервером (прокси или межсетевой экран) блокирует WebSocket. В режиме транспорта «Автоматически» связь переходит на HTTP long polling.</translation>
+    </message>
+    <message>
+        <source>The WebSocket upgrade looks blocked on the way to the server (a proxy or firewall). The Automatic transport setting falls back to HTTP long polling.</source>
+        <translation>Похоже, переход на WebSocket блокируется по пути к серверу (прокси или межсетевой экран). В режиме транспорта «Автоматически» связь переходит на HTTP long polling.</translation>
+    </message>
 </context>
 <context>
     <name>Tether::MessageDelegate</name>
@@ -1717,6 +1757,34 @@
     <message>
         <source>No keychain service is available: sign-in tokens are kept in memory only and are gone when Tether quits.</source>
         <translation>Служба связки ключей недоступна: токены входа хранятся только в памяти и пропадут при выходе из Tether.</translation>
+    </message>
+    <message>
+        <source>&amp;Transport:</source>
+        <translation>&amp;Транспорт:</translation>
+    </message>
+    <message>
+        <source>Automatic (WebSocket, HTTP fallback when blocked)</source>
+        <translation>Автоматически (WebSocket, при блокировке — HTTP)</translation>
+    </message>
+    <message>
+        <source>WebSocket only</source>
+        <translation>Только WebSocket</translation>
+    </message>
+    <message>
+        <source>HTTP long polling only</source>
+        <translation>Только HTTP (long polling)</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Транспорт</translation>
+    </message>
+    <message>
+        <source>&amp;Retry WebSocket every:</source>
+        <translation>&amp;Снова пробовать WebSocket каждые:</translation>
+    </message>
+    <message>
+        <source>How often the HTTP fallback tries WebSocket again, in milliseconds</source>
+        <translation>Как часто при работе через HTTP снова пробовать WebSocket, в миллисекундах</translation>
     </message>
 </context>
 <context>
