@@ -281,7 +281,9 @@ QByteArray ChatServer::scrapeMetrics()
         webSockets += client->isClosing() ? 0 : 1;
     m_metrics->setConnectionsOpen(ServerMetrics::ConnectionKind::WebSocket, webSockets);
     m_metrics->setConnectionsOpen(ServerMetrics::ConnectionKind::LongPoll, connectionCount() - webSockets);
-    m_metrics->setStorageUp(m_store->isOpen());
+    // Read at scrape time: a cluster's PostgreSQL or Redis can go and come back at any moment.
+    m_metrics->setStorageUp(m_store->isOpen() && m_store->healthProblem().isEmpty());
+    m_metrics->setBrokerUp(m_broker->problem().isEmpty());
     return m_metrics->scrape();
 }
 

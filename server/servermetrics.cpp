@@ -136,7 +136,8 @@ ServerMetrics::ServerMetrics() : m_registry(std::make_shared<Registry>())
                                .Help("Storage operations that failed (messages, membership, refresh tokens)")
                                .Register(r)
                                .Add({});
-    m_storageUp = &BuildGauge().Name("tether_server_storage_up").Help("1 while the database is open").Register(r).Add({});
+    m_storageUp = &BuildGauge().Name("tether_server_storage_up").Help("1 while the database is open and answering").Register(r).Add({});
+    m_brokerUp = &BuildGauge().Name("tether_server_broker_up").Help("1 while the message broker (local or Redis) delivers").Register(r).Add({});
 
     // Every bounded series exists from the start, so rate() and absence alerts work from zero.
     for (ConnectionKind kind : { ConnectionKind::WebSocket, ConnectionKind::LongPoll }) {
@@ -228,6 +229,11 @@ void ServerMetrics::setConnectionsOpen(ConnectionKind kind, int count)
 void ServerMetrics::setStorageUp(bool up)
 {
     m_storageUp->Set(up ? 1 : 0);
+}
+
+void ServerMetrics::setBrokerUp(bool up)
+{
+    m_brokerUp->Set(up ? 1 : 0);
 }
 
 QByteArray ServerMetrics::scrape() const

@@ -52,6 +52,7 @@ public:
     // Sampled at scrape time.
     void setConnectionsOpen(ConnectionKind kind, int count);
     void setStorageUp(bool up);
+    void setBrokerUp(bool up); // the local broker is always up; Redis while it answers
 
     // The Prometheus text exposition of everything.
     QByteArray scrape() const;
@@ -82,6 +83,7 @@ private:
     prometheus::Family<prometheus::Counter> *m_logins;
     prometheus::Counter *m_storageErrors;
     prometheus::Gauge *m_storageUp;
+    prometheus::Gauge *m_brokerUp;
 };
 
 } // namespace Tether

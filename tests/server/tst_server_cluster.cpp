@@ -54,6 +54,16 @@ private:
     {
         return http("GET", QUrl(server->httpUrl().toString() + QStringLiteral("/health"))).body;
     }
+    // One unlabelled sample of /metrics; -1 when it is missing.
+    static double gauge(Tether::ChatServer *server, const char *name)
+    {
+        const QByteArray text = http("GET", QUrl(server->httpUrl().toString() + QStringLiteral("/metrics"))).raw;
+        for (const QByteArray &line : text.split('\n')) {
+            if (line.startsWith(QByteArray(name) + ' '))
+                return line.mid(qstrlen(name) + 1).toDouble();
+        }
+        return -1;
+    }
     static bool healthy(Tether::ChatServer *server)
     {
         return health(server).value(str("status")).toString() == QLatin1String("ok");
@@ -184,6 +194,8 @@ private Q_SLOTS:
         m_fixture.killRedis();
         QTRY_VERIFY_WITH_TIMEOUT(health(a).value(str("reason")).toString().contains(str("redis")), kTimeout);
         QCOMPARE(health(a).value(str("status")).toString(), str("degraded"));
+        QCOMPARE(gauge(a, "tether_server_broker_up"), 0.0); // what operators graph and alert on
+        QCOMPARE(gauge(a, "tether_server_storage_up"), 1.0);
         // Still accepted, stored and acknowledged; delivered on A at once.
         for (int i = 0; i < 5; ++i)
             QVERIFY(!ca.sendMessage(str("lobby"), QStringLiteral("during%1").arg(i)).isEmpty());
@@ -198,6 +210,7 @@ private Q_SLOTS:
         qInfo() << "caught up" << catchUpMs << "ms after Redis came back";
         QVERIFY2(catchUpMs < 2000, qPrintable(QStringLiteral("%1 ms").arg(catchUpMs)));
         QTRY_VERIFY_WITH_TIMEOUT(healthy(a) && healthy(b), kTimeout);
+        QCOMPARE(gauge(a, "tether_server_broker_up"), 1.0);
         QVERIFY(!cb.sendMessage(str("lobby"), str("after")).isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(messages(ca, str("lobby")).size(), 7, kTimeout);
         QTRY_COMPARE_WITH_TIMEOUT(messages(cb, str("lobby")).size(), 7, kTimeout);
@@ -250,9 +263,11 @@ private Q_SLOTS:
         QCOMPARE(degraded.value(str("status")).toString(), str("degraded"));
         QVERIFY2(degraded.value(str("reason")).toString().contains(str("postgresql")),
                  qPrintable(degraded.value(str("reason")).toString()));
+        QCOMPARE(gauge(a, "tether_server_storage_up"), 0.0);
 
         QVERIFY2(m_fixture.startPostgres(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(healthy(a), kTimeout);
+        QCOMPARE(gauge(a, "tether_server_storage_up"), 1.0);
         // The retry (same id) is stored now, once.
         const QJsonObject ack = ca.sendMessage(str("lobby"), str("while down"), id);
         QCOMPARE(ack.value(str("seq")).toInteger(), 2);
