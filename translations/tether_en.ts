@@ -867,6 +867,10 @@
         <source>The WebSocket upgrade gets no answer: messages go over HTTP.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Connected (HTTP long-polling)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Tether::ConversationModel</name>

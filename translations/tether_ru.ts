@@ -878,6 +878,10 @@
         <source>The WebSocket upgrade gets no answer: messages go over HTTP.</source>
         <translation>Переход на WebSocket остаётся без ответа: сообщения идут через HTTP.</translation>
     </message>
+    <message>
+        <source>Connected (HTTP long-polling)</source>
+        <translation>Подключено (длинные опросы HTTP)</translation>
+    </message>
 </context>
 <context>
     <name>Tether::ConversationModel</name>

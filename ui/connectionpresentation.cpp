@@ -114,6 +114,10 @@ QString ConnectionPresentation::headline() const
 {
     if (m_view.headline == Headline::Online && state() == ConnectionState::Connected && isOnHttpFallback())
         return tr("Connected (HTTP fallback)");
+    // Chosen in Settings rather than fallen back to: still not WebSocket, and support asks which.
+    if (m_view.headline == Headline::Online && state() == ConnectionState::Connected
+        && m_transport == QLatin1String("long-poll"))
+        return tr("Connected (HTTP long-polling)");
     return headlineText(m_view.headline);
 }
 

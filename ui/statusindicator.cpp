@@ -63,7 +63,7 @@ void StatusIndicator::refresh()
     const qreal dpr = devicePixelRatioF();
     m_dot->setPixmap(dotPixmap(ConnectionPresentation::color(headline), dpr));
     m_icon->setPixmap(QIcon(ConnectionPresentation::iconPath(headline)).pixmap(QSize(16, 16), dpr));
-    m_text->setText(ConnectionPresentation::headlineText(headline));
+    m_text->setText(m_presentation->headline()); // says "HTTP fallback" too, as the tooltip does
     const QString tip = toolTipText();
     setToolTip(tip);
     setAccessibleName(tr("Connection status: %1").arg(m_text->text()));

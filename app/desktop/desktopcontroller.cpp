@@ -337,7 +337,7 @@ QString DesktopController::applySettings(const AppSettings &settings)
         rebuildSession();
         restoreSignIn();
     } else if (affectsConnection(old, settings)) {
-        // A new proxy or timing only reaches the next socket, and reconnectNow() is ignored while
+        // A new proxy, transport or timing only reaches the next socket, and reconnectNow() is ignored while
         // Connected: reconnect under control (graceful 1000, the outbox is kept). A connection the
         // user closed, or one that waits for a sign-in, stays as it is.
         const ConnectionState state = m_connection->state();
@@ -356,7 +356,8 @@ bool DesktopController::affectsConnection(const AppSettings &a, const AppSetting
         || a.proxyType != b.proxyType || a.heartbeatIntervalMs != b.heartbeatIntervalMs
         || a.pongTimeoutMs != b.pongTimeoutMs || a.connectTimeoutMs != b.connectTimeoutMs
         || a.backoffInitialMs != b.backoffInitialMs || a.backoffMaxMs != b.backoffMaxMs || a.caFile != b.caFile
-        || a.pinnedCertificate != b.pinnedCertificate;
+        || a.pinnedCertificate != b.pinnedCertificate || a.transportMode != b.transportMode
+        || a.wsRetryIntervalMs != b.wsRetryIntervalMs;
 }
 
 void DesktopController::showDiagnostics()

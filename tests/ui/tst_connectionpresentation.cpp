@@ -328,9 +328,17 @@ private Q_SLOTS:
         QVERIFY2(p.toolTipText().contains(QStringLiteral("(HTTP 426 to the upgrade)")), qPrintable(p.toolTipText()));
         p.setTransport(QStringLiteral("long-poll"), QStringLiteral("the proxy refused the WebSocket connection"));
         QVERIFY2(p.toolTipText().contains(QStringLiteral("The proxy does not let WebSocket through")), qPrintable(p.toolTipText()));
-        // Long polling chosen by the user is no fallback: nothing to explain.
+        // The status bar says what the tooltip says (it once showed the plain "Online").
+        StatusIndicator indicator(&p);
+        p.setTransport(QStringLiteral("long-poll"), QStringLiteral("HTTP 426 instead of the WebSocket upgrade"));
+        QCOMPARE(indicator.text(), QStringLiteral("Connected (HTTP fallback)"));
+        // Long polling chosen by the user is no fallback: nothing to explain, but it is not WebSocket.
         p.setTransport(QStringLiteral("long-poll"), QString());
-        QCOMPARE(p.headline(), plain);
+        QCOMPARE(p.headline(), QStringLiteral("Connected (HTTP long-polling)"));
+        QCOMPARE(indicator.text(), p.headline());
+        QVERIFY(!p.toolTipText().contains(QLatin1String("blocked")));
+        p.setTransport(QStringLiteral("websocket"), QString());
+        QCOMPARE(indicator.text(), plain);
 
         QVERIFY(Language::apply(QStringLiteral("ru")));
         p.setTransport(QStringLiteral("long-poll"), QStringLiteral("HTTP 426 instead of the WebSocket upgrade"));

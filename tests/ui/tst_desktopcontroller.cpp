@@ -549,6 +549,13 @@ private Q_SLOTS:
         b = a;
         b.backoffMaxMs = 1234;
         QVERIFY(DesktopController::affectsConnection(a, b));
+        // Issue 13: a transport chosen in Settings applies at once, not at the next drop.
+        b = a;
+        b.transportMode = ConnectionConfig::TransportMode::LongPoll;
+        QVERIFY(DesktopController::affectsConnection(a, b));
+        b = a;
+        b.wsRetryIntervalMs = a.wsRetryIntervalMs + 1000;
+        QVERIFY(DesktopController::affectsConnection(a, b));
     }
 };
 
