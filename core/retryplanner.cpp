@@ -52,7 +52,13 @@ int RetryPlanner::delayMs(int attempt) const
     const int base = m_backoff.baseDelayMs(attempt);
     if (attempt <= 1)
         return m_backoff.jittered(base);
-    return m_backoff.jittered(std::min(base, capMs()));
+    const int cap = capMs();
+    if (cap == INT_MAX)
+        return m_backoff.jittered(base);
+    // Full jitter under a small cap would allow waits of a few ms, i.e. attempts in a burst (the
+    // user sees "attempt 13" a second in): a capped wait is at least initialMs / 4 (or the window).
+    const int window = std::min(base, cap);
+    return std::max(std::min(window, m_backoff.policy().initialMs / 4), m_backoff.jittered(window));
 }
 
 } // namespace Tether

@@ -32,7 +32,7 @@ public:
     int capMs() const;
     // The wait before backoff attempt n (n >= 1), jitter applied. The first wait of a series keeps
     // the full backoff window (a crashed server's clients must still spread over it); later waits
-    // are the backoff's, capped by capMs().
+    // are the backoff's, capped by capMs(), and no shorter than initialMs / 4 (or the capped window).
     int delayMs(int attempt) const;
 
     const Backoff &backoff() const { return m_backoff; }
