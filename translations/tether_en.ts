@@ -306,6 +306,18 @@
         <source>Connection lengths: %1 ended, average %2 s, longest %3 s</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>HTTP long polling (chosen in the settings)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP long polling, fallen back from WebSocket: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transport: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>StatePresentation</name>

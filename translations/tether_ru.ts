@@ -307,6 +307,18 @@
         <source>Connection lengths: %1 ended, average %2 s, longest %3 s</source>
         <translation>Длительность соединений: завершено %1, в среднем %2 с, самое долгое %3 с</translation>
     </message>
+    <message>
+        <source>HTTP long polling (chosen in the settings)</source>
+        <translation>длинные опросы HTTP (выбрано в настройках)</translation>
+    </message>
+    <message>
+        <source>HTTP long polling, fallen back from WebSocket: %1</source>
+        <translation>длинные опросы HTTP вместо WebSocket: %1</translation>
+    </message>
+    <message>
+        <source>Transport: %1</source>
+        <translation>Транспорт: %1</translation>
+    </message>
 </context>
 <context>
     <name>StatePresentation</name>

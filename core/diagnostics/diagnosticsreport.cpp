@@ -166,6 +166,8 @@ DiagnosticsSnapshot DiagnosticsSnapshot::fromConnection(const ConnectionManager 
     s.valid = true;
     s.state = connection->state();
     s.server = connection->displayUrl();
+    s.transport = connection->transport();
+    s.fallbackReason = connection->fallbackReason();
     s.stats = connection->stats();
     s.outboxSize = outboxSize >= 0 ? outboxSize : connection->queuedCount();
     s.events = connection->events();
@@ -431,6 +433,16 @@ QString DiagnosticsReport::toText(Words w) const
         out << QString() << say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Connection"), w);
         out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "State: %1"), w).arg(stateText(m_snapshot.state, w));
         out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Server: %1"), w).arg(SecretRedactor::urlString(m_snapshot.server));
+        // Support's first question when a proxy is in the way: is this client on WebSocket at all?
+        if (m_snapshot.transport == QLatin1String("long-poll")) {
+            const QString how = m_snapshot.fallbackReason.isEmpty()
+                    ? say(QT_TRANSLATE_NOOP("DiagnosticsReport", "HTTP long polling (chosen in the settings)"), w)
+                    : say(QT_TRANSLATE_NOOP("DiagnosticsReport", "HTTP long polling, fallen back from WebSocket: %1"), w)
+                              .arg(m_snapshot.fallbackReason);
+            out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Transport: %1"), w).arg(how);
+        } else if (!m_snapshot.transport.isEmpty()) {
+            out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Transport: %1"), w).arg(QStringLiteral("WebSocket"));
+        }
         out << indent + say(QT_TRANSLATE_NOOP("DiagnosticsReport", "Connected since: %1"), w)
                             .arg(st.connectedSince.isValid() ? st.connectedSince.toUTC().toString(Qt::ISODate)
                                                              : say(QT_TRANSLATE_NOOP("DiagnosticsReport", "not connected"), w));

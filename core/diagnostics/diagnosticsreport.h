@@ -25,6 +25,8 @@ struct DiagnosticsSnapshot
     bool valid = false;
     ConnectionState state = ConnectionState::Disconnected;
     QUrl server;
+    QString transport;      // "websocket" or "long-poll"; empty = not known
+    QString fallbackReason; // why auto fell back to long polling (empty: it did not)
     ConnectionStats stats;
     int outboxSize = -1; // -1 = unknown
     QList<ConnectionEvent> events;

@@ -412,6 +412,8 @@ private Q_SLOTS:
         snap.valid = true;
         snap.state = ConnectionState::Reconnecting;
         snap.server = target;
+        snap.transport = QStringLiteral("long-poll");
+        snap.fallbackReason = QStringLiteral("HTTP 200 instead of the WebSocket upgrade");
         snap.stats.connects = 4;
         snap.stats.attempts = 9;
         snap.stats.disconnects = 3;
@@ -462,6 +464,10 @@ private Q_SLOTS:
                  qPrintable(text.section(QLatin1Char('\n'), 0, 2)));
         QVERIFY(text.contains(QLatin1String("Account: signed in as alice")));
         QVERIFY(text.contains(QLatin1String("State: reconnecting (waiting for the next attempt)")));
+        // Issue 13: which transport, and why it is not WebSocket.
+        QVERIFY2(text.contains(QLatin1String("Transport: HTTP long polling, fallen back from WebSocket: HTTP 200 instead "
+                                             "of the WebSocket upgrade")),
+                 qPrintable(text));
         const QString plain = report.toReport();
         QVERIFY(!plain.contains(QLatin1String("--- JSON ---")));
         QCOMPARE(plain.count(QLatin1String("[FAIL] TCP connect")), 1);
