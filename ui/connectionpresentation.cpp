@@ -112,12 +112,11 @@ void ConnectionPresentation::setTransport(const QString &transport, const QStrin
 
 QString ConnectionPresentation::headline() const
 {
-    if (m_view.headline == Headline::Online && state() == ConnectionState::Connected && isOnHttpFallback())
-        return tr("Connected (HTTP fallback)");
-    // Chosen in Settings rather than fallen back to: still not WebSocket, and support asks which.
+    // On long polling the status says so: fallen back to (and why, in the tooltip), or chosen in
+    // Settings; either way not WebSocket, and support asks which.
     if (m_view.headline == Headline::Online && state() == ConnectionState::Connected
         && m_transport == QLatin1String("long-poll"))
-        return tr("Connected (HTTP long-polling)");
+        return isOnHttpFallback() ? tr("Connected (HTTP fallback)") : tr("Connected (HTTP long-polling)");
     return headlineText(m_view.headline);
 }
 
